@@ -1,0 +1,132 @@
+# skbtracer-iptables: one static binary with its BPF object embedded.
+# `make` builds ./skbtracer-iptables; `make test` runs every test; `make help` lists targets.
+
+OUTPUT ?= build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+BTF ?= /sys/kernel/btf/vmlinux
+ARGS ?=
+
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_DIR := vmlinux/$(ARCH)
+BIN := skbtracer-iptables
+
+CFLAGS ?= -g -O2
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+	-Wno-unused-parameter -I$(VMLINUX_DIR) -Isrc
+LDLIBS := -lbpf -lelf -lz -lzstd
+LDFLAGS ?= -static
+
+USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c
+USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all clean install uninstall test test-unit test-host test-vm demo run vmlinux check help
+
+all: $(BIN)
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# bpftool's linker drops the DWARF the skeleton would otherwise embed.
+$(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+
+$(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(OUTPUT)/main.o $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Regenerate the checked-in kernel type header from a BTF file (make vmlinux BTF=path).
+vmlinux:
+	$(Q)mkdir -p $(VMLINUX_DIR)
+	$(BPFTOOL) btf dump file $(BTF) format c > $(VMLINUX_DIR)/vmlinux.h
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(BIN)
+	install -D -m 0644 man/$(BIN).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+
+# Install what is missing (as root), build, trace: sudo make run ARGS="--proto icmp"
+run:
+	$(Q)scripts/install-deps.sh build
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) $(ARGS)
+
+# Unit tests: no root, no kernel.
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) tests/unit/test.h | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
+
+# BTF fixtures for prototype detection, compiled from tiny C files.
+$(OUTPUT)/fixture-%.o: tests/unit/fixtures/%.c | $(OUTPUT)
+	$(call msg,FIXTURE,$@)
+	$(Q)$(CLANG) -g -c $< -o $@
+
+FIXTURES := $(patsubst tests/unit/fixtures/%.c,$(OUTPUT)/fixture-%.o,$(wildcard tests/unit/fixtures/*.c))
+
+test-unit: $(OUTPUT)/unit-tests $(FIXTURES)
+	$(Q)$(OUTPUT)/unit-tests $(OUTPUT)
+
+# Host BPF tests (root): the running kernel's verifier on every program.
+$(OUTPUT)/load-tests: tests/host/load_tests.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests
+	$(Q)$(OUTPUT)/load-tests
+
+test-vm: $(BIN)
+	$(Q)tests/vm/run.sh ./$(BIN)
+
+# Everything, with one summary line; installs what is missing when run as root.
+test:
+	$(Q)tests/run-all.sh
+
+demo: $(BIN)
+	$(Q)tests/vm/run.sh --demo ./$(BIN)
+
+check:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c
+
+clean:
+	rm -rf $(OUTPUT) $(BIN)
+
+help:
+	@echo 'make            build ./$(BIN) (static, BPF object embedded)'
+	@echo 'make run ARGS=  install what is missing, build and trace (root)'
+	@echo 'make test       install what is missing and run every test'
+	@echo 'make test-unit | test-host | test-vm   one suite'
+	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
+	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
+	@echo 'make vmlinux    BTF=$(BTF): regenerate $(VMLINUX_DIR)/vmlinux.h'
+	@echo 'make check      clang-format check'

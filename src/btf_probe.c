@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Where a hooked function lives and which prototype it has, read from BTF. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "btf_probe.h"
+
+const char *prototype_name(enum prototype prototype)
+{
+	switch (prototype) {
+	case PROTO_SKB_STATE_TABLE:
+		return "(skb, state, table)";
+	case PROTO_PRIV_SKB_STATE:
+		return "(priv, skb, state)";
+	default:
+		return "unknown";
+	}
+}
+
+/* The type a pointer parameter points to, past const/volatile/typedef; NULL for void. */
+static const struct btf_type *pointee(const struct btf *btf, __u32 type_id, __u32 *pointee_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id));
+
+	__s32 id;
+
+	*pointee_id = 0;
+	if (!t || !btf_is_ptr(t) || !t->type)
+		return NULL;
+	id = btf__resolve_type(btf, t->type);
+	if (id <= 0)
+		return NULL;
+	*pointee_id = id;
+	return btf__type_by_id(btf, id);
+}
+
+static bool is_struct_named(const struct btf *btf, const struct btf_type *t, const char *name)
+{
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), name);
+}
+
+int btf_function_prototype(const struct btf *btf, const char *name, enum prototype *prototype)
+{
+	const struct btf_type *func, *proto, *first, *second;
+	const struct btf_param *params;
+	__s32 id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	__u32 first_id = 1, second_id = 1;
+
+	*prototype = PROTO_UNKNOWN;
+	if (id < 0)
+		return -ENOENT;
+	func = btf__type_by_id(btf, id);
+	proto = btf__type_by_id(btf, func->type);
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) != 3)
+		return -EINVAL;
+	params = btf_params(proto);
+	first = pointee(btf, params[0].type, &first_id);
+	second = pointee(btf, params[1].type, &second_id);
+	if (is_struct_named(btf, first, "sk_buff"))
+		*prototype = PROTO_SKB_STATE_TABLE;
+	else if (is_struct_named(btf, second, "sk_buff") && first_id == 0)
+		*prototype = PROTO_PRIV_SKB_STATE;
+	return *prototype == PROTO_UNKNOWN ? -EINVAL : 0;
+}
+
+static int classify(const struct btf *btf, struct hook_function *f, char *err, size_t err_len)
+{
+	int ret = btf_function_prototype(btf, f->name, &f->prototype);
+
+	if (ret == -EINVAL)
+		snprintf(err, err_len, "%s has a prototype this tool does not know", f->name);
+	return ret;
+}
+
+int probe_hook_function(const char *btf_path, struct hook_function *f, char *err, size_t err_len)
+{
+	struct btf *vmlinux, *module = NULL;
+	char path[128];
+	int ret;
+
+	f->found = f->in_module = false;
+	f->why_missing[0] = '\0';
+	vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		if (btf_path)
+			snprintf(err, err_len, "cannot read BTF from '%s': %s", btf_path,
+				 strerror(errno));
+		else
+			snprintf(err, err_len,
+				 "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs "
+				 "CONFIG_DEBUG_INFO_BTF=y, or pass --btf FILE");
+		return -ENOENT;
+	}
+	ret = classify(vmlinux, f, err, err_len);
+	if (ret == -ENOENT) {
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", f->module);
+		if (!access(path, R_OK)) {
+			module = btf__parse_split(path, vmlinux);
+			if (module) {
+				ret = classify(module, f, err, err_len);
+				f->in_module = ret == 0;
+			}
+		}
+	}
+	if (ret == 0) {
+		f->found = true;
+	} else if (ret == -ENOENT) {
+		snprintf(path, sizeof(path), "/sys/module/%s", f->module);
+		if (access(path, F_OK))
+			snprintf(f->why_missing, sizeof(f->why_missing), "%s module not loaded",
+				 f->module);
+		else
+			snprintf(f->why_missing, sizeof(f->why_missing),
+				 "%s is not in the kernel's BTF", f->name);
+		ret = 0;
+	}
+	btf__free(module);
+	btf__free(vmlinux);
+	return ret;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef BTF_PROBE_H
+#define BTF_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+
+enum prototype {
+	PROTO_UNKNOWN,
+	PROTO_SKB_STATE_TABLE, /* before 5.16: (skb, state, table) */
+	PROTO_PRIV_SKB_STATE,  /* since 5.16: (priv, skb, state) */
+};
+
+/* A kernel function the tool hooks, and what the running kernel says about it. */
+struct hook_function {
+	const char *name;   /* "ipt_do_table" */
+	const char *module; /* module that holds it on modular kernels: "ip_tables" */
+	bool found;
+	bool in_module;
+	enum prototype prototype;
+	char why_missing[160];
+};
+
+/* Classifies FUNC `name` in btf; returns 0, -ENOENT when absent, -EINVAL when unrecognised. */
+int btf_function_prototype(const struct btf *btf, const char *name, enum prototype *prototype);
+
+/* Looks the function up in vmlinux BTF (or btf_path), then in its module's BTF. */
+int probe_hook_function(const char *btf_path, struct hook_function *f, char *err, size_t err_len);
+
+const char *prototype_name(enum prototype prototype);
+
+#endif

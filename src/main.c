@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+/* skbtracer-iptables: parse → check → load and attach → print events → clean up. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "format.h"
+#include "options.h"
+#include "privileges.h"
+#include "tracer.h"
+
+#define EXIT_USAGE 2
+#define POLL_MS 100
+#define NS_PER_SEC 1000000000ULL
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	signal(sig, SIG_DFL); /* a second one ends the program at once */
+}
+
+struct run_state {
+	const struct config *cfg;
+	struct time_format time_format;
+	bool have_first;
+	unsigned long events;
+	bool done;          /* -c reached */
+	bool stdout_closed; /* e.g. | head -n 3 */
+	__u64 reported_lost;
+};
+
+static __u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+static int print_event(void *ctx, void *data, size_t size)
+{
+	struct run_state *rs = ctx;
+	const struct event *e = data;
+	char line[512];
+
+	if (size < sizeof(*e) || rs->done || rs->stdout_closed)
+		return 0;
+	if (!rs->have_first) {
+		rs->time_format.first_ns = e->ts_ns;
+		rs->have_first = true;
+	}
+	format_event(e, &rs->time_format, line, sizeof(line));
+	if (puts(line) == EOF) {
+		rs->stdout_closed = true;
+		return -EPIPE;
+	}
+	rs->events++;
+	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count) {
+		rs->done = true;
+		return 1;
+	}
+	return 0;
+}
+
+static __u64 total_lost(struct tracer *t)
+{
+	__u64 counters[COUNTER_MAX] = {};
+
+	if (tracer_read_counters(t, counters))
+		return 0;
+	return counters[COUNTER_LOST] + counters[COUNTER_UNPAIRED];
+}
+
+static void report_lost(struct run_state *rs, struct tracer *t)
+{
+	__u64 lost = total_lost(t);
+
+	if (lost == rs->reported_lost)
+		return;
+	fprintf(stderr, "Lost %llu events (%llu in total): the reader could not keep up\n",
+		(unsigned long long)(lost - rs->reported_lost), (unsigned long long)lost);
+	rs->reported_lost = lost;
+}
+
+static void install_signal_handlers(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from puts() */
+}
+
+static int trace(struct tracer *t, struct run_state *rs)
+{
+	__u64 last_report = clock_ns(CLOCK_MONOTONIC);
+	int ret = 0;
+
+	while (!stop_signal && !rs->done && !rs->stdout_closed) {
+		ret = tracer_poll(t, POLL_MS);
+		if (ret < 0 && ret != -EINTR && !rs->stdout_closed) {
+			fprintf(stderr, "Error: reading events failed: %s\n", strerror(-ret));
+			return 1;
+		}
+		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
+			report_lost(rs, t);
+			last_report = clock_ns(CLOCK_MONOTONIC);
+		}
+	}
+	if (stop_signal)
+		fprintf(stderr, "Received signal, exiting program...\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct tracer tracer = {};
+	struct run_state rs = { .cfg = &cfg };
+	char err[512];
+	int status;
+
+	switch (parse_options(argc, argv, &cfg, stdout, err, sizeof(err))) {
+	case PARSE_EXIT:
+		return 0;
+	case PARSE_ERROR:
+		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+		return EXIT_USAGE;
+	case PARSE_OK:
+		break;
+	}
+	if (!have_tracing_privileges(err, sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		return 1;
+	}
+	tracer_set_verbose(cfg.verbose);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	install_signal_handlers();
+
+	if (tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		return 1;
+	}
+	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
+	rs.time_format.realtime_off_ns =
+		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
+	puts(format_header());
+	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
+
+	status = trace(&tracer, &rs);
+	rs.reported_lost = total_lost(&tracer);
+	tracer_stop(&tracer);
+	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
+	return status;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "skbtracer.h"
+
+enum backend { BACKEND_AUTO, BACKEND_FENTRY, BACKEND_KPROBE };
+enum time_mode { TIME_CLOCK, TIME_RELATIVE };
+
+/* Everything the command line decides. */
+struct config {
+	struct filter filter;
+	enum backend backend;
+	enum time_mode time_mode;
+	unsigned long catch_count; /* 0: until interrupted */
+	const char *btf_path;      /* NULL: the running kernel's */
+	bool verbose;
+};
+
+enum parse_result {
+	PARSE_OK,
+	PARSE_EXIT,  /* --help or --version was printed */
+	PARSE_ERROR, /* err holds a one-line message */
+};
+
+enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
+				size_t err_len);
+const char *backend_name(enum backend backend);
+
+#endif

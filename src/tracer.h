@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TRACER_H
+#define TRACER_H
+
+#include <bpf/libbpf.h>
+#include "btf_probe.h"
+#include "options.h"
+
+#define TRACED_FUNCTIONS 2
+
+/* The loaded and attached BPF side. */
+struct tracer {
+	struct skbtracer_bpf *skel;
+	struct ring_buffer *events;
+	enum backend backend; /* the one that attached: fentry or kprobe */
+	struct hook_function functions[TRACED_FUNCTIONS];
+	struct bpf_link *links[2 * TRACED_FUNCTIONS];
+	int nr_links;
+};
+
+/* Probes, loads and attaches; reports each function attached or skipped on stderr. */
+int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
+		 void *ctx, char *err, size_t err_len);
+/* Loads the programs of one backend without attaching them (verifier check). */
+int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend backend, char *err,
+		     size_t err_len);
+int tracer_poll(struct tracer *t, int timeout_ms);
+/* Sums the per-CPU counters (enum counter) into totals. */
+int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
+void tracer_stop(struct tracer *t);
+void tracer_set_verbose(bool verbose);
+
+#endif

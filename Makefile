@@ -90,7 +90,7 @@ $(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) tests/unit/test.h | $(OUTPUT)
 # BTF fixtures for prototype detection, compiled from tiny C files.
 $(OUTPUT)/fixture-%.o: tests/unit/fixtures/%.c | $(OUTPUT)
 	$(call msg,FIXTURE,$@)
-	$(Q)$(CLANG) -g -c $< -o $@
+	$(Q)$(CLANG) -g -O2 -target bpf -c $< -o $@
 
 FIXTURES := $(patsubst tests/unit/fixtures/%.c,$(OUTPUT)/fixture-%.o,$(wildcard tests/unit/fixtures/*.c))
 

@@ -19,6 +19,7 @@ struct config {
 	unsigned long catch_count; /* 0: until interrupted */
 	const char *btf_path;      /* NULL: the running kernel's */
 	bool verbose;
+	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
 };
 
 enum parse_result {

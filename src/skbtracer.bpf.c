@@ -22,6 +22,8 @@
 
 /* Set by user space before load. */
 const volatile struct filter filter = {};
+/* Ring buffer since 5.8 (commit 457f44363a88); perf buffer before. */
+const volatile bool use_ringbuf = true;
 /* (priv, skb, state) since 5.16, (skb, state, table) before: commit ae689334225f. */
 const volatile bool new_prototype = true;
 
@@ -29,6 +31,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -320,7 +328,19 @@ static __always_inline int on_entry(__u64 key, __u64 key2, struct sk_buff *skb,
  * Finds the pending call this exit belongs to, from the top of the stack down. Exits of calls
  * the filter rejected find nothing. Calls above the match lost their exit: counted, dropped.
  */
-static __always_inline int on_exit(__u64 key, __u64 key2, bool key_is_stack_pointer,
+static __always_inline void send_event(void *ctx, struct event *e)
+{
+	long ret;
+
+	if (use_ringbuf)
+		ret = bpf_ringbuf_output(&events, e, sizeof(*e), 0);
+	else
+		ret = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, e, sizeof(*e));
+	if (ret)
+		count(COUNTER_LOST);
+}
+
+static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
 				   __u32 verdict)
 {
 	__u32 zero = 0;
@@ -346,8 +366,7 @@ static __always_inline int on_exit(__u64 key, __u64 key2, bool key_is_stack_poin
 	stack->depth = depth - i;
 	call->event.verdict = verdict;
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
-	if (bpf_ringbuf_output(&events, &call->event, sizeof(call->event), 0))
-		count(COUNTER_LOST);
+	send_event(ctx, &call->event);
 	return 0;
 }
 
@@ -374,7 +393,7 @@ int BPF_PROG(fentry_ipt_do_table, __u64 a, __u64 b, __u64 c)
 SEC("fexit/ipt_do_table")
 int BPF_PROG(fexit_ipt_do_table, __u64 a, __u64 b, __u64 c, unsigned int verdict)
 {
-	return on_exit((__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
+	return on_exit(ctx, (__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
 }
 
 SEC("fentry/ip6t_do_table")
@@ -386,7 +405,7 @@ int BPF_PROG(fentry_ip6t_do_table, __u64 a, __u64 b, __u64 c)
 SEC("fexit/ip6t_do_table")
 int BPF_PROG(fexit_ip6t_do_table, __u64 a, __u64 b, __u64 c, unsigned int verdict)
 {
-	return on_exit((__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
+	return on_exit(ctx, (__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
 }
 
 SEC("kprobe/ipt_do_table")
@@ -398,7 +417,7 @@ int BPF_KPROBE(kprobe_ipt_do_table, __u64 a, __u64 b, __u64 c)
 SEC("kretprobe/ipt_do_table")
 int BPF_KRETPROBE(kretprobe_ipt_do_table, unsigned int verdict)
 {
-	return on_exit(PT_REGS_SP(ctx), 0, true, verdict);
+	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
 }
 
 SEC("kprobe/ip6t_do_table")
@@ -410,7 +429,7 @@ int BPF_KPROBE(kprobe_ip6t_do_table, __u64 a, __u64 b, __u64 c)
 SEC("kretprobe/ip6t_do_table")
 int BPF_KRETPROBE(kretprobe_ip6t_do_table, unsigned int verdict)
 {
-	return on_exit(PT_REGS_SP(ctx), 0, true, verdict);
+	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
 }
 
 char LICENSE[] SEC("license") = "GPL";

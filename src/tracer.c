@@ -10,6 +10,7 @@
 #include "tracer.h"
 #include "skbtracer.skel.h"
 
+#define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
 
 static bool verbose_libbpf;
@@ -86,6 +87,10 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	if (!t->skel)
 		return -errno;
 	t->skel->rodata->filter = cfg->filter;
+	t->skel->rodata->use_ringbuf = !cfg->force_perf_buffer &&
+				       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	bpf_map__set_autocreate(t->skel->maps.events, t->skel->rodata->use_ringbuf);
+	bpf_map__set_autocreate(t->skel->maps.perf_events, !t->skel->rodata->use_ringbuf);
 	t->skel->rodata->new_prototype = true;
 	function_programs(t->skel, programs);
 	for (int i = 0; i < TRACED_FUNCTIONS; i++) {
@@ -109,6 +114,8 @@ static void detach_all(struct tracer *t)
 	t->nr_links = 0;
 	ring_buffer__free(t->events);
 	t->events = NULL;
+	perf_buffer__free(t->perf);
+	t->perf = NULL;
 	skbtracer_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
@@ -216,6 +223,22 @@ int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend ba
 	return load_backend(t, cfg, backend, err, err_len);
 }
 
+static void on_perf_event(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct tracer *t = ctx;
+
+	(void)cpu;
+	t->on_event(t->on_event_ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 count)
+{
+	struct tracer *t = ctx;
+
+	(void)cpu;
+	t->perf_lost += count;
+}
+
 int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len)
 {
@@ -248,8 +271,14 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 			 why[0], tries > 1 ? "; " : "", tries > 1 ? why[1] : "");
 		return ret;
 	}
-	t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
-	if (!t->events) {
+	t->on_event = on_event;
+	t->on_event_ctx = ctx;
+	if (t->skel->rodata->use_ringbuf)
+		t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	else
+		t->perf = perf_buffer__new(bpf_map__fd(t->skel->maps.perf_events), PERF_BUFFER_PAGES,
+					   on_perf_event, on_perf_lost, t, NULL);
+	if (!t->events && !t->perf) {
 		ret = -errno;
 		snprintf(err, err_len, "cannot open the event ring buffer (%s)", strerror(-ret));
 		detach_all(t);
@@ -261,6 +290,8 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
+	if (t->perf)
+		return perf_buffer__poll(t->perf, timeout_ms);
 	return ring_buffer__poll(t->events, timeout_ms);
 }
 
@@ -282,6 +313,7 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 		for (int cpu = 0; cpu < ncpus && !ret; cpu++)
 			totals[key] += values[cpu];
 	}
+	totals[COUNTER_LOST] += t->perf_lost;
 	free(values);
 	return ret;
 }

@@ -11,7 +11,11 @@
 /* The loaded and attached BPF side. */
 struct tracer {
 	struct skbtracer_bpf *skel;
-	struct ring_buffer *events;
+	struct ring_buffer *events;    /* kernels with a BPF ring buffer (5.8+) */
+	struct perf_buffer *perf;      /* older kernels */
+	ring_buffer_sample_fn on_event;
+	void *on_event_ctx;
+	__u64 perf_lost;               /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
 	struct hook_function functions[TRACED_FUNCTIONS];
 	struct bpf_link *links[2 * TRACED_FUNCTIONS];

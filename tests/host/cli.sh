@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Host command-line tests: the real binary's errors, exit codes and help, on this kernel.
+# Nothing here needs the kernel to be traceable; what needs it runs in the VM suite.
+set -u
+BIN=${1:-./skbtracer-iptables}
+passed=0 failed=0 skipped=0
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; shift; printf '    %s\n' "$@"; failed=$((failed + 1)); }
+skip() { echo "SKIP $1: $2"; skipped=$((skipped + 1)); }
+
+bpf_programs() { bpftool prog show 2>/dev/null | grep -c 'name \(fentry\|fexit\|kprobe\|kretprobe\)_ip' ; }
+
+# run NAME EXPECTED_RC STDERR_REGEX ARGS...: one line on stderr, that exit code, nothing left.
+run() {
+	local name=$1 want_rc=$2 want_err=$3 out err rc before after
+	shift 3
+	before=$(bpf_programs)
+	err=$(timeout 20 "$BIN" "$@" 2>&1 >/dev/null)
+	rc=$?
+	after=$(bpf_programs)
+	if [ "$rc" -ne "$want_rc" ]; then
+		fail "$name" "exit status $rc, expected $want_rc" "stderr: $err"
+	elif ! grep -qE -- "$want_err" <<<"$err"; then
+		fail "$name" "stderr does not match /$want_err/" "stderr: $err"
+	elif [ "$want_rc" -eq 2 ] && [ "$(wc -l <<<"$err")" -ne 1 ]; then
+		fail "$name" "expected one line on stderr" "stderr: $err"
+	elif [ "$after" != "$before" ]; then
+		fail "$name" "BPF programs left behind: $before before, $after after"
+	else
+		pass "$name"
+	fi
+}
+
+out=$("$BIN" --help)
+if [ $? -eq 0 ] && grep -q '^Usage: skbtracer-iptables' <<<"$out" && grep -q -- '--backend' <<<"$out" &&
+	grep -q '^Examples:' <<<"$out"; then pass "--help"; else fail "--help" "$out"; fi
+out=$("$BIN" --version)
+if [ $? -eq 0 ] && grep -qE '^skbtracer-iptables [0-9]+\.[0-9]+' <<<"$out"; then
+	pass "--version"; else fail "--version" "$out"; fi
+
+run "unknown protocol" 2 "invalid --proto 'sctp'" --proto sctp
+run "port out of range" 2 "invalid -P/--port '70000'" -P 70000
+run "malformed address" 2 "invalid -H/--ipaddr '10.0.0.300'" -H 10.0.0.300
+run "unknown option" 2 "unknown option '--frobnicate'" --frobnicate
+run "missing value" 2 "option '--dport' needs a value" --dport
+run "stray argument" 2 "unexpected argument 'icmp'" icmp
+run "bad backend" 2 "invalid --backend 'xdp'" --backend xdp
+run "unreadable btf" 2 "cannot read --btf file" --btf /nonexistent/vmlinux
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BIN" --proto icmp 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'needs root, or the capabilities CAP_BPF and CAP_PERFMON' <<<"$err"; then
+		pass "unprivileged user"
+	else
+		fail "unprivileged user" "exit $rc" "$err"
+	fi
+else
+	skip "unprivileged user" "needs root and setpriv to drop privileges"
+fi
+
+# On a kernel that cannot attach (no kprobes, fentry refused) the tool must say why.
+if [ "$(id -u)" -ne 0 ]; then
+	skip "untraceable kernel" "needs root"
+elif [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
+	skip "untraceable kernel" "this kernel has kprobes; tracing is tested in the VM suite"
+else
+	run "untraceable kernel" 1 "cannot trace ipt_do_table: .*kprobe: this kernel has no kprobes" \
+		--proto icmp
+	run "untraceable kernel, fentry only" 1 "cannot trace ipt_do_table: fentry: " \
+		--backend fentry
+fi
+
+echo "host-cli: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

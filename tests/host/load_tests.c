@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Host BPF tests (root): every program of each backend must pass the running kernel's
+ * verifier. A backend the kernel refuses outright (fentry EPERM, as in some VMs) is skipped
+ * with the reason; a verifier rejection fails.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "options.h"
+#include "tracer.h"
+
+static int passed, failed, skipped;
+
+static void load_backend(enum backend backend, const struct filter *filter, bool perf_buffer,
+			 const char *what)
+{
+	struct config cfg = { .backend = backend, .filter = *filter, .force_perf_buffer = perf_buffer };
+	struct tracer t = {};
+	char err[512] = "";
+	int ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));
+
+	if (!ret) {
+		printf("PASS %s: %s programs verified\n", what, backend_name(backend));
+		passed++;
+	} else if (backend == BACKEND_FENTRY && (ret == -EPERM || ret == -524)) {
+		printf("SKIP %s: %s\n", what, err);
+		skipped++;
+	} else {
+		printf("FAIL %s: %s (%s)\n", what, err, strerror(-ret));
+		failed++;
+	}
+	tracer_stop(&t);
+}
+
+int main(void)
+{
+	struct filter none = {};
+	struct filter every = {
+		.flags = FILTER_ADDR | FILTER_PROTO | FILTER_PORT | FILTER_SPORT | FILTER_DPORT |
+			 FILTER_ICMPID | FILTER_PID | FILTER_NETNS | FILTER_IFACE,
+		.addr_family = PF_FAMILY_IPV6,
+		.l4proto = 6,
+		.port = 80,
+		.sport = 1,
+		.dport = 2,
+		.icmpid = 3,
+		.pid = 1,
+		.netns = 4026531840u,
+		.iface = "eth0",
+	};
+
+	if (geteuid() != 0) {
+		printf("SKIP host BPF tests: they need root\n");
+		printf("host-bpf: 0 passed, 0 failed, 1 skipped\n");
+		return 0;
+	}
+	tracer_set_verbose(getenv("V") != NULL);
+	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
+		load_backend(b, &none, false, "no filter");
+		load_backend(b, &every, false, "every filter");
+		load_backend(b, &every, true, "every filter, perf buffer");
+	}
+	printf("host-bpf: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	return failed ? 1 : 0;
+}

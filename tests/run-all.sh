@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, host BPF, host CLI, VM end-to-end. Ends with one summary line.
+# As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
+set -u
+cd "$(dirname "$0")/.."
+total_passed=0 total_failed=0 total_skipped=0
+log_dir=build/test-logs
+
+# suite NAME COMMAND...: runs one suite, shows its output, adds its summary line to the totals.
+suite() {
+	local name=$1 line rc
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log_dir/$name.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log_dir/$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL $name: the suite printed no summary (exit status $rc)"
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	local p f s
+	p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.*\b([0-9]+) failed.*/\1/' <<<"$line")
+	s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $name: exit status $rc"
+		f=1
+	fi
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	total_skipped=$((total_skipped + s))
+}
+
+if ! scripts/install-deps.sh test; then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+mkdir -p "$log_dir"
+if ! make --no-print-directory all build/unit-tests build/load-tests >"$log_dir/build.log" 2>&1; then
+	cat "$log_dir/build.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+suite unit make --no-print-directory test-unit
+suite host-bpf make --no-print-directory test-host
+suite host-cli tests/host/cli.sh ./skbtracer-iptables
+suite vm tests/vm/run.sh ./skbtracer-iptables
+
+echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
+[ "$total_failed" -eq 0 ]

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <netinet/in.h>
+#include <stdarg.h>
+#include "test.h"
+#include "options.h"
+
+/* Parses a NULL-terminated argument list; the program name is added. */
+static enum parse_result parse(struct config *cfg, char *err, size_t err_len, ...)
+{
+	char *argv[32] = { "skbtracer-iptables" };
+	int argc = 1;
+	va_list ap;
+	char *arg;
+	FILE *out = fopen("/dev/null", "w");
+	enum parse_result result;
+
+	va_start(ap, err_len);
+	while ((arg = va_arg(ap, char *)) && argc < 31)
+		argv[argc++] = arg;
+	va_end(ap);
+	err[0] = '\0';
+	result = parse_options(argc, argv, cfg, out, err, err_len);
+	fclose(out);
+	return result;
+}
+
+TEST(options_defaults)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), NULL), PARSE_OK, "no options");
+	ASSERT_EQ(cfg.filter.flags, 0, "no filter");
+	ASSERT_EQ(cfg.backend, BACKEND_AUTO, "backend");
+	ASSERT_EQ(cfg.time_mode, TIME_CLOCK, "time");
+	ASSERT_EQ(cfg.catch_count, 0, "catch count");
+	ASSERT_TRUE(cfg.btf_path == NULL, "btf");
+}
+
+TEST(options_filters)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-H", "10.1.2.3", "--proto", "tcp", "-P", "80",
+			"--sport", "1234", "--dport", "443", "--icmpid", "0", "-p", "42", "-N",
+			"4026531840", "-i", "veth0", NULL),
+		  PARSE_OK, "all filters");
+	ASSERT_EQ(cfg.filter.flags,
+		  FILTER_ADDR | FILTER_PROTO | FILTER_PORT | FILTER_SPORT | FILTER_DPORT |
+			  FILTER_ICMPID | FILTER_PID | FILTER_NETNS | FILTER_IFACE,
+		  "flags");
+	ASSERT_EQ(cfg.filter.addr_family, PF_FAMILY_IPV4, "family");
+	ASSERT_TRUE(!memcmp(cfg.filter.addr, "\x0a\x01\x02\x03", 4), "address bytes");
+	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_TCP, "proto");
+	ASSERT_EQ(cfg.filter.port, 80, "port");
+	ASSERT_EQ(cfg.filter.sport, 1234, "sport");
+	ASSERT_EQ(cfg.filter.dport, 443, "dport");
+	ASSERT_EQ(cfg.filter.icmpid, 0, "icmpid");
+	ASSERT_EQ(cfg.filter.pid, 42, "pid");
+	ASSERT_EQ(cfg.filter.netns, 4026531840u, "netns");
+	ASSERT_STREQ(cfg.filter.iface, "veth0", "iface");
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--ipaddr", "2001:db8::1", "--proto", "icmp6",
+			NULL),
+		  PARSE_OK, "ipv6");
+	ASSERT_EQ(cfg.filter.addr_family, PF_FAMILY_IPV6, "family v6");
+	ASSERT_EQ(cfg.filter.addr[0], 0x20, "v6 first byte");
+	ASSERT_EQ(cfg.filter.addr[15], 1, "v6 last byte");
+	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_ICMPV6, "icmp6");
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "udp", "--proto", "any", NULL),
+		  PARSE_OK, "any");
+	ASSERT_EQ(cfg.filter.flags & FILTER_PROTO, 0, "any clears the protocol filter");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", NULL), PARSE_OK, "icmp");
+	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_ICMP, "icmp number");
+}
+
+TEST(options_output_and_kernel)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-c", "5", "-t", "--backend", "kprobe", "-v",
+			"--btf", "/dev/null", NULL),
+		  PARSE_OK, "valid");
+	ASSERT_EQ(cfg.catch_count, 5, "catch count");
+	ASSERT_EQ(cfg.time_mode, TIME_RELATIVE, "timestamp");
+	ASSERT_EQ(cfg.backend, BACKEND_KPROBE, "backend");
+	ASSERT_TRUE(cfg.verbose, "verbose");
+	ASSERT_STREQ(cfg.btf_path, "/dev/null", "btf");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-t", "-T", "--catch-count", "0", "--backend",
+			"fentry", NULL),
+		  PARSE_OK, "time");
+	ASSERT_EQ(cfg.time_mode, TIME_CLOCK, "-T after -t");
+	ASSERT_EQ(cfg.backend, BACKEND_FENTRY, "fentry");
+}
+
+TEST(options_help_and_version)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--help", NULL), PARSE_EXIT, "--help");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-h", NULL), PARSE_EXIT, "-h");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-V", NULL), PARSE_EXIT, "-V");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--version", NULL), PARSE_EXIT, "--version");
+}
+
+static void expect_error(const char *message_part, ...)
+{
+	char *argv[8] = { "skbtracer-iptables" };
+	int argc = 1;
+	struct config cfg;
+	char err[256] = "";
+	va_list ap;
+	char *arg;
+
+	va_start(ap, message_part);
+	while ((arg = va_arg(ap, char *)) && argc < 7)
+		argv[argc++] = arg;
+	va_end(ap);
+	ASSERT_EQ(parse_options(argc, argv, &cfg, stdout, err, sizeof(err)), PARSE_ERROR,
+		  message_part);
+	ASSERT_CONTAINS(err, message_part, "error message");
+	ASSERT_TRUE(!strchr(err, '\n'), "one line");
+}
+
+TEST(options_bad_values)
+{
+	expect_error("invalid --proto 'sctp'", "--proto", "sctp", NULL);
+	expect_error("invalid -P/--port '70000'", "-P", "70000", NULL);
+	expect_error("invalid --port '0'", "--port", "0", NULL);
+	expect_error("invalid --port 'abc'", "--port", "abc", NULL);
+	expect_error("invalid --port '-1'", "--port", "-1", NULL);
+	expect_error("invalid --port '80x'", "--port", "80x", NULL);
+	expect_error("invalid --sport '65536'", "--sport", "65536", NULL);
+	expect_error("invalid --dport ''", "--dport", "", NULL);
+	expect_error("invalid --icmpid '65536'", "--icmpid", "65536", NULL);
+	expect_error("invalid -H/--ipaddr '300.1.1.1'", "-H", "300.1.1.1", NULL);
+	expect_error("invalid --ipaddr '10.0.0.0/8'", "--ipaddr", "10.0.0.0/8", NULL);
+	expect_error("invalid --ipaddr '::zz'", "--ipaddr", "::zz", NULL);
+	expect_error("invalid -p/--pid '0'", "-p", "0", NULL);
+	expect_error("invalid --pid 'x'", "--pid", "x", NULL);
+	expect_error("invalid -N/--netns '0'", "-N", "0", NULL);
+	expect_error("invalid --netns '4294967296'", "--netns", "4294967296", NULL);
+	expect_error("invalid --iface ''", "--iface", "", NULL);
+	expect_error("invalid -i/--iface 'a-name-far-too-long'", "-i", "a-name-far-too-long", NULL);
+	expect_error("invalid -c/--catch-count '-3'", "-c", "-3", NULL);
+	expect_error("invalid --backend 'ebpf'", "--backend", "ebpf", NULL);
+	expect_error("cannot read --btf file '/nonexistent'", "--btf", "/nonexistent", NULL);
+}
+
+TEST(options_bad_syntax)
+{
+	expect_error("unknown option '--bogus'", "--bogus", NULL);
+	expect_error("unknown option '-x'", "-x", NULL);
+	expect_error("option '--port' needs a value", "--port", NULL);
+	expect_error("option '-H' needs a value", "-H", NULL);
+	expect_error("unexpected argument 'icmp'", "icmp", NULL);
+}

@@ -21,7 +21,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 LDLIBS := -lbpf -lelf -lz -lzstd
 LDFLAGS ?= -static
 
-USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c
+USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
+	src/system_iptables.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)

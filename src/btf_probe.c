@@ -14,31 +14,41 @@ const char *prototype_name(enum prototype prototype)
 		return "(skb, state, table)";
 	case PROTO_PRIV_SKB_STATE:
 		return "(priv, skb, state)";
+	case PROTO_PKTINFO_PRIV:
+		return "(pkt, priv)";
 	default:
 		return "unknown";
 	}
 }
 
-/* The type a pointer parameter points to, past const/volatile/typedef; NULL for void. */
+/* type_id past const/volatile/typedef (btf__resolve_type refuses forward declarations). */
+static __u32 skip_modifiers(const struct btf *btf, __u32 type_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		type_id = t->type;
+		t = btf__type_by_id(btf, type_id);
+	}
+	return type_id;
+}
+
+/* The type a pointer parameter points to, past modifiers; NULL (and id 0) for void. */
 static const struct btf_type *pointee(const struct btf *btf, __u32 type_id, __u32 *pointee_id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id));
+	const struct btf_type *t = btf__type_by_id(btf, skip_modifiers(btf, type_id));
 
-	__s32 id;
-
-	*pointee_id = 0;
-	if (!t || !btf_is_ptr(t) || !t->type)
+	*pointee_id = 1;
+	if (!t || !btf_is_ptr(t))
 		return NULL;
-	id = btf__resolve_type(btf, t->type);
-	if (id <= 0)
-		return NULL;
-	*pointee_id = id;
-	return btf__type_by_id(btf, id);
+	*pointee_id = skip_modifiers(btf, t->type);
+	return *pointee_id ? btf__type_by_id(btf, *pointee_id) : NULL;
 }
 
 static bool is_struct_named(const struct btf *btf, const struct btf_type *t, const char *name)
 {
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), name);
+	return t && (btf_is_struct(t) || btf_is_fwd(t)) &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), name);
 }
 
 int btf_function_prototype(const struct btf *btf, const char *name, enum prototype *prototype)
@@ -46,22 +56,27 @@ int btf_function_prototype(const struct btf *btf, const char *name, enum prototy
 	const struct btf_type *func, *proto, *first, *second;
 	const struct btf_param *params;
 	__s32 id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	__u32 first_id = 1, second_id = 1;
+	__u32 first_id, second_id;
 
 	*prototype = PROTO_UNKNOWN;
 	if (id < 0)
 		return -ENOENT;
 	func = btf__type_by_id(btf, id);
 	proto = btf__type_by_id(btf, func->type);
-	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) != 3)
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 2)
 		return -EINVAL;
 	params = btf_params(proto);
 	first = pointee(btf, params[0].type, &first_id);
 	second = pointee(btf, params[1].type, &second_id);
-	if (is_struct_named(btf, first, "sk_buff"))
-		*prototype = PROTO_SKB_STATE_TABLE;
-	else if (is_struct_named(btf, second, "sk_buff") && first_id == 0)
-		*prototype = PROTO_PRIV_SKB_STATE;
+	if (btf_vlen(proto) == 2) {
+		if (is_struct_named(btf, first, "nft_pktinfo") && second_id == 0)
+			*prototype = PROTO_PKTINFO_PRIV;
+	} else if (btf_vlen(proto) == 3) {
+		if (is_struct_named(btf, first, "sk_buff"))
+			*prototype = PROTO_SKB_STATE_TABLE;
+		else if (is_struct_named(btf, second, "sk_buff") && first_id == 0)
+			*prototype = PROTO_PRIV_SKB_STATE;
+	}
 	return *prototype == PROTO_UNKNOWN ? -EINVAL : 0;
 }
 

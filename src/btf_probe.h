@@ -11,12 +11,14 @@ enum prototype {
 	PROTO_UNKNOWN,
 	PROTO_SKB_STATE_TABLE, /* before 5.16: (skb, state, table) */
 	PROTO_PRIV_SKB_STATE,  /* since 5.16: (priv, skb, state) */
+	PROTO_PKTINFO_PRIV,    /* nft_do_chain: (pkt, priv) */
 };
 
 /* A kernel function the tool hooks, and what the running kernel says about it. */
 struct hook_function {
 	const char *name;   /* "ipt_do_table" */
 	const char *module; /* module that holds it on modular kernels: "ip_tables" */
+	int engine;         /* enum engine */
 	bool found;
 	bool in_module;
 	enum prototype prototype;

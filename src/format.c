@@ -163,14 +163,16 @@ static const char *l4_proto_name(__u8 proto)
 	return LOOKUP(names, proto);
 }
 
-void format_pkt_info(const struct event *e, char *buf, size_t len)
+/* The IPv4/IPv6 part: "I_request:10.0.0.1->10.0.0.2", "T_SYN:[fd00::1]:1234->[fd00::2]:80". */
+static void format_ip_info(const struct event *e, char *buf, size_t len)
 {
 	bool ports = (e->flags & EVENT_HAS_PORTS) && !(e->flags & EVENT_FRAGMENT);
+	__u8 pf = e->l3proto == ETHERTYPE_IPV6 ? PF_FAMILY_IPV6 : PF_FAMILY_IPV4;
 	char src[64], dst[64], kind[64];
 	const char *name;
 
-	format_endpoint(e->pf, e->saddr, ports ? e->sport : -1, src, sizeof(src));
-	format_endpoint(e->pf, e->daddr, ports ? e->dport : -1, dst, sizeof(dst));
+	format_endpoint(pf, e->saddr, ports ? e->sport : -1, src, sizeof(src));
+	format_endpoint(pf, e->daddr, ports ? e->dport : -1, dst, sizeof(dst));
 	name = l4_proto_name(e->l4proto);
 	if (e->flags & EVENT_FRAGMENT) {
 		if (name)
@@ -178,7 +180,7 @@ void format_pkt_info(const struct event *e, char *buf, size_t len)
 		else
 			snprintf(kind, sizeof(kind), "F_proto=%u", e->l4proto);
 	} else if (e->flags & EVENT_HAS_ICMP) {
-		name = icmp_type_name(e->pf, e->icmp_type);
+		name = icmp_type_name(pf, e->icmp_type);
 		if (name)
 			snprintf(kind, sizeof(kind), "I_%s", name);
 		else
@@ -198,15 +200,123 @@ void format_pkt_info(const struct event *e, char *buf, size_t len)
 	snprintf(buf, len, "%s:%s->%s", kind, src, dst);
 }
 
-void format_iptables_info(const struct event *e, char *buf, size_t len)
+/* "A_request:who-has 10.0.0.2 tell 10.0.0.1", "A_reply:10.0.0.2 is-at 02:00:00:00:00:02". */
+static void format_arp_info(const struct event *e, char *buf, size_t len)
 {
+	char sender[INET_ADDRSTRLEN], target[INET_ADDRSTRLEN], mac[24];
+
+	inet_ntop(AF_INET, e->saddr, sender, sizeof(sender));
+	inet_ntop(AF_INET, e->daddr, target, sizeof(target));
+	if (e->arp_op == 1) {
+		snprintf(buf, len, "A_request:who-has %s tell %s", target, sender);
+	} else if (e->arp_op == 2) {
+		format_mac(e->arp_sha, mac, sizeof(mac));
+		snprintf(buf, len, "A_reply:%s is-at %s", sender, mac);
+	} else {
+		snprintf(buf, len, "A_op=%u:%s->%s", e->arp_op, sender, target);
+	}
+}
+
+static const char *ethertype_name(__u16 type)
+{
+	static const struct name names[] = {
+		{ ETHERTYPE_IPV4, "IPv4" }, { ETHERTYPE_ARP, "ARP" },	  { ETHERTYPE_IPV6, "IPv6" },
+		{ 0x8100, "802.1Q" },	    { 0x88a8, "802.1ad" },	  { 0x88cc, "LLDP" },
+	};
+
+	return LOOKUP(names, type);
+}
+
+/* "ETH[02:00:00:00:00:01->02:00:00:00:00:02 IPv4 vlan=5]" for bridged packets. */
+static void format_eth_info(const struct event *e, char *buf, size_t len)
+{
+	char src[24], dst[24], macs[64] = "", type[16], vlan[16] = "";
+	const char *name = ethertype_name(e->l3proto);
+
+	if (e->flags & EVENT_HAS_MAC) {
+		format_mac(e->src_mac, src, sizeof(src));
+		format_mac(e->dest_mac, dst, sizeof(dst));
+		snprintf(macs, sizeof(macs), "%s->%s ", src, dst);
+	}
+	if (name)
+		snprintf(type, sizeof(type), "%s", name);
+	else
+		snprintf(type, sizeof(type), "type=0x%04x", e->l3proto);
+	if (e->flags & EVENT_HAS_VLAN)
+		snprintf(vlan, sizeof(vlan), " vlan=%u", e->vlan_id);
+	snprintf(buf, len, "ETH[%s%s%s]", macs, type, vlan);
+}
+
+void format_pkt_info(const struct event *e, char *buf, size_t len)
+{
+	bool bridged = e->engine == ENGINE_EBTABLES ||
+		       (e->engine == ENGINE_NFTABLES && e->family == PF_FAMILY_BRIDGE);
+	char eth[96] = "", l3[200] = "";
+
+	if (e->l3proto == ETHERTYPE_ARP && (e->flags & EVENT_HAS_ARP))
+		format_arp_info(e, l3, sizeof(l3));
+	else if ((e->l3proto == ETHERTYPE_IPV4 || e->l3proto == ETHERTYPE_IPV6) &&
+		 (e->flags & EVENT_HAS_ADDRS))
+		format_ip_info(e, l3, sizeof(l3));
+	if (bridged || !l3[0])
+		format_eth_info(e, eth, sizeof(eth));
+	snprintf(buf, len, "%s%s%s", eth, eth[0] && l3[0] ? " " : "", l3);
+}
+
+const char *family_name(__u8 family)
+{
+	static const struct name names[] = {
+		{ PF_FAMILY_INET, "inet" },   { PF_FAMILY_IPV4, "ip" },	    { PF_FAMILY_ARP, "arp" },
+		{ PF_FAMILY_NETDEV, "netdev" }, { PF_FAMILY_BRIDGE, "bridge" }, { PF_FAMILY_IPV6, "ip6" },
+	};
+	const char *name = LOOKUP(names, family);
+
+	return name ? name : "unknown";
+}
+
+const char *family_hook_name(__u8 family, __u8 hook)
+{
+	static const char *const arp[] = { "INPUT", "OUTPUT", "FORWARD" };
+	static const char *const netdev[] = { "INGRESS", "EGRESS" };
+
+	switch (family) {
+	case PF_FAMILY_ARP:
+		return hook < 3 ? arp[hook] : "UNKNOWN";
+	case PF_FAMILY_NETDEV:
+		return hook < 2 ? netdev[hook] : "UNKNOWN";
+	case PF_FAMILY_BRIDGE:
+		return hook == 5 ? "BROUTING" : hook_name(hook);
+	default: /* ip, ip6, inet: NF_INET_*, with NF_INET_INGRESS (5.10+) */
+		return hook == 5 ? "INGRESS" : hook_name(hook);
+	}
+}
+
+void format_engine_info(const struct event *e, char *buf, size_t len)
+{
+	const char *pkt_type = pkt_type_name(e->pkt_type);
+	const char *hook = family_hook_name(e->family, e->hook);
 	char verdict[48], cost[32];
 
 	format_verdict(e->verdict, verdict, sizeof(verdict));
 	format_cost(e->cost_ns, cost, sizeof(cost));
-	snprintf(buf, len, "pkt_type=%s iptables=[pf=%s, table=%.*s hook=%s verdict=%s cost=%s]",
-		 pkt_type_name(e->pkt_type), pf_name(e->pf), TABLE_NAME_LEN, e->table,
-		 hook_name(e->hook), verdict, cost);
+	switch (e->engine) {
+	case ENGINE_NFTABLES:
+		snprintf(buf, len,
+			 "pkt_type=%s nftables=[family=%s table=%.*s chain=%.*s hook=%s prio=%d "
+			 "verdict=%s cost=%s]",
+			 pkt_type, family_name(e->family), NAME_LEN, e->table, NAME_LEN, e->chain,
+			 hook, e->priority, verdict, cost);
+		break;
+	case ENGINE_ARPTABLES:
+	case ENGINE_EBTABLES:
+		snprintf(buf, len, "pkt_type=%s %s=[table=%.*s hook=%s verdict=%s cost=%s]",
+			 pkt_type, e->engine == ENGINE_ARPTABLES ? "arptables" : "ebtables",
+			 NAME_LEN, e->table, hook, verdict, cost);
+		break;
+	default:
+		snprintf(buf, len, "pkt_type=%s iptables=[pf=%s, table=%.*s hook=%s verdict=%s cost=%s]",
+			 pkt_type, pf_name(e->family), NAME_LEN, e->table, hook, verdict, cost);
+	}
 }
 
 void format_time(const struct event *e, const struct time_format *tf, char *buf, size_t len)
@@ -234,7 +344,7 @@ const char *format_header(void)
 
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len)
 {
-	char time[32], skb[32], netns[16], mac[24], pkt[128], info[192];
+	char time[32], skb[32], netns[16], mac[24], pkt[320], info[768];
 	const char *ifname = e->ifname[0] ? e->ifname : "nil";
 
 	format_time(e, tf, time, sizeof(time));
@@ -245,7 +355,7 @@ void format_event(const struct event *e, const struct time_format *tf, char *buf
 	else
 		snprintf(mac, sizeof(mac), "nil");
 	format_pkt_info(e, pkt, sizeof(pkt));
-	format_iptables_info(e, info, sizeof(info));
+	format_engine_info(e, info, sizeof(info));
 	snprintf(buf, len, "%-10s %-20s %-12s %-8u %-6u %-18.*s %-18s %-6u %-54s %s", time, skb,
 		 netns, e->pid, e->cpu, IFNAME_LEN, ifname, mac, e->ip_len, pkt, info);
 }

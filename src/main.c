@@ -8,6 +8,7 @@
 #include "format.h"
 #include "options.h"
 #include "privileges.h"
+#include "system_iptables.h"
 #include "tracer.h"
 
 #define EXIT_USAGE 2
@@ -44,7 +45,7 @@ static int print_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *rs = ctx;
 	const struct event *e = data;
-	char line[512];
+	char line[1280];
 
 	if (size < sizeof(*e) || rs->done || rs->stdout_closed)
 		return 0;
@@ -119,6 +120,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct tracer tracer = {};
 	struct run_state rs = { .cfg = &cfg };
+	const char *iptables_hint;
 	char err[512];
 	int status;
 
@@ -146,6 +148,9 @@ int main(int argc, char **argv)
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
+	iptables_hint = describe_iptables_variant(system_iptables_variant());
+	if (iptables_hint)
+		fprintf(stderr, "%s\n", iptables_hint);
 	puts(format_header());
 	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
 

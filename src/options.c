@@ -20,6 +20,7 @@ enum long_only_option {
 	OPT_ICMPID,
 	OPT_BACKEND,
 	OPT_BTF,
+	OPT_ENGINES,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
 	{ "time", no_argument, NULL, 'T' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "engines", required_argument, NULL, OPT_ENGINES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -48,8 +50,9 @@ static const char short_options[] = ":H:P:p:N:i:c:tTvhV";
 static const char usage_text[] =
 	"Usage: skbtracer-iptables [OPTIONS]\n"
 	"\n"
-	"Trace packets through the kernel's iptables and ip6tables tables (legacy x_tables):\n"
-	"one line per table a packet goes through, with its hook and verdict.\n"
+	"Trace packets through the kernel's packet filters (iptables, ip6tables, nftables,\n"
+	"arptables, ebtables): one line per table or base chain a packet goes through, with\n"
+	"its hook and verdict.\n"
 	"\n"
 	"Filters (applied in the kernel, on the packet as it enters the table):\n"
 	"  -H, --ipaddr ADDR      IPv4 or IPv6 address, source or destination\n"
@@ -67,7 +70,9 @@ static const char usage_text[] =
 	"  -T, --time             print wall-clock time HH:MM:SS (the default)\n"
 	"  -t, --timestamp        print seconds since the first event instead\n"
 	"\n"
-	"Kernel:\n"
+	"Engines and kernel:\n"
+	"      --engines LIST     comma-separated: iptables, nftables, arptables, ebtables\n"
+	"                         (default: every engine the kernel has)\n"
 	"      --backend B        auto, fentry or kprobe (default: auto, fentry when possible)\n"
 	"      --btf FILE         kernel BTF for kernels without /sys/kernel/btf/vmlinux\n"
 	"  -v, --verbose          print libbpf's messages and attach details\n"
@@ -79,6 +84,35 @@ static const char usage_text[] =
 	"  skbtracer-iptables -H 10.0.0.2 --dport 80    TCP/UDP to or from 10.0.0.2, port 80\n"
 	"  skbtracer-iptables -H 2001:db8::1 -c 10      ten events for that IPv6 address\n"
 	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n";
+
+/* "iptables,nftables" → bits (1 << ENGINE_*). */
+static bool parse_engines(const char *text, unsigned int *engines)
+{
+	static const char *const names[ENGINE_MAX] = {
+		[ENGINE_IPTABLES] = "iptables",
+		[ENGINE_NFTABLES] = "nftables",
+		[ENGINE_ARPTABLES] = "arptables",
+		[ENGINE_EBTABLES] = "ebtables",
+	};
+	const char *start = text;
+
+	*engines = 0;
+	for (;;) {
+		size_t len = strcspn(start, ",");
+		int engine;
+
+		for (engine = 0; engine < ENGINE_MAX; engine++) {
+			if (strlen(names[engine]) == len && !strncmp(start, names[engine], len))
+				break;
+		}
+		if (engine == ENGINE_MAX)
+			return false;
+		*engines |= 1u << engine;
+		if (!start[len])
+			return true;
+		start += len + 1;
+	}
+}
 
 const char *backend_name(enum backend backend)
 {
@@ -251,6 +285,13 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 				    strerror(errno));
 		cfg->btf_path = arg;
 		break;
+	case OPT_ENGINES:
+		if (!parse_engines(arg, &cfg->engines))
+			return fail(err, err_len,
+				    "invalid %s '%s': expected a comma-separated list of iptables, "
+				    "nftables, arptables, ebtables",
+				    name, arg);
+		break;
 	case 'v':
 		cfg->verbose = true;
 		break;
@@ -282,6 +323,7 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 	int opt, long_index;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->engines = (1u << ENGINE_MAX) - 1;
 	optind = 0; /* glibc: restart scanning, so tests can parse many times */
 	opterr = 0;
 	for (;;) {

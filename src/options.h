@@ -18,6 +18,7 @@ struct config {
 	enum time_mode time_mode;
 	unsigned long catch_count; /* 0: until interrupted */
 	const char *btf_path;      /* NULL: the running kernel's */
+	unsigned int engines;      /* bit (1 << enum engine) set: trace that engine */
 	bool verbose;
 	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
 };

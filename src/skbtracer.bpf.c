@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Kernel side: entry and exit of ipt_do_table / ip6t_do_table. */
+/*
+ * Kernel side: entry and exit of every packet-filter engine's table function
+ * (ipt_do_table, ip6t_do_table, arpt_do_table, ebt_do_table, nft_do_chain).
+ * Entry filters and records the packet; exit adds the verdict and sends the event.
+ */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -13,6 +17,7 @@
 #define SP_SLACK 64
 #define MAC_HEADER_UNSET 0xffff
 #define ARPHRD_ETHER 1
+#define ETH_HEADER_LEN 14
 /* IPv6 next-header values (uapi/linux/in6.h: macros, so not in vmlinux.h). */
 #define IPPROTO_HOPOPTS 0
 #define IPPROTO_ROUTING 43
@@ -24,12 +29,15 @@
 const volatile struct filter filter = {};
 /* Ring buffer since 5.8 (commit 457f44363a88); perf buffer before. */
 const volatile bool use_ringbuf = true;
-/* (priv, skb, state) since 5.16, (skb, state, table) before: commit ae689334225f. */
-const volatile bool new_prototype = true;
+/*
+ * x_tables functions take (priv, skb, state) since 5.16 (commit ae689334225f), (skb, state,
+ * table) before; indexed by enum hooked_function.
+ */
+const volatile bool new_prototype[FUNC_MAX] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 1 << 22);
 } events SEC(".maps");
 
 struct {
@@ -65,6 +73,17 @@ struct {
 	__type(value, struct call_stack);
 } call_stacks SEC(".maps");
 
+/* ebtables' table; not in every vmlinux.h (bridge netfilter is often a module). */
+struct ebt_table {
+	char name[32];
+} __attribute__((preserve_access_index));
+
+/* nft_pktinfo before 5.15 (commit 897389de4828) reached the hook state through xt. */
+struct nft_pktinfo___with_xt {
+	struct sk_buff *skb;
+	struct xt_action_param xt;
+} __attribute__((preserve_access_index));
+
 /* On-the-wire headers: ABI, not kernel internals, so no CO-RE. */
 struct ipv4_header {
 	__u8 version_ihl;
@@ -86,6 +105,24 @@ struct ipv6_header {
 	__u8 hop_limit;
 	__u8 saddr[16];
 	__u8 daddr[16];
+};
+
+struct arp_header {
+	__be16 hw_type;
+	__be16 proto_type;
+	__u8 hw_len;
+	__u8 proto_len;
+	__be16 op;
+	__u8 sender_mac[6];
+	__u8 sender_ip[4];
+	__u8 target_mac[6];
+	__u8 target_ip[4];
+};
+
+struct eth_header {
+	__u8 dest[6];
+	__u8 source[6];
+	__be16 proto;
 };
 
 struct l4_header {
@@ -132,9 +169,12 @@ static __always_inline bool same_addr(const __u8 *addr, int len)
 
 static __always_inline bool addr_matches(const struct event *e)
 {
-	int len = e->pf == PF_FAMILY_IPV4 ? 4 : 16;
+	int len = filter.addr_family == PF_FAMILY_IPV4 ? 4 : 16;
+	bool ipv4 = e->l3proto == ETHERTYPE_IPV4 || e->l3proto == ETHERTYPE_ARP;
 
-	return filter.addr_family == e->pf && (same_addr(e->saddr, len) || same_addr(e->daddr, len));
+	if (!(e->flags & EVENT_HAS_ADDRS) || ipv4 != (filter.addr_family == PF_FAMILY_IPV4))
+		return false;
+	return same_addr(e->saddr, len) || same_addr(e->daddr, len);
 }
 
 static __always_inline bool packet_matches(const struct event *e)
@@ -196,6 +236,7 @@ static __always_inline void parse_ipv4(struct event *e, const void *nh)
 	e->l4proto = ip.protocol;
 	__builtin_memcpy(e->saddr, ip.saddr, 4);
 	__builtin_memcpy(e->daddr, ip.daddr, 4);
+	e->flags |= EVENT_HAS_ADDRS;
 	if (ip.frag_off & bpf_htons(0x1fff)) {
 		e->flags |= EVENT_FRAGMENT;
 		return;
@@ -214,6 +255,7 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh)
 	e->ip_len = bpf_ntohs(ip.payload_len) + sizeof(ip);
 	__builtin_memcpy(e->saddr, ip.saddr, 16);
 	__builtin_memcpy(e->daddr, ip.daddr, 16);
+	e->flags |= EVENT_HAS_ADDRS;
 	nexthdr = ip.nexthdr;
 	next = nh + sizeof(ip);
 	for (int i = 0; i < IPV6_MAX_EXT_HEADERS; i++) {
@@ -243,29 +285,66 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh)
 	parse_l4(e, next);
 }
 
-static __always_inline void read_dest_mac(struct event *e, struct sk_buff *skb)
+/* ARP for IPv4 over Ethernet; anything else keeps only its ethertype. */
+static __always_inline void parse_arp(struct event *e, const void *nh)
+{
+	struct arp_header arp;
+
+	if (bpf_probe_read_kernel(&arp, sizeof(arp), nh) || arp.hw_type != bpf_htons(ARPHRD_ETHER) ||
+	    arp.proto_type != bpf_htons(ETHERTYPE_IPV4) || arp.hw_len != 6 || arp.proto_len != 4)
+		return;
+	e->arp_op = bpf_ntohs(arp.op);
+	__builtin_memcpy(e->arp_sha, arp.sender_mac, 6);
+	__builtin_memcpy(e->saddr, arp.sender_ip, 4);
+	__builtin_memcpy(e->daddr, arp.target_ip, 4);
+	e->flags |= EVENT_HAS_ARP | EVENT_HAS_ADDRS;
+}
+
+static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto)
+{
+	const void *nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+
+	e->l3proto = l3proto;
+	if (l3proto == ETHERTYPE_IPV4)
+		parse_ipv4(e, nh);
+	else if (l3proto == ETHERTYPE_IPV6)
+		parse_ipv6(e, nh);
+	else if (l3proto == ETHERTYPE_ARP)
+		parse_arp(e, nh);
+}
+
+static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 mac_header = BPF_CORE_READ(skb, mac_header);
 	__u16 network_header = BPF_CORE_READ(skb, network_header);
 	unsigned short dev_type = BPF_CORE_READ(skb, dev, type);
+	struct eth_header eth;
 
+	if (BPF_CORE_READ(skb, vlan_proto)) {
+		e->vlan_id = BPF_CORE_READ(skb, vlan_tci) & 0xfff;
+		e->flags |= EVENT_HAS_VLAN;
+	}
 	/* Locally generated packets have no link-layer header yet. */
 	if (mac_header == MAC_HEADER_UNSET || dev_type != ARPHRD_ETHER ||
-	    network_header - mac_header < 14)
+	    network_header - mac_header < ETH_HEADER_LEN)
 		return;
-	if (!bpf_probe_read_kernel(e->dest_mac, sizeof(e->dest_mac), head + mac_header))
-		e->flags |= EVENT_HAS_MAC;
+	if (bpf_probe_read_kernel(&eth, sizeof(eth), head + mac_header))
+		return;
+	__builtin_memcpy(e->dest_mac, eth.dest, 6);
+	__builtin_memcpy(e->src_mac, eth.source, 6);
+	e->flags |= EVENT_HAS_MAC;
 }
 
-/* Fills *e from the call's arguments; returns false when the filter rejects the packet. */
-static __always_inline bool fill_event(struct event *e, struct sk_buff *skb,
-				       const struct nf_hook_state *state, const void *table,
-				       __u8 pf)
+/*
+ * Fills the packet part of *e; returns false when the filter rejects the packet. Cheap tests
+ * (pid, netns, interface) come before the packet is parsed.
+ */
+static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
+					const struct nf_hook_state *state, __u16 l3proto)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct net_device *in, *out;
-	unsigned char *head;
 
 	if ((filter.flags & FILTER_PID) && tgid != filter.pid)
 		return false;
@@ -276,13 +355,7 @@ static __always_inline bool fill_event(struct event *e, struct sk_buff *skb,
 	out = BPF_CORE_READ(state, out);
 	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
 		return false;
-
-	e->pf = pf;
-	head = BPF_CORE_READ(skb, head);
-	if (pf == PF_FAMILY_IPV4)
-		parse_ipv4(e, head + BPF_CORE_READ(skb, network_header));
-	else
-		parse_ipv6(e, head + BPF_CORE_READ(skb, network_header));
+	parse_packet(e, skb, l3proto);
 	if (!packet_matches(e))
 		return false;
 
@@ -291,16 +364,15 @@ static __always_inline bool fill_event(struct event *e, struct sk_buff *skb,
 	e->pid = tgid;
 	e->cpu = bpf_get_smp_processor_id();
 	e->hook = BPF_CORE_READ_BITFIELD_PROBED(state, hook);
+	e->family = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
 	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
 	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), in ? in->name : out->name);
-	bpf_probe_read_kernel_str(e->table, sizeof(e->table),
-				  ((const struct xt_table *)table)->name);
-	read_dest_mac(e, skb);
+	read_link_layer(e, skb);
 	return true;
 }
 
-static __always_inline int on_entry(__u64 key, __u64 key2, struct sk_buff *skb,
-				    const struct nf_hook_state *state, const void *table, __u8 pf)
+/* The top free slot of this CPU's call stack, or NULL when it is full. */
+static __always_inline struct pending_call *push_slot(struct call_stack **stack_out)
 {
 	__u32 zero = 0;
 	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
@@ -308,26 +380,26 @@ static __always_inline int on_entry(__u64 key, __u64 key2, struct sk_buff *skb,
 	__u32 depth;
 
 	if (!stack)
-		return 0;
+		return NULL;
 	depth = stack->depth;
 	if (depth >= MAX_NESTING) {
 		count(COUNTER_UNPAIRED);
-		return 0;
+		return NULL;
 	}
 	call = &stack->calls[depth];
 	__builtin_memset(&call->event, 0, sizeof(call->event));
-	if (!fill_event(&call->event, skb, state, table, pf))
-		return 0;
-	call->key = key;
-	call->key2 = key2;
-	stack->depth = depth + 1;
-	return 0;
+	*stack_out = stack;
+	return call;
 }
 
-/*
- * Finds the pending call this exit belongs to, from the top of the stack down. Exits of calls
- * the filter rejected find nothing. Calls above the match lost their exit: counted, dropped.
- */
+static __always_inline void push(struct call_stack *stack, struct pending_call *call, __u64 key,
+				 __u64 key2)
+{
+	call->key = key;
+	call->key2 = key2;
+	stack->depth++;
+}
+
 static __always_inline void send_event(void *ctx, struct event *e)
 {
 	long ret;
@@ -340,6 +412,10 @@ static __always_inline void send_event(void *ctx, struct event *e)
 		count(COUNTER_LOST);
 }
 
+/*
+ * Finds the pending call this exit belongs to, from the top of the stack down. Exits of calls
+ * the filter rejected find nothing. Calls above the match lost their exit: counted, dropped.
+ */
 static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
 				   __u32 verdict)
 {
@@ -370,64 +446,155 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	return 0;
 }
 
-/* Arguments in the order of the running kernel's prototype. */
-#define ARGS_SKB(a, b) ((struct sk_buff *)(new_prototype ? (b) : (a)))
-#define ARGS_STATE(b, c) ((const struct nf_hook_state *)(new_prototype ? (c) : (b)))
-#define ARGS_TABLE(a, c) ((const void *)(new_prototype ? (a) : (c)))
+/* x_tables arguments in the order of the running kernel's prototype. */
+struct xt_args {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+	const void *table;
+};
 
-static __always_inline int entry(__u64 key, bool key_is_skb, __u64 a, __u64 b, __u64 c, __u8 pf)
+static __always_inline struct xt_args xt_args(enum hooked_function func, __u64 a, __u64 b,
+					      __u64 c)
 {
-	struct sk_buff *skb = ARGS_SKB(a, b);
-	const void *table = ARGS_TABLE(a, c);
-
-	return on_entry(key_is_skb ? (__u64)skb : key, key_is_skb ? (__u64)table : 0, skb,
-			ARGS_STATE(b, c), table, pf);
+	if (new_prototype[func])
+		return (struct xt_args){ (void *)b, (void *)c, (void *)a };
+	return (struct xt_args){ (void *)a, (void *)b, (void *)c };
 }
 
-SEC("fentry/ipt_do_table")
-int BPF_PROG(fentry_ipt_do_table, __u64 a, __u64 b, __u64 c)
+static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buff *skb)
 {
-	return entry(0, true, a, b, c, PF_FAMILY_IPV4);
+	switch (func) {
+	case FUNC_IPT_DO_TABLE:
+		return ETHERTYPE_IPV4;
+	case FUNC_IP6T_DO_TABLE:
+		return ETHERTYPE_IPV6;
+	case FUNC_ARPT_DO_TABLE:
+		return ETHERTYPE_ARP;
+	default:
+		return bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	}
 }
 
-SEC("fexit/ipt_do_table")
-int BPF_PROG(fexit_ipt_do_table, __u64 a, __u64 b, __u64 c, unsigned int verdict)
+/* Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. */
+static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b,
+				    __u64 c)
 {
-	return on_exit(ctx, (__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
+	struct xt_args args = xt_args(func, a, b, c);
+	struct call_stack *stack;
+	struct pending_call *call = push_slot(&stack);
+	struct event *e;
+	const char *name;
+
+	if (!call)
+		return 0;
+	e = &call->event;
+	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb)))
+		return 0;
+	if (func == FUNC_EBT_DO_TABLE) {
+		e->engine = ENGINE_EBTABLES;
+		name = ((const struct ebt_table *)args.table)->name;
+	} else {
+		e->engine = func == FUNC_ARPT_DO_TABLE ? ENGINE_ARPTABLES : ENGINE_IPTABLES;
+		name = ((const struct xt_table *)args.table)->name;
+	}
+	bpf_probe_read_kernel_str(e->table, sizeof(e->table), name);
+	if (key)
+		push(stack, call, key, 0);
+	else
+		push(stack, call, (__u64)args.skb, (__u64)args.table);
+	return 0;
 }
 
-SEC("fentry/ip6t_do_table")
-int BPF_PROG(fentry_ip6t_do_table, __u64 a, __u64 b, __u64 c)
+static __always_inline int xt_fexit(void *ctx, enum hooked_function func, __u64 a, __u64 b,
+				    __u64 c, __u32 verdict)
 {
-	return entry(0, true, a, b, c, PF_FAMILY_IPV6);
+	struct xt_args args = xt_args(func, a, b, c);
+
+	return on_exit(ctx, (__u64)args.skb, (__u64)args.table, false, verdict);
 }
 
-SEC("fexit/ip6t_do_table")
-int BPF_PROG(fexit_ip6t_do_table, __u64 a, __u64 b, __u64 c, unsigned int verdict)
+static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo *pkt)
 {
-	return on_exit(ctx, (__u64)ARGS_SKB(a, b), (__u64)ARGS_TABLE(a, c), false, verdict);
+	if (bpf_core_field_exists(pkt->state))
+		return BPF_CORE_READ(pkt, state);
+	return BPF_CORE_READ((struct nft_pktinfo___with_xt *)pkt, xt.state);
 }
 
-SEC("kprobe/ipt_do_table")
-int BPF_KPROBE(kprobe_ipt_do_table, __u64 a, __u64 b, __u64 c)
+/* Entry of nft_do_chain(pkt, priv): priv is the base chain. key 0: identify by pkt. */
+static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct nft_chain *chain)
 {
-	return entry(PT_REGS_SP(ctx), false, a, b, c, PF_FAMILY_IPV4);
+	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
+	struct nft_base_chain *base;
+	struct call_stack *stack;
+	struct pending_call *call = push_slot(&stack);
+	struct nft_table *table;
+	struct event *e;
+
+	if (!call)
+		return 0;
+	e = &call->event;
+	if (!fill_packet(e, skb, nft_state(pkt), bpf_ntohs(BPF_CORE_READ(skb, protocol))))
+		return 0;
+	e->engine = ENGINE_NFTABLES;
+	table = BPF_CORE_READ(chain, table);
+	e->family = BPF_CORE_READ_BITFIELD_PROBED(table, family);
+	bpf_probe_read_kernel_str(e->table, sizeof(e->table), BPF_CORE_READ(table, name));
+	bpf_probe_read_kernel_str(e->chain, sizeof(e->chain), BPF_CORE_READ(chain, name));
+	base = (void *)chain - bpf_core_field_offset(struct nft_base_chain, chain);
+	e->priority = BPF_CORE_READ(base, ops.priority);
+	push(stack, call, key ? key : (__u64)pkt, key ? 0 : (__u64)chain);
+	return 0;
 }
 
-SEC("kretprobe/ipt_do_table")
-int BPF_KRETPROBE(kretprobe_ipt_do_table, unsigned int verdict)
+/* Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. */
+#define XT_PROGRAMS(fn, func)                                                         \
+	SEC("fentry/" #fn)                                                            \
+	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                          \
+	{                                                                             \
+		return xt_entry(func, 0, a, b, c);                                    \
+	}                                                                             \
+	SEC("fexit/" #fn)                                                             \
+	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict)     \
+	{                                                                             \
+		return xt_fexit(ctx, func, a, b, c, verdict);                         \
+	}                                                                             \
+	SEC("kprobe/" #fn)                                                            \
+	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                        \
+	{                                                                             \
+		return xt_entry(func, PT_REGS_SP(ctx), a, b, c);                      \
+	}                                                                             \
+	SEC("kretprobe/" #fn)                                                         \
+	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                       \
+	{                                                                             \
+		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);               \
+	}
+
+XT_PROGRAMS(ipt_do_table, FUNC_IPT_DO_TABLE)
+XT_PROGRAMS(ip6t_do_table, FUNC_IP6T_DO_TABLE)
+XT_PROGRAMS(arpt_do_table, FUNC_ARPT_DO_TABLE)
+XT_PROGRAMS(ebt_do_table, FUNC_EBT_DO_TABLE)
+
+SEC("fentry/nft_do_chain")
+int BPF_PROG(fentry_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
 {
-	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
+	return nft_entry(0, pkt, chain);
 }
 
-SEC("kprobe/ip6t_do_table")
-int BPF_KPROBE(kprobe_ip6t_do_table, __u64 a, __u64 b, __u64 c)
+SEC("fexit/nft_do_chain")
+int BPF_PROG(fexit_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain,
+	     unsigned int verdict)
 {
-	return entry(PT_REGS_SP(ctx), false, a, b, c, PF_FAMILY_IPV6);
+	return on_exit(ctx, (__u64)pkt, (__u64)chain, false, verdict);
 }
 
-SEC("kretprobe/ip6t_do_table")
-int BPF_KRETPROBE(kretprobe_ip6t_do_table, unsigned int verdict)
+SEC("kprobe/nft_do_chain")
+int BPF_KPROBE(kprobe_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
+{
+	return nft_entry(PT_REGS_SP(ctx), pkt, chain);
+}
+
+SEC("kretprobe/nft_do_chain")
+int BPF_KRETPROBE(kretprobe_nft_do_chain, unsigned int verdict)
 {
 	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
 }

@@ -4,11 +4,39 @@
 #define SKBTRACER_H
 
 #define IFNAME_LEN 16
-#define TABLE_NAME_LEN 32
+#define NAME_LEN 256 /* NFT_NAME_MAXLEN: table and chain names are never cut */
 
-/* Netfilter protocol families (NFPROTO_*), as in nf_hook_state->pf. */
+/* Netfilter protocol families (NFPROTO_*): nf_hook_state->pf, nft_table->family. */
+#define PF_FAMILY_INET 1
 #define PF_FAMILY_IPV4 2
+#define PF_FAMILY_ARP 3
+#define PF_FAMILY_NETDEV 5
+#define PF_FAMILY_BRIDGE 7
 #define PF_FAMILY_IPV6 10
+
+/* Ethernet protocol numbers, host byte order. */
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_IPV6 0x86dd
+
+/* The packet-filter engines, one kernel function (or two) each. */
+enum engine {
+	ENGINE_IPTABLES,  /* ipt_do_table, ip6t_do_table */
+	ENGINE_NFTABLES,  /* nft_do_chain */
+	ENGINE_ARPTABLES, /* arpt_do_table */
+	ENGINE_EBTABLES,  /* ebt_do_table */
+	ENGINE_MAX,
+};
+
+/* Hooked functions; also indexes the per-function prototype flags. */
+enum hooked_function {
+	FUNC_IPT_DO_TABLE,
+	FUNC_IP6T_DO_TABLE,
+	FUNC_ARPT_DO_TABLE,
+	FUNC_EBT_DO_TABLE,
+	FUNC_NFT_DO_CHAIN,
+	FUNC_MAX,
+};
 
 /* Which fields of struct filter are set. */
 enum filter_flags {
@@ -26,7 +54,7 @@ enum filter_flags {
 /* What the user asked for; read by the BPF programs at function entry. */
 struct filter {
 	__u32 flags;
-	__u8 addr_family; /* PF_FAMILY_IPV4 or PF_FAMILY_IPV6 */
+	__u8 addr_family; /* PF_FAMILY_IPV4 (also ARP addresses) or PF_FAMILY_IPV6 */
 	__u8 l4proto;     /* IPPROTO_* */
 	__u16 port;       /* host byte order, as are the next three */
 	__u16 sport;
@@ -46,10 +74,13 @@ enum counter {
 };
 
 enum event_flags {
-	EVENT_HAS_MAC = 1 << 0,   /* dest_mac holds the Ethernet destination */
+	EVENT_HAS_MAC = 1 << 0,   /* dest_mac and src_mac hold the Ethernet header's */
 	EVENT_HAS_PORTS = 1 << 1, /* sport/dport are set (TCP, UDP) */
 	EVENT_HAS_ICMP = 1 << 2,  /* icmp_* are set (ICMP, ICMPv6) */
 	EVENT_FRAGMENT = 1 << 3,  /* non-first fragment: no transport header */
+	EVENT_HAS_ADDRS = 1 << 4, /* saddr/daddr are set (IPv4, IPv6, ARP) */
+	EVENT_HAS_ARP = 1 << 5,   /* arp_op and arp_sha are set */
+	EVENT_HAS_VLAN = 1 << 6,  /* vlan_id is set */
 };
 
 /* One call of a packet filter table, sent to user space at function exit. */
@@ -61,26 +92,33 @@ struct event {
 	__u32 pid;
 	__u32 cpu;
 	__u32 verdict; /* raw return value of the table function */
-	__u32 flags;   /* enum event_flags */
+	__u32 flags;    /* enum event_flags */
+	__s32 priority; /* nftables base chain priority */
 	__u16 ip_len;
-	__u8 pf;       /* PF_FAMILY_* */
-	__u8 hook;     /* NF_INET_* */
-	__u8 pkt_type; /* PACKET_* */
+	__u16 l3proto;  /* ETHERTYPE_*, host byte order */
+	__u8 engine;    /* enum engine */
+	__u8 family;    /* PF_FAMILY_*: the hook's, or the nftables table's */
+	__u8 hook;      /* NF_INET_*, NF_ARP_*, NF_BR_*, NF_NETDEV_* by family */
+	__u8 pkt_type;  /* PACKET_* */
 	__u8 l4proto;
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u8 icmp_code;
-	__u8 pad[3];
-	__u16 sport; /* host byte order, as are the next three */
+	__u16 sport; /* host byte order, as are the next four */
 	__u16 dport;
 	__u16 icmp_id;
 	__u16 icmp_seq;
-	__u8 saddr[16];
-	__u8 daddr[16];
+	__u16 vlan_id;
+	__u16 arp_op;
+	__u8 saddr[16]; /* IPv4/IPv6 source, ARP sender */
+	__u8 daddr[16]; /* IPv4/IPv6 destination, ARP target */
 	__u8 dest_mac[6];
-	__u8 pad2[2];
+	__u8 src_mac[6];
+	__u8 arp_sha[6];
+	__u8 pad[2];
 	char ifname[IFNAME_LEN];
-	char table[TABLE_NAME_LEN];
+	char table[NAME_LEN];
+	char chain[NAME_LEN]; /* nftables base chain */
 };
 
 #endif

@@ -13,6 +13,18 @@
 #define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
 
+/* The hooked functions, in enum hooked_function order. */
+static const struct {
+	const char *name, *module;
+	enum engine engine;
+} hooked[FUNC_MAX] = {
+	[FUNC_IPT_DO_TABLE] = { "ipt_do_table", "ip_tables", ENGINE_IPTABLES },
+	[FUNC_IP6T_DO_TABLE] = { "ip6t_do_table", "ip6_tables", ENGINE_IPTABLES },
+	[FUNC_ARPT_DO_TABLE] = { "arpt_do_table", "arp_tables", ENGINE_ARPTABLES },
+	[FUNC_EBT_DO_TABLE] = { "ebt_do_table", "ebtables", ENGINE_EBTABLES },
+	[FUNC_NFT_DO_CHAIN] = { "nft_do_chain", "nf_tables", ENGINE_NFTABLES },
+};
+
 static bool verbose_libbpf;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -30,22 +42,12 @@ void tracer_set_verbose(bool verbose)
 	libbpf_set_print(print_libbpf);
 }
 
-/* The programs of one traced function, per backend. */
-struct function_programs {
-	struct bpf_program *entry[2]; /* indexed by backend - BACKEND_FENTRY */
-	struct bpf_program *exit[2];
-};
-
-static void function_programs(struct skbtracer_bpf *skel, struct function_programs p[])
+const char *engine_name(int engine)
 {
-	p[0] = (struct function_programs){
-		.entry = { skel->progs.fentry_ipt_do_table, skel->progs.kprobe_ipt_do_table },
-		.exit = { skel->progs.fexit_ipt_do_table, skel->progs.kretprobe_ipt_do_table },
-	};
-	p[1] = (struct function_programs){
-		.entry = { skel->progs.fentry_ip6t_do_table, skel->progs.kprobe_ip6t_do_table },
-		.exit = { skel->progs.fexit_ip6t_do_table, skel->progs.kretprobe_ip6t_do_table },
-	};
+	static const char *const names[ENGINE_MAX] = { "iptables", "nftables", "arptables",
+						       "ebtables" };
+
+	return engine >= 0 && engine < ENGINE_MAX ? names[engine] : "unknown";
 }
 
 static const char *entry_kind(enum backend b)
@@ -56,6 +58,15 @@ static const char *entry_kind(enum backend b)
 static const char *exit_kind(enum backend b)
 {
 	return b == BACKEND_FENTRY ? "fexit" : "kretprobe";
+}
+
+/* The program named "<kind>_<function>", e.g. fexit_nft_do_chain. */
+static struct bpf_program *program(struct tracer *t, const char *kind, int func)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_%s", kind, hooked[func].name);
+	return bpf_object__find_program_by_name(t->skel->obj, name);
 }
 
 static bool kernel_has_kprobes(void)
@@ -73,35 +84,35 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 	else if (b == BACKEND_FENTRY && loading && (error == EPERM || error == ENOTSUPP))
 		snprintf(buf, len, "fentry: the kernel refused to load it (%s)", strerror(error));
 	else
-		snprintf(buf, len, "%s: %s failed (%s)", backend_name(b),
+		snprintf(buf, len, "%s: %s failed (%s; -v shows libbpf's log)", backend_name(b),
 			 loading ? "loading" : "attaching", strerror(error));
 }
 
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
-	struct function_programs programs[TRACED_FUNCTIONS];
-	int b = backend - BACKEND_FENTRY;
+	struct skbtracer_bpf__rodata *rodata;
+	bool ringbuf;
 
 	t->skel = skbtracer_bpf__open_opts(&opts);
 	if (!t->skel)
 		return -errno;
-	t->skel->rodata->filter = cfg->filter;
-	t->skel->rodata->use_ringbuf = !cfg->force_perf_buffer &&
-				       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
-	bpf_map__set_autocreate(t->skel->maps.events, t->skel->rodata->use_ringbuf);
-	bpf_map__set_autocreate(t->skel->maps.perf_events, !t->skel->rodata->use_ringbuf);
-	t->skel->rodata->new_prototype = true;
-	function_programs(t->skel, programs);
-	for (int i = 0; i < TRACED_FUNCTIONS; i++) {
-		if (t->functions[i].found)
-			t->skel->rodata->new_prototype =
-				t->functions[i].prototype == PROTO_PRIV_SKB_STATE;
-		for (int other = 0; other < 2; other++) {
-			bool wanted = other == b && t->functions[i].found;
+	rodata = t->skel->rodata;
+	rodata->filter = cfg->filter;
+	ringbuf = !cfg->force_perf_buffer &&
+		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	rodata->use_ringbuf = ringbuf;
+	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
+	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
+	for (int func = 0; func < FUNC_MAX; func++) {
+		bool found = t->functions[func].found;
 
-			bpf_program__set_autoload(programs[i].entry[other], wanted);
-			bpf_program__set_autoload(programs[i].exit[other], wanted);
+		rodata->new_prototype[func] = t->functions[func].prototype == PROTO_PRIV_SKB_STATE;
+		for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
+			bpf_program__set_autoload(program(t, entry_kind(b), func),
+						  found && b == backend);
+			bpf_program__set_autoload(program(t, exit_kind(b), func),
+						  found && b == backend);
 		}
 	}
 	return 0;
@@ -139,17 +150,13 @@ static int load_backend(struct tracer *t, const struct config *cfg, enum backend
 
 static int attach_backend(struct tracer *t, enum backend backend, char *why, size_t why_len)
 {
-	struct function_programs programs[TRACED_FUNCTIONS];
-	int b = backend - BACKEND_FENTRY;
+	for (int func = 0; func < FUNC_MAX; func++) {
+		const char *kinds[] = { entry_kind(backend), exit_kind(backend) };
 
-	function_programs(t->skel, programs);
-	for (int i = 0; i < TRACED_FUNCTIONS; i++) {
-		struct bpf_program *progs[] = { programs[i].entry[b], programs[i].exit[b] };
-
-		if (!t->functions[i].found)
+		if (!t->functions[func].found)
 			continue;
-		for (int p = 0; p < 2; p++) {
-			struct bpf_link *link = bpf_program__attach(progs[p]);
+		for (int k = 0; k < 2; k++) {
+			struct bpf_link *link = bpf_program__attach(program(t, kinds[k], func));
 
 			if (!link) {
 				int error = errno;
@@ -163,13 +170,16 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
-static void report_attached(const struct tracer *t)
+static void report_attached(const struct tracer *t, unsigned int engines)
 {
-	for (int i = 0; i < TRACED_FUNCTIONS; i++) {
-		const struct hook_function *f = &t->functions[i];
+	for (int func = 0; func < FUNC_MAX; func++) {
+		const struct hook_function *f = &t->functions[func];
 
+		if (!(engines & (1u << f->engine)))
+			continue;
 		if (!f->found) {
-			fprintf(stderr, "Skipped %s: %s\n", f->name, f->why_missing);
+			fprintf(stderr, "Skipped %s (%s): %s\n", f->name, engine_name(f->engine),
+				f->why_missing);
 			continue;
 		}
 		fprintf(stderr, "Attached %s(%s)\n", entry_kind(t->backend), f->name);
@@ -179,36 +189,38 @@ static void report_attached(const struct tracer *t)
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	static const struct {
-		const char *name, *module;
-	} hooked[TRACED_FUNCTIONS] = {
-		{ "ipt_do_table", "ip_tables" },
-		{ "ip6t_do_table", "ip6_tables" },
-	};
 	int found = 0;
 
-	for (int i = 0; i < TRACED_FUNCTIONS; i++) {
-		struct hook_function *f = &t->functions[i];
+	for (int func = 0; func < FUNC_MAX; func++) {
+		struct hook_function *f = &t->functions[func];
 		int ret;
 
-		f->name = hooked[i].name;
-		f->module = hooked[i].module;
+		f->name = hooked[func].name;
+		f->module = hooked[func].module;
+		f->engine = hooked[func].engine;
+		if (!(cfg->engines & (1u << f->engine))) {
+			f->found = false;
+			snprintf(f->why_missing, sizeof(f->why_missing), "not in --engines");
+			continue;
+		}
 		ret = probe_hook_function(cfg->btf_path, f, err, err_len);
 		if (ret)
 			return ret;
 		found += f->found;
 	}
 	if (!found) {
-		snprintf(err, err_len,
-			 "nothing to trace: %s; %s (rules added with iptables-nft live in "
-			 "nf_tables and never reach these functions)",
-			 t->functions[0].why_missing, t->functions[1].why_missing);
+		size_t used = snprintf(err, err_len, "nothing to trace:");
+
+		for (int func = 0; func < FUNC_MAX && used < err_len; func++) {
+			if (cfg->engines & (1u << t->functions[func].engine))
+				used += snprintf(err + used, err_len - used, " %s: %s;",
+						 t->functions[func].name,
+						 t->functions[func].why_missing);
+		}
+		if (used < err_len)
+			snprintf(err + used, err_len - used,
+				 " rules added with iptables-nft are in nf_tables (nft_do_chain)");
 		return -ENOENT;
-	}
-	if (t->functions[0].found && t->functions[1].found &&
-	    t->functions[0].prototype != t->functions[1].prototype) {
-		snprintf(err, err_len, "ipt_do_table and ip6t_do_table have different prototypes");
-		return -EINVAL;
 	}
 	return 0;
 }
@@ -239,6 +251,18 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count)
 	t->perf_lost += count;
 }
 
+static int open_event_reader(struct tracer *t, ring_buffer_sample_fn on_event, void *ctx)
+{
+	t->on_event = on_event;
+	t->on_event_ctx = ctx;
+	if (t->skel->rodata->use_ringbuf)
+		t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	else
+		t->perf = perf_buffer__new(bpf_map__fd(t->skel->maps.perf_events), PERF_BUFFER_PAGES,
+					   on_perf_event, on_perf_lost, t, NULL);
+	return t->events || t->perf ? 0 : -errno;
+}
+
 int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len)
 {
@@ -265,26 +289,18 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	}
 	if (ret) {
 		snprintf(err, err_len,
-			 "cannot trace %s: %s%s%s. It needs a kernel with working fentry/fexit "
-			 "or CONFIG_KPROBES=y; `make demo` shows the tracer in a VM",
-			 t->functions[0].found ? t->functions[0].name : t->functions[1].name,
+			 "cannot trace the packet filters: %s%s%s. It needs a kernel with working "
+			 "fentry/fexit or CONFIG_KPROBES=y; `make demo` shows the tracer in a VM",
 			 why[0], tries > 1 ? "; " : "", tries > 1 ? why[1] : "");
 		return ret;
 	}
-	t->on_event = on_event;
-	t->on_event_ctx = ctx;
-	if (t->skel->rodata->use_ringbuf)
-		t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
-	else
-		t->perf = perf_buffer__new(bpf_map__fd(t->skel->maps.perf_events), PERF_BUFFER_PAGES,
-					   on_perf_event, on_perf_lost, t, NULL);
-	if (!t->events && !t->perf) {
-		ret = -errno;
-		snprintf(err, err_len, "cannot open the event ring buffer (%s)", strerror(-ret));
+	ret = open_event_reader(t, on_event, ctx);
+	if (ret) {
+		snprintf(err, err_len, "cannot open the event buffer (%s)", strerror(-ret));
 		detach_all(t);
 		return ret;
 	}
-	report_attached(t);
+	report_attached(t, cfg->engines);
 	return 0;
 }
 
@@ -313,8 +329,8 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 		for (int cpu = 0; cpu < ncpus && !ret; cpu++)
 			totals[key] += values[cpu];
 	}
-	totals[COUNTER_LOST] += t->perf_lost;
 	free(values);
+	totals[COUNTER_LOST] += t->perf_lost;
 	return ret;
 }
 

@@ -6,19 +6,17 @@
 #include "btf_probe.h"
 #include "options.h"
 
-#define TRACED_FUNCTIONS 2
-
 /* The loaded and attached BPF side. */
 struct tracer {
 	struct skbtracer_bpf *skel;
-	struct ring_buffer *events;    /* kernels with a BPF ring buffer (5.8+) */
-	struct perf_buffer *perf;      /* older kernels */
+	struct ring_buffer *events; /* kernels with a BPF ring buffer (5.8+) */
+	struct perf_buffer *perf;   /* older kernels */
 	ring_buffer_sample_fn on_event;
 	void *on_event_ctx;
-	__u64 perf_lost;               /* events the perf buffer dropped */
+	__u64 perf_lost; /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
-	struct hook_function functions[TRACED_FUNCTIONS];
-	struct bpf_link *links[2 * TRACED_FUNCTIONS];
+	struct hook_function functions[FUNC_MAX];
+	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;
 };
 
@@ -33,5 +31,6 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
 void tracer_stop(struct tracer *t);
 void tracer_set_verbose(bool verbose);
+const char *engine_name(int engine);
 
 #endif

@@ -17,7 +17,12 @@ static int passed, failed, skipped;
 static void load_backend(enum backend backend, const struct filter *filter, bool perf_buffer,
 			 const char *what)
 {
-	struct config cfg = { .backend = backend, .filter = *filter, .force_perf_buffer = perf_buffer };
+	struct config cfg = {
+		.backend = backend,
+		.filter = *filter,
+		.force_perf_buffer = perf_buffer,
+		.engines = (1u << ENGINE_MAX) - 1,
+	};
 	struct tracer t = {};
 	char err[512] = "";
 	int ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));

@@ -41,6 +41,12 @@ TEST(prototype_before_5_16)
 	expect_prototype("proto_skb_state_table", "ip6t_do_table", 0, PROTO_SKB_STATE_TABLE);
 }
 
+TEST(prototype_nft_and_old_ebtables)
+{
+	expect_prototype("proto_nft", "nft_do_chain", 0, PROTO_PKTINFO_PRIV);
+	expect_prototype("proto_nft", "ebt_do_table", 0, PROTO_SKB_STATE_TABLE);
+}
+
 TEST(prototype_absent_or_unknown)
 {
 	expect_prototype("proto_priv_skb_state", "arpt_do_table", -ENOENT, PROTO_UNKNOWN);

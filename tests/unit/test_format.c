@@ -6,7 +6,12 @@
 
 static struct event ipv4_event(__u8 proto, const char *src, const char *dst)
 {
-	struct event e = { .pf = PF_FAMILY_IPV4, .l4proto = proto };
+	struct event e = {
+		.family = PF_FAMILY_IPV4,
+		.l3proto = ETHERTYPE_IPV4,
+		.l4proto = proto,
+		.flags = EVENT_HAS_ADDRS,
+	};
 
 	inet_pton(AF_INET, src, e.saddr);
 	inet_pton(AF_INET, dst, e.daddr);
@@ -15,7 +20,12 @@ static struct event ipv4_event(__u8 proto, const char *src, const char *dst)
 
 static struct event ipv6_event(__u8 proto, const char *src, const char *dst)
 {
-	struct event e = { .pf = PF_FAMILY_IPV6, .l4proto = proto };
+	struct event e = {
+		.family = PF_FAMILY_IPV6,
+		.l3proto = ETHERTYPE_IPV6,
+		.l4proto = proto,
+		.flags = EVENT_HAS_ADDRS,
+	};
 
 	inet_pton(AF_INET6, src, e.saddr);
 	inet_pton(AF_INET6, dst, e.daddr);
@@ -108,7 +118,7 @@ TEST(pkt_info_icmp)
 {
 	struct event e = ipv4_event(IPPROTO_ICMP, "10.0.2.15", "8.8.8.8");
 
-	e.flags = EVENT_HAS_ICMP;
+	e.flags |= EVENT_HAS_ICMP;
 	e.icmp_type = 8;
 	expect_pkt_info(&e, "I_request:10.0.2.15->8.8.8.8");
 	e.icmp_type = 0;
@@ -125,7 +135,7 @@ TEST(pkt_info_icmp6)
 {
 	struct event e = ipv6_event(IPPROTO_ICMPV6, "2001:db8:0:0::1", "2001:db8::2");
 
-	e.flags = EVENT_HAS_ICMP;
+	e.flags |= EVENT_HAS_ICMP;
 	e.icmp_type = 128;
 	expect_pkt_info(&e, "I_request:2001:db8::1->2001:db8::2");
 	e.icmp_type = 129;
@@ -140,7 +150,7 @@ TEST(pkt_info_tcp_udp)
 {
 	struct event e = ipv4_event(IPPROTO_TCP, "10.0.0.1", "10.0.0.2");
 
-	e.flags = EVENT_HAS_PORTS;
+	e.flags |= EVENT_HAS_PORTS;
 	e.sport = 43210;
 	e.dport = 80;
 	e.tcp_flags = 0x02;
@@ -151,7 +161,7 @@ TEST(pkt_info_tcp_udp)
 	expect_pkt_info(&e, "U:10.0.0.1:43210->10.0.0.2:80");
 
 	e = ipv6_event(IPPROTO_TCP, "fd00::1", "fd00:0:0:0:0:0:0:2");
-	e.flags = EVENT_HAS_PORTS;
+	e.flags |= EVENT_HAS_PORTS;
 	e.sport = 1234;
 	e.dport = 443;
 	e.tcp_flags = 0x10;
@@ -168,10 +178,10 @@ TEST(pkt_info_other_protocols_and_fragments)
 	e.l4proto = 253;
 	expect_pkt_info(&e, "proto=253:10.0.0.1->10.0.0.2");
 	e.l4proto = IPPROTO_UDP;
-	e.flags = EVENT_FRAGMENT | EVENT_HAS_PORTS;
+	e.flags |= EVENT_FRAGMENT | EVENT_HAS_PORTS;
 	expect_pkt_info(&e, "F_udp:10.0.0.1->10.0.0.2");
 	e = ipv6_event(IPPROTO_SCTP, "::1", "::1");
-	e.flags = EVENT_HAS_PORTS;
+	e.flags |= EVENT_HAS_PORTS;
 	e.sport = 5;
 	e.dport = 6;
 	expect_pkt_info(&e, "sctp:[::1]:5->[::1]:6");
@@ -198,7 +208,7 @@ TEST(iptables_info)
 	e.hook = 3;
 	e.verdict = 1;
 	e.cost_ns = 4100;
-	format_iptables_info(&e, buf, sizeof(buf));
+	format_engine_info(&e, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
 		     "pkt_type=HOST iptables=[pf=PF_INET, table=nat hook=OUTPUT verdict=ACCEPT "
 		     "cost=4.1us]",
@@ -209,7 +219,7 @@ TEST(iptables_info)
 	e.hook = 1;
 	e.verdict = 0;
 	e.cost_ns = 120;
-	format_iptables_info(&e, buf, sizeof(buf));
+	format_engine_info(&e, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
 		     "pkt_type=LOOPBACK iptables=[pf=PF_INET6, table=filter hook=INPUT "
 		     "verdict=DROP cost=120ns]",
@@ -238,7 +248,7 @@ TEST(whole_line)
 	e.pid = 2347;
 	e.cpu = 1;
 	e.ip_len = 84;
-	e.flags = EVENT_HAS_ICMP | EVENT_HAS_MAC;
+	e.flags |= EVENT_HAS_ICMP | EVENT_HAS_MAC;
 	e.icmp_type = 8;
 	e.hook = 3;
 	e.verdict = 1;
@@ -266,4 +276,112 @@ TEST(header_matches_columns)
 	ASSERT_TRUE(!strncmp(h, "TIME       SKB                  NETWORK_NS   PID", 48), "header");
 	ASSERT_CONTAINS(h, "IP_LEN PKT_INFO", "header columns");
 	ASSERT_CONTAINS(h, "IPTABLES_INFO", "last column");
+}
+
+TEST(pkt_info_arp)
+{
+	struct event e = {
+		.engine = ENGINE_ARPTABLES,
+		.family = PF_FAMILY_ARP,
+		.l3proto = ETHERTYPE_ARP,
+		.flags = EVENT_HAS_ARP | EVENT_HAS_ADDRS,
+		.arp_op = 1,
+	};
+
+	inet_pton(AF_INET, "10.0.0.1", e.saddr);
+	inet_pton(AF_INET, "10.0.0.2", e.daddr);
+	expect_pkt_info(&e, "A_request:who-has 10.0.0.2 tell 10.0.0.1");
+	e.arp_op = 2;
+	memcpy(e.arp_sha, "\x02\x00\x00\x00\x00\x01", 6);
+	expect_pkt_info(&e, "A_reply:10.0.0.1 is-at 02:00:00:00:00:01");
+	e.arp_op = 8;
+	expect_pkt_info(&e, "A_op=8:10.0.0.1->10.0.0.2");
+	e.flags = 0; /* not IPv4 over Ethernet */
+	expect_pkt_info(&e, "ETH[ARP]");
+}
+
+TEST(pkt_info_bridged)
+{
+	struct event e = ipv4_event(IPPROTO_ICMP, "10.0.0.1", "10.0.0.2");
+
+	e.engine = ENGINE_EBTABLES;
+	e.family = PF_FAMILY_BRIDGE;
+	e.flags |= EVENT_HAS_ICMP | EVENT_HAS_MAC;
+	e.icmp_type = 8;
+	memcpy(e.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
+	memcpy(e.dest_mac, "\x02\x00\x00\x00\x00\x02", 6);
+	expect_pkt_info(&e, "ETH[02:00:00:00:00:01->02:00:00:00:00:02 IPv4] "
+			    "I_request:10.0.0.1->10.0.0.2");
+	e.flags |= EVENT_HAS_VLAN;
+	e.vlan_id = 5;
+	expect_pkt_info(&e, "ETH[02:00:00:00:00:01->02:00:00:00:00:02 IPv4 vlan=5] "
+			    "I_request:10.0.0.1->10.0.0.2");
+	e.engine = ENGINE_NFTABLES; /* nftables bridge family: the same */
+	expect_pkt_info(&e, "ETH[02:00:00:00:00:01->02:00:00:00:00:02 IPv4 vlan=5] "
+			    "I_request:10.0.0.1->10.0.0.2");
+	e = (struct event){ .engine = ENGINE_EBTABLES, .l3proto = 0x88cc };
+	expect_pkt_info(&e, "ETH[LLDP]");
+	e.l3proto = 0x1234;
+	expect_pkt_info(&e, "ETH[type=0x1234]");
+}
+
+TEST(family_and_hook_names)
+{
+	ASSERT_STREQ(family_name(PF_FAMILY_INET), "inet", "inet");
+	ASSERT_STREQ(family_name(PF_FAMILY_IPV4), "ip", "ip");
+	ASSERT_STREQ(family_name(PF_FAMILY_IPV6), "ip6", "ip6");
+	ASSERT_STREQ(family_name(PF_FAMILY_ARP), "arp", "arp");
+	ASSERT_STREQ(family_name(PF_FAMILY_BRIDGE), "bridge", "bridge");
+	ASSERT_STREQ(family_name(PF_FAMILY_NETDEV), "netdev", "netdev");
+	ASSERT_STREQ(family_name(42), "unknown", "unknown");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_ARP, 0), "INPUT", "arp 0");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_ARP, 1), "OUTPUT", "arp 1");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_ARP, 2), "FORWARD", "arp 2");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_NETDEV, 0), "INGRESS", "netdev 0");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_NETDEV, 1), "EGRESS", "netdev 1");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_BRIDGE, 2), "FORWARD", "bridge 2");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_BRIDGE, 5), "BROUTING", "bridge 5");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_INET, 5), "INGRESS", "inet 5");
+	ASSERT_STREQ(family_hook_name(PF_FAMILY_IPV4, 4), "POSTROUTING", "ip 4");
+}
+
+TEST(engine_info_per_engine)
+{
+	struct event e = ipv4_event(IPPROTO_ICMP, "10.0.0.1", "10.0.0.2");
+	char buf[768];
+
+	e.engine = ENGINE_NFTABLES;
+	e.family = PF_FAMILY_INET;
+	e.hook = 1;
+	e.priority = -150;
+	e.verdict = 0x10002; /* nf_tables on 6.x: NF_STOLEN with EPERM after freeing the skb */
+	e.cost_ns = 2000;
+	snprintf(e.table, sizeof(e.table), "my-filter");
+	memset(e.chain, 'c', sizeof(e.chain) - 1); /* 255 characters: never cut */
+	format_engine_info(&e, buf, sizeof(buf));
+	ASSERT_CONTAINS(buf, "pkt_type=HOST nftables=[family=inet table=my-filter chain=ccc",
+			"nftables prefix");
+	ASSERT_CONTAINS(buf, "ccc hook=INPUT prio=-150 verdict=DROP(EPERM) cost=2.0us]",
+			"nftables suffix");
+	ASSERT_EQ(strstr(buf, " hook=") - strstr(buf, "chain="), 6 + 255, "whole chain name");
+
+	e.engine = ENGINE_ARPTABLES;
+	e.family = PF_FAMILY_ARP;
+	e.hook = 0;
+	e.verdict = 0;
+	snprintf(e.table, sizeof(e.table), "filter");
+	format_engine_info(&e, buf, sizeof(buf));
+	ASSERT_STREQ(buf, "pkt_type=HOST arptables=[table=filter hook=INPUT verdict=DROP cost=2.0us]",
+		     "arptables");
+
+	e.engine = ENGINE_EBTABLES;
+	e.family = PF_FAMILY_BRIDGE;
+	e.hook = 2;
+	e.verdict = 1;
+	e.pkt_type = 3;
+	format_engine_info(&e, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "pkt_type=OTHERHOST ebtables=[table=filter hook=FORWARD verdict=ACCEPT "
+		     "cost=2.0us]",
+		     "ebtables");
 }

@@ -35,6 +35,21 @@ TEST(options_defaults)
 	ASSERT_EQ(cfg.time_mode, TIME_CLOCK, "time");
 	ASSERT_EQ(cfg.catch_count, 0, "catch count");
 	ASSERT_TRUE(cfg.btf_path == NULL, "btf");
+	ASSERT_EQ(cfg.engines, (1u << ENGINE_MAX) - 1, "every engine");
+}
+
+TEST(options_engines)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--engines", "nftables", NULL), PARSE_OK, "one");
+	ASSERT_EQ(cfg.engines, 1u << ENGINE_NFTABLES, "nftables only");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--engines", "iptables,arptables,ebtables", NULL),
+		  PARSE_OK, "three");
+	ASSERT_EQ(cfg.engines,
+		  1u << ENGINE_IPTABLES | 1u << ENGINE_ARPTABLES | 1u << ENGINE_EBTABLES,
+		  "three engines");
 }
 
 TEST(options_filters)
@@ -148,6 +163,9 @@ TEST(options_bad_values)
 	expect_error("invalid -i/--iface 'a-name-far-too-long'", "-i", "a-name-far-too-long", NULL);
 	expect_error("invalid -c/--catch-count '-3'", "-c", "-3", NULL);
 	expect_error("invalid --backend 'ebpf'", "--backend", "ebpf", NULL);
+	expect_error("invalid --engines 'pf'", "--engines", "pf", NULL);
+	expect_error("invalid --engines 'iptables,'", "--engines", "iptables,", NULL);
+	expect_error("invalid --engines ''", "--engines", "", NULL);
 	expect_error("cannot read --btf file '/nonexistent'", "--btf", "/nonexistent", NULL);
 }
 

@@ -84,6 +84,8 @@ static int classify(const struct btf *btf, struct hook_function *f, char *err, s
 {
 	int ret = btf_function_prototype(btf, f->name, &f->prototype);
 
+	if (f->engine < 0 && ret == -EINVAL)
+		return 0; /* its prototype does not matter */
 	if (ret == -EINVAL)
 		snprintf(err, err_len, "%s has a prototype this tool does not know", f->name);
 	return ret;

@@ -8,6 +8,7 @@
 #include "format.h"
 #include "options.h"
 #include "privileges.h"
+#include "rules.h"
 #include "system_iptables.h"
 #include "tracer.h"
 
@@ -25,6 +26,7 @@ static void on_signal(int sig)
 
 struct run_state {
 	const struct config *cfg;
+	struct rules_cache *rules;
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
@@ -45,7 +47,7 @@ static int print_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *rs = ctx;
 	const struct event *e = data;
-	char line[1280];
+	char line[1280], rule[8192], matched[16384];
 
 	if (size < sizeof(*e) || rs->done || rs->stdout_closed)
 		return 0;
@@ -54,7 +56,10 @@ static int print_event(void *ctx, void *data, size_t size)
 		rs->have_first = true;
 	}
 	format_event(e, &rs->time_format, line, sizeof(line));
-	if (puts(line) == EOF) {
+	describe_rules(rs->rules, e, rule, sizeof(rule), rs->cfg->verbose ? matched : NULL,
+		       sizeof(matched));
+	if (printf("%s%s\n%s", line, rule, rs->cfg->verbose ? matched : "") < 0 ||
+	    fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return -EPIPE;
 	}
@@ -145,6 +150,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
 	}
+	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
+	if (!rs.rules) {
+		fprintf(stderr, "Error: out of memory\n");
+		tracer_stop(&tracer);
+		return 1;
+	}
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
@@ -157,6 +168,7 @@ int main(int argc, char **argv)
 	status = trace(&tracer, &rs);
 	rs.reported_lost = total_lost(&tracer);
 	tracer_stop(&tracer);
+	rules_cache_free(rs.rules);
 	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
 	return status;
 }

@@ -21,6 +21,7 @@ enum long_only_option {
 	OPT_BACKEND,
 	OPT_BTF,
 	OPT_ENGINES,
+	OPT_NO_RULES,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "engines", required_argument, NULL, OPT_ENGINES },
+	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -69,19 +71,20 @@ static const char usage_text[] =
 	"  -c, --catch-count N    exit after N events (default 0: until interrupted)\n"
 	"  -T, --time             print wall-clock time HH:MM:SS (the default)\n"
 	"  -t, --timestamp        print seconds since the first event instead\n"
+	"      --no-rules         do not name the rule that decided (legacy tables)\n"
+	"  -v, --verbose          also list every rule matched on the way, and libbpf's log\n"
 	"\n"
 	"Engines and kernel:\n"
 	"      --engines LIST     comma-separated: iptables, nftables, arptables, ebtables\n"
 	"                         (default: every engine the kernel has)\n"
 	"      --backend B        auto, fentry or kprobe (default: auto, fentry when possible)\n"
 	"      --btf FILE         kernel BTF for kernels without /sys/kernel/btf/vmlinux\n"
-	"  -v, --verbose          print libbpf's messages and attach details\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"\n"
 	"Examples:\n"
 	"  skbtracer-iptables --proto icmp              every ICMP packet in every table\n"
-	"  skbtracer-iptables -H 10.0.0.2 --dport 80    TCP/UDP to or from 10.0.0.2, port 80\n"
+	"  skbtracer-iptables -H 10.0.0.2 --dport 80    to or from 10.0.0.2, destination port 80\n"
 	"  skbtracer-iptables -H 2001:db8::1 -c 10      ten events for that IPv6 address\n"
 	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n";
 
@@ -292,6 +295,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 				    "nftables, arptables, ebtables",
 				    name, arg);
 		break;
+	case OPT_NO_RULES:
+		cfg->track_rules = false;
+		break;
 	case 'v':
 		cfg->verbose = true;
 		break;
@@ -324,6 +330,7 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->engines = (1u << ENGINE_MAX) - 1;
+	cfg->track_rules = true;
 	optind = 0; /* glibc: restart scanning, so tests can parse many times */
 	opterr = 0;
 	for (;;) {

@@ -20,6 +20,7 @@ struct config {
 	const char *btf_path;      /* NULL: the running kernel's */
 	unsigned int engines;      /* bit (1 << enum engine) set: trace that engine */
 	bool verbose;
+	bool track_rules;       /* name the rule that decided (legacy tables) */
 	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
 };
 

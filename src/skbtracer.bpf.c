@@ -34,6 +34,13 @@ const volatile bool use_ringbuf = true;
  * table) before; indexed by enum hooked_function.
  */
 const volatile bool new_prototype[FUNC_MAX] = {};
+/* Attribute legacy verdicts to rules by diffing this CPU's rule counters (needs bpf_loop). */
+const volatile bool track_rules = false;
+
+/* Untyped: resolved from kallsyms; weak, so a kernel without them still loads. */
+extern const void __per_cpu_offset __ksym __weak;
+extern const void nr_cpu_ids __ksym __weak;
+extern const void xt_recseq __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -57,14 +64,40 @@ struct {
 struct pending_call {
 	__u64 key;
 	__u64 key2;
+	__u32 recseq;        /* this CPU's xt_recseq before the snapshot */
+	__u16 next_offset_at; /* where next_offset and counters are in this table's entries */
+	__u16 counters_at;
+	bool snapshot_taken;
+	bool interfered;     /* a nested call traversed the same table */
 	struct event event;
 };
 
 /* Per-CPU stack of calls in progress: softirqs and targets such as REJECT nest calls. */
 struct call_stack {
 	__u32 depth;
+	bool snapshot_busy; /* the CPU's counter snapshot belongs to a pending call */
 	struct pending_call calls[MAX_NESTING];
 };
+
+/* This CPU's rule counters (low 32 bits of pcnt) at entry, by entry index. */
+struct counter_snapshot {
+	__u32 pcnt[MAX_TABLE_ENTRIES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set to the number of possible CPUs before load */
+	__type(key, __u32);
+	__type(value, struct counter_snapshot);
+} snapshots SEC(".maps");
+
+/* struct xt_table * → the newest struct xt_table_info * (ruleset generation) installed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u64);
+} table_generations SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -388,6 +421,8 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 	}
 	call = &stack->calls[depth];
 	__builtin_memset(&call->event, 0, sizeof(call->event));
+	call->snapshot_taken = false;
+	call->interfered = false;
 	*stack_out = stack;
 	return call;
 }
@@ -398,6 +433,167 @@ static __always_inline void push(struct call_stack *stack, struct pending_call *
 	call->key = key;
 	call->key2 = key2;
 	stack->depth++;
+}
+
+/* This CPU's per-CPU area offset: __per_cpu_offset[cpu]. */
+static __always_inline __u64 this_cpu_offset(void)
+{
+	__u64 offset = 0;
+
+	bpf_probe_read_kernel(&offset, sizeof(offset),
+			      (const __u64 *)&__per_cpu_offset + bpf_get_smp_processor_id());
+	return offset;
+}
+
+/* xt_recseq grows by 2 per outermost table traversal on this CPU. */
+static __always_inline __u32 read_recseq(__u64 cpu_offset)
+{
+	__u32 sequence = 0;
+
+	bpf_probe_read_kernel(&sequence, sizeof(sequence), (const void *)&xt_recseq + cpu_offset);
+	return sequence;
+}
+
+struct table_walk {
+	const void *entries;
+	__u32 *snapshot;
+	struct event *event;
+	__u64 cpu_offset;
+	__u32 size;
+	__u32 offset;
+	__u16 next_offset_at;
+	__u16 counters_at;
+	bool multi_cpu;
+	bool diff;
+	bool broken;
+};
+
+/* One entry of the table: snapshot its counter, or record it as a hit if it moved. */
+static long walk_entry(__u32 index, void *ctx)
+{
+	struct table_walk *w = ctx;
+	const void *entry = w->entries + w->offset;
+	struct event *e = w->event;
+	__u64 counter = 0;
+	__u16 next = 0;
+	__u32 n;
+
+	if (index >= MAX_TABLE_ENTRIES || w->offset >= w->size)
+		return 1;
+	if (bpf_probe_read_kernel(&next, sizeof(next), entry + w->next_offset_at) ||
+	    bpf_probe_read_kernel(&counter, sizeof(counter), entry + w->counters_at) || !next ||
+	    (w->multi_cpu && bpf_probe_read_kernel(&counter, sizeof(counter),
+						   (const void *)(counter + w->cpu_offset)))) {
+		w->broken = true;
+		return 1;
+	}
+	barrier_var(index); /* keep the mask: the verifier needs it, clang thinks it is redundant */
+	index &= MAX_TABLE_ENTRIES - 1;
+	if (!w->diff) {
+		w->snapshot[index] = counter;
+	} else if (w->snapshot[index] != (__u32)counter) {
+		n = e->nr_hits;
+		if (n >= MAX_RULE_HITS) {
+			e->rule_status = RULES_TOO_MANY_HITS;
+			return 1;
+		}
+		e->hits[n & (MAX_RULE_HITS - 1)] = w->offset;
+		e->nr_hits = n + 1;
+	}
+	w->offset += next;
+	return 0;
+}
+
+/* Walks every entry of the table's current ruleset; false when the walk could not finish. */
+static __always_inline bool walk_table(struct pending_call *call, const struct xt_table_info *info,
+				       bool diff)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	unsigned int cpus = 0;
+	struct table_walk w = {
+		.event = &call->event,
+		.next_offset_at = call->next_offset_at,
+		.counters_at = call->counters_at,
+		.diff = diff,
+	};
+
+	w.snapshot = bpf_map_lookup_elem(&snapshots, &cpu);
+	if (!w.snapshot)
+		return false;
+	bpf_probe_read_kernel(&cpus, sizeof(cpus), &nr_cpu_ids);
+	w.multi_cpu = cpus > 1;
+	w.cpu_offset = this_cpu_offset();
+	w.entries = (const void *)info + bpf_core_field_offset(struct xt_table_info, entries);
+	w.size = BPF_CORE_READ(info, size);
+	bpf_loop(BPF_CORE_READ(info, number), walk_entry, &w, 0);
+	return !w.broken;
+}
+
+/* At entry: this CPU's counter of every rule, before the table runs. */
+static __always_inline void snapshot_rules(struct call_stack *stack, struct pending_call *call,
+					   const struct xt_table *table)
+{
+	struct event *e = &call->event;
+	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+
+	e->table_ptr = (__u64)table;
+	e->table_gen = (__u64)info;
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) || !&xt_recseq ||
+	    !&__per_cpu_offset || !&nr_cpu_ids) {
+		e->rule_status = RULES_UNAVAILABLE;
+		return;
+	}
+	if (stack->snapshot_busy) {
+		e->rule_status = RULES_NESTED;
+		return;
+	}
+	if (BPF_CORE_READ(info, number) > MAX_TABLE_ENTRIES) {
+		e->rule_status = RULES_TOO_LARGE;
+		return;
+	}
+	call->recseq = read_recseq(this_cpu_offset());
+	if (!walk_table(call, info, false)) {
+		e->rule_status = RULES_UNAVAILABLE;
+		return;
+	}
+	e->rule_status = RULES_OK;
+	call->snapshot_taken = true;
+	stack->snapshot_busy = true;
+}
+
+/* At exit: the rules whose counters moved, if nothing else can have moved them. */
+static __always_inline void diff_rules(struct call_stack *stack, struct pending_call *call)
+{
+	struct event *e = &call->event;
+	const struct xt_table *table = (const void *)e->table_ptr;
+	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+
+	stack->snapshot_busy = false;
+	if ((__u64)info != e->table_gen) {
+		e->rule_status = RULES_REPLACED;
+		return;
+	}
+	if (!walk_table(call, info, true)) {
+		e->rule_status = RULES_UNAVAILABLE;
+		return;
+	}
+	if (call->interfered || read_recseq(this_cpu_offset()) - call->recseq != 2)
+		e->rule_status = RULES_INTERFERED;
+}
+
+/* A traversal of a table that a pending call on this CPU is measuring spoils its diff. */
+static __always_inline void mark_interference(const void *table)
+{
+	__u32 zero = 0;
+	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
+
+	if (!stack || !stack->snapshot_busy)
+		return;
+	for (__u32 i = 0; i < MAX_NESTING; i++) {
+		if (i < stack->depth && stack->calls[i].snapshot_taken &&
+		    stack->calls[i].event.table_ptr == (__u64)table)
+			stack->calls[i].interfered = true;
+	}
 }
 
 static __always_inline void send_event(void *ctx, struct event *e)
@@ -439,7 +635,11 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 		return 0;
 	for (__u32 lost = 1; lost < i; lost++)
 		count(COUNTER_UNPAIRED);
+	if (i > 1)
+		stack->snapshot_busy = call->snapshot_taken; /* dropped calls held no snapshot */
 	stack->depth = depth - i;
+	if (call->snapshot_taken)
+		diff_rules(stack, call);
 	call->event.verdict = verdict;
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
 	send_event(ctx, &call->event);
@@ -475,6 +675,21 @@ static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buf
 	}
 }
 
+/* Where next_offset and counters are in the entries of this function's tables. */
+static __always_inline void set_entry_layout(struct pending_call *call, enum hooked_function func)
+{
+	if (func == FUNC_IP6T_DO_TABLE) {
+		call->next_offset_at = bpf_core_field_offset(struct ip6t_entry, next_offset);
+		call->counters_at = bpf_core_field_offset(struct ip6t_entry, counters);
+	} else if (func == FUNC_ARPT_DO_TABLE) {
+		call->next_offset_at = bpf_core_field_offset(struct arpt_entry, next_offset);
+		call->counters_at = bpf_core_field_offset(struct arpt_entry, counters);
+	} else {
+		call->next_offset_at = bpf_core_field_offset(struct ipt_entry, next_offset);
+		call->counters_at = bpf_core_field_offset(struct ipt_entry, counters);
+	}
+}
+
 /* Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. */
 static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b,
 				    __u64 c)
@@ -485,6 +700,8 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	struct event *e;
 	const char *name;
 
+	if (track_rules && func != FUNC_EBT_DO_TABLE)
+		mark_interference(args.table);
 	if (!call)
 		return 0;
 	e = &call->event;
@@ -498,6 +715,10 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		name = ((const struct xt_table *)args.table)->name;
 	}
 	bpf_probe_read_kernel_str(e->table, sizeof(e->table), name);
+	if (track_rules && func != FUNC_EBT_DO_TABLE) {
+		set_entry_layout(call, func);
+		snapshot_rules(stack, call, args.table);
+	}
 	if (key)
 		push(stack, call, key, 0);
 	else
@@ -597,6 +818,29 @@ SEC("kretprobe/nft_do_chain")
 int BPF_KRETPROBE(kretprobe_nft_do_chain, unsigned int verdict)
 {
 	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
+}
+
+/* A new ruleset generation: user space must not decode older events with it. */
+static __always_inline int note_replacement(const void *table, const void *newinfo)
+{
+	__u64 key = (__u64)table, value = (__u64)newinfo;
+
+	bpf_map_update_elem(&table_generations, &key, &value, BPF_ANY);
+	return 0;
+}
+
+SEC("fentry/xt_replace_table")
+int BPF_PROG(fentry_xt_replace_table, struct xt_table *table, unsigned int num_counters,
+	     struct xt_table_info *newinfo)
+{
+	return note_replacement(table, newinfo);
+}
+
+SEC("kprobe/xt_replace_table")
+int BPF_KPROBE(kprobe_xt_replace_table, struct xt_table *table, unsigned int num_counters,
+	       struct xt_table_info *newinfo)
+{
+	return note_replacement(table, newinfo);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -35,6 +35,7 @@ enum hooked_function {
 	FUNC_ARPT_DO_TABLE,
 	FUNC_EBT_DO_TABLE,
 	FUNC_NFT_DO_CHAIN,
+	FUNC_XT_REPLACE_TABLE, /* not an engine: marks ruleset generations for attribution */
 	FUNC_MAX,
 };
 
@@ -64,6 +65,21 @@ struct filter {
 	__u32 pid;
 	__u32 netns;
 	char iface[IFNAME_LEN];
+};
+
+/* Rule attribution for legacy tables (iptables, ip6tables, arptables). */
+#define MAX_RULE_HITS 32
+#define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */
+
+enum rule_status {
+	RULES_NOT_TRACKED,   /* this engine has no attribution */
+	RULES_OK,            /* hits[] lists every entry the packet matched */
+	RULES_NESTED,        /* another table walk was in progress on this CPU */
+	RULES_INTERFERED,    /* another traversal of the table ran on this CPU meanwhile */
+	RULES_REPLACED,      /* the table was replaced during the call */
+	RULES_TOO_LARGE,     /* the table has more entries than a walk covers */
+	RULES_TOO_MANY_HITS, /* more matched entries than hits[] holds */
+	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
 };
 
 /* Indexes of the per-CPU counters map. */
@@ -119,6 +135,11 @@ struct event {
 	char ifname[IFNAME_LEN];
 	char table[NAME_LEN];
 	char chain[NAME_LEN]; /* nftables base chain */
+	__u64 table_ptr;      /* struct xt_table *: the table instance */
+	__u64 table_gen;      /* struct xt_table_info *: its ruleset generation */
+	__u32 rule_status;    /* enum rule_status */
+	__u32 nr_hits;
+	__u32 hits[MAX_RULE_HITS]; /* blob offsets of the matched entries, in blob order */
 };
 
 #endif

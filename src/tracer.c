@@ -13,17 +13,33 @@
 #define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
 
+#define AUX_FUNCTION -1 /* engine of a function hooked for rule attribution only */
+
 /* The hooked functions, in enum hooked_function order. */
 static const struct {
 	const char *name, *module;
-	enum engine engine;
+	int engine;
 } hooked[FUNC_MAX] = {
 	[FUNC_IPT_DO_TABLE] = { "ipt_do_table", "ip_tables", ENGINE_IPTABLES },
 	[FUNC_IP6T_DO_TABLE] = { "ip6t_do_table", "ip6_tables", ENGINE_IPTABLES },
 	[FUNC_ARPT_DO_TABLE] = { "arpt_do_table", "arp_tables", ENGINE_ARPTABLES },
 	[FUNC_EBT_DO_TABLE] = { "ebt_do_table", "ebtables", ENGINE_EBTABLES },
 	[FUNC_NFT_DO_CHAIN] = { "nft_do_chain", "nf_tables", ENGINE_NFTABLES },
+	[FUNC_XT_REPLACE_TABLE] = { "xt_replace_table", "x_tables", AUX_FUNCTION },
 };
+
+static bool has_exit_program(int func)
+{
+	return hooked[func].engine != AUX_FUNCTION;
+}
+
+/* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
+static bool wanted(const struct config *cfg, int func)
+{
+	if (hooked[func].engine == AUX_FUNCTION)
+		return cfg->track_rules;
+	return cfg->engines & (1u << hooked[func].engine);
+}
 
 static bool verbose_libbpf;
 
@@ -104,15 +120,22 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
+	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
+			      libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+	bpf_map__set_max_entries(t->skel->maps.snapshots,
+				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
+		if (func == FUNC_XT_REPLACE_TABLE)
+			found = found && rodata->track_rules;
 		rodata->new_prototype[func] = t->functions[func].prototype == PROTO_PRIV_SKB_STATE;
 		for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
 			bpf_program__set_autoload(program(t, entry_kind(b), func),
 						  found && b == backend);
-			bpf_program__set_autoload(program(t, exit_kind(b), func),
-						  found && b == backend);
+			if (has_exit_program(func))
+				bpf_program__set_autoload(program(t, exit_kind(b), func),
+							  found && b == backend);
 		}
 	}
 	return 0;
@@ -153,9 +176,9 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	for (int func = 0; func < FUNC_MAX; func++) {
 		const char *kinds[] = { entry_kind(backend), exit_kind(backend) };
 
-		if (!t->functions[func].found)
+		if (!bpf_program__autoload(program(t, kinds[0], func)))
 			continue;
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < (has_exit_program(func) ? 2 : 1); k++) {
 			struct bpf_link *link = bpf_program__attach(program(t, kinds[k], func));
 
 			if (!link) {
@@ -170,21 +193,28 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
-static void report_attached(const struct tracer *t, unsigned int engines)
+static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
 		const struct hook_function *f = &t->functions[func];
+		const char *what = f->engine == AUX_FUNCTION ? "rule attribution" :
+							       engine_name(f->engine);
 
-		if (!(engines & (1u << f->engine)))
+		if (!wanted(cfg, func))
 			continue;
 		if (!f->found) {
-			fprintf(stderr, "Skipped %s (%s): %s\n", f->name, engine_name(f->engine),
-				f->why_missing);
+			fprintf(stderr, "Skipped %s (%s): %s\n", f->name, what, f->why_missing);
 			continue;
 		}
+		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
+			continue;
 		fprintf(stderr, "Attached %s(%s)\n", entry_kind(t->backend), f->name);
-		fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
+		if (has_exit_program(func))
+			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
 	}
+	if (cfg->track_rules && !t->skel->rodata->track_rules)
+		fprintf(stderr, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
+				"xt_replace_table (module x_tables)\n");
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
@@ -198,21 +228,21 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 		f->name = hooked[func].name;
 		f->module = hooked[func].module;
 		f->engine = hooked[func].engine;
-		if (!(cfg->engines & (1u << f->engine))) {
+		if (!wanted(cfg, func)) {
 			f->found = false;
-			snprintf(f->why_missing, sizeof(f->why_missing), "not in --engines");
+			snprintf(f->why_missing, sizeof(f->why_missing), "not wanted");
 			continue;
 		}
 		ret = probe_hook_function(cfg->btf_path, f, err, err_len);
 		if (ret)
 			return ret;
-		found += f->found;
+		found += f->found && f->engine != AUX_FUNCTION;
 	}
 	if (!found) {
 		size_t used = snprintf(err, err_len, "nothing to trace:");
 
 		for (int func = 0; func < FUNC_MAX && used < err_len; func++) {
-			if (cfg->engines & (1u << t->functions[func].engine))
+			if (wanted(cfg, func) && hooked[func].engine != AUX_FUNCTION)
 				used += snprintf(err + used, err_len - used, " %s: %s;",
 						 t->functions[func].name,
 						 t->functions[func].why_missing);
@@ -300,7 +330,7 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		detach_all(t);
 		return ret;
 	}
-	report_attached(t, cfg->engines);
+	report_attached(t, cfg);
 	return 0;
 }
 
@@ -332,6 +362,14 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 	free(values);
 	totals[COUNTER_LOST] += t->perf_lost;
 	return ret;
+}
+
+bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
+{
+	struct tracer *t = ctx;
+
+	return !bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr,
+				     sizeof(table_ptr), generation, sizeof(*generation), 0);
 }
 
 void tracer_stop(struct tracer *t)

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Names the rule that decided, from the matched entries the kernel side found. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "rules.h"
+#include "xt_blob.h"
+#include "xt_fetch.h"
+
+#define CACHED_TABLES 16
+
+/* One ruleset generation of one table, decoded, with its rules' text. */
+struct cached_table {
+	__u32 netns;
+	enum xt_family family;
+	char name[XT_NAME_LEN];
+	__u64 generation;
+	bool usable;
+	char why[160]; /* when not usable */
+	struct xt_table_model model;
+	struct saved_rules text;
+	bool have_text;
+	unsigned long last_used;
+};
+
+struct rules_cache {
+	generation_lookup_fn lookup;
+	void *lookup_ctx;
+	struct cached_table tables[CACHED_TABLES];
+	int nr_tables;
+	unsigned long clock;
+};
+
+const char *rule_status_reason(__u32 status)
+{
+	switch (status) {
+	case RULES_NESTED:
+		return "another table walk was in progress on this CPU";
+	case RULES_INTERFERED:
+		return "another traversal of the table ran on this CPU meanwhile";
+	case RULES_REPLACED:
+		return "the table was replaced during the call";
+	case RULES_TOO_LARGE:
+		return "the table has more entries than the walk covers";
+	case RULES_TOO_MANY_HITS:
+		return "more matched entries than the tool records";
+	case RULES_UNAVAILABLE:
+		return "this kernel lacks what the counter walk needs";
+	default:
+		return "no attribution";
+	}
+}
+
+struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx)
+{
+	struct rules_cache *cache = calloc(1, sizeof(*cache));
+
+	if (cache) {
+		cache->lookup = lookup;
+		cache->lookup_ctx = ctx;
+	}
+	return cache;
+}
+
+static void drop_table(struct cached_table *t)
+{
+	xt_model_free(&t->model);
+	saved_rules_free(&t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+void rules_cache_free(struct rules_cache *cache)
+{
+	if (!cache)
+		return;
+	for (int i = 0; i < cache->nr_tables; i++)
+		drop_table(&cache->tables[i]);
+	free(cache);
+}
+
+/* Do the saved rules list as many rules per chain as the blob? Else they are another ruleset. */
+static bool text_matches(const struct xt_table_model *m, const struct saved_rules *text)
+{
+	for (unsigned int c = 0; c < m->nr_chains; c++) {
+		const struct xt_chain *chain = &m->chains[c];
+
+		if (saved_rule(text, chain->name, chain->nr_rules + 1) ||
+		    (chain->nr_rules && !saved_rule(text, chain->name, chain->nr_rules)))
+			return false;
+	}
+	return true;
+}
+
+/* Reads the table as it is now; fine only if the kernel's generation stayed the event's. */
+static void load_table(struct rules_cache *cache, struct cached_table *t, __u64 table_ptr)
+{
+	__u64 before = 0, after = 0;
+	bool replaced_before = cache->lookup(cache->lookup_ctx, table_ptr, &before);
+	int netns_fd = open_netns(t->netns);
+	struct xt_blob blob;
+
+	if (replaced_before && before != t->generation) {
+		snprintf(t->why, sizeof(t->why), "the ruleset was replaced since");
+		goto out;
+	}
+	if (netns_fd < 0) {
+		snprintf(t->why, sizeof(t->why), "network namespace %u is gone", t->netns);
+		goto out;
+	}
+	if (xt_fetch_blob(netns_fd, t->family, t->name, &blob, t->why, sizeof(t->why)))
+		goto out;
+	if (xt_decode(&blob, &t->model, t->why, sizeof(t->why))) {
+		xt_blob_free(&blob);
+		goto out;
+	}
+	t->have_text = !xt_fetch_rule_text(netns_fd, t->family, t->name, &t->text, t->why,
+					   sizeof(t->why)) &&
+		       text_matches(&t->model, &t->text);
+	if (cache->lookup(cache->lookup_ctx, table_ptr, &after) != replaced_before ||
+	    after != before) {
+		snprintf(t->why, sizeof(t->why), "the ruleset was replaced since");
+		goto out;
+	}
+	t->usable = true;
+out:
+	if (netns_fd >= 0)
+		close(netns_fd);
+}
+
+static struct cached_table *find_table(struct rules_cache *cache, const struct event *e,
+				       enum xt_family family)
+{
+	struct cached_table *t, *oldest = &cache->tables[0];
+
+	for (int i = 0; i < cache->nr_tables; i++) {
+		t = &cache->tables[i];
+		if (t->netns == e->netns && t->family == family && t->generation == e->table_gen &&
+		    !strncmp(t->name, e->table, XT_NAME_LEN)) {
+			t->last_used = ++cache->clock;
+			return t;
+		}
+		if (t->last_used < oldest->last_used)
+			oldest = t;
+	}
+	if (cache->nr_tables < CACHED_TABLES)
+		oldest = &cache->tables[cache->nr_tables++];
+	else
+		drop_table(oldest);
+	t = oldest;
+	t->netns = e->netns;
+	t->family = family;
+	t->generation = e->table_gen;
+	snprintf(t->name, sizeof(t->name), "%.*s", XT_NAME_LEN - 1, e->table);
+	t->last_used = ++cache->clock;
+	load_table(cache, t, e->table_ptr);
+	return t;
+}
+
+/* "INPUT#3: -A INPUT -s 10.0.0.1/32 -j DROP", or "INPUT:policy DROP". */
+static void format_step(const struct cached_table *t, int index, char *buf, size_t len)
+{
+	const struct xt_entry_info *e = &t->model.entries[index];
+	const char *chain = t->model.chains[e->chain].name;
+	const char *text = NULL;
+	char where[64];
+
+	xt_format_entry(&t->model, index, where, sizeof(where));
+	if (e->kind == XT_ENTRY_POLICY) {
+		text = t->have_text ? saved_policy(&t->text, chain) : NULL;
+		snprintf(buf, len, "%s%s%s", where, text ? " " : "", text ? text : "");
+		return;
+	}
+	if (t->have_text && e->kind == XT_ENTRY_RULE)
+		text = saved_rule(&t->text, chain, e->number);
+	snprintf(buf, len, "%s%s%s", where, text ? ": " : "", text ? text : "");
+}
+
+void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
+		    char *matched, size_t matched_len)
+{
+	enum xt_family family = e->engine == ENGINE_ARPTABLES  ? XT_ARP :
+				e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6 :
+							       XT_IPV4;
+	struct cached_table *t;
+	struct xt_path path;
+	char why[160], step[4200];
+	size_t used = 0;
+
+	rule[0] = '\0';
+	if (matched)
+		matched[0] = '\0';
+	if (e->rule_status == RULES_NOT_TRACKED)
+		return;
+	if (e->rule_status != RULES_OK) {
+		snprintf(rule, rule_len, " rule=?(%s)", rule_status_reason(e->rule_status));
+		return;
+	}
+	t = find_table(cache, e, family);
+	if (!t->usable) {
+		snprintf(rule, rule_len, " rule=?(%s)", t->why);
+		return;
+	}
+	if (xt_explain(&t->model, e->hook, e->hits, e->nr_hits, &path, why, sizeof(why))) {
+		snprintf(rule, rule_len, " rule=?(%s)", why);
+		return;
+	}
+	used = snprintf(rule, rule_len, " rule=");
+	for (int i = 0; i < path.nr_calls && used < rule_len; i++) {
+		xt_format_entry(&t->model, path.calls[i], step, sizeof(step));
+		used += snprintf(rule + used, rule_len - used, "%s > ", step);
+	}
+	format_step(t, path.decider, step, sizeof(step));
+	if (used < rule_len)
+		snprintf(rule + used, rule_len - used, "%s", step);
+	for (int i = 0, mused = 0; matched && i < path.nr_steps && (size_t)mused < matched_len;
+	     i++) {
+		format_step(t, path.steps[i], step, sizeof(step));
+		mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n", step);
+	}
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RULES_H
+#define RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "skbtracer.h"
+
+struct tracer;
+struct rules_cache;
+
+/* Newest ruleset generation the kernel installed for a table, if one was installed while tracing. */
+typedef bool (*generation_lookup_fn)(void *ctx, __u64 table_ptr, __u64 *generation);
+
+struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx);
+void rules_cache_free(struct rules_cache *cache);
+/*
+ * " rule=INPUT#3: -A INPUT ... -j DROP" for an event with attribution, "" otherwise. With
+ * matched, every entry the packet matched, one "    matched ..." line each.
+ */
+void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
+		    char *matched, size_t matched_len);
+const char *rule_status_reason(__u32 status);
+
+#endif

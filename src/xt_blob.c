@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Pure decoding of legacy x_tables blobs and reconstruction of a packet's path through them. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_arp/arp_tables.h>
+#include "xt_blob.h"
+
+#define STANDARD_VERDICT(code) (-(code) - 1) /* NF_DROP → -1, NF_ACCEPT → -2 */
+
+const char *xt_hook_name(enum xt_family family, unsigned int hook)
+{
+	static const char *const inet[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT",
+					    "POSTROUTING" };
+	static const char *const arp[] = { "INPUT", "OUTPUT", "FORWARD" };
+
+	if (family == XT_ARP)
+		return hook < 3 ? arp[hook] : "UNKNOWN";
+	return hook < 5 ? inet[hook] : "UNKNOWN";
+}
+
+/* target_offset, next_offset and the goto flag of the entry at e. */
+static void entry_header(enum xt_family family, const unsigned char *e, unsigned int *target_off,
+			 unsigned int *next_off, bool *is_goto)
+{
+	if (family == XT_IPV6) {
+		const struct ip6t_entry *entry = (const void *)e;
+
+		*target_off = entry->target_offset;
+		*next_off = entry->next_offset;
+		*is_goto = entry->ipv6.flags & IP6T_F_GOTO;
+	} else if (family == XT_ARP) {
+		const struct arpt_entry *entry = (const void *)e;
+
+		*target_off = entry->target_offset;
+		*next_off = entry->next_offset;
+		*is_goto = false;
+	} else {
+		const struct ipt_entry *entry = (const void *)e;
+
+		*target_off = entry->target_offset;
+		*next_off = entry->next_offset;
+		*is_goto = entry->ip.flags & IPT_F_GOTO;
+	}
+}
+
+static size_t min_entry_size(enum xt_family family)
+{
+	if (family == XT_IPV6)
+		return sizeof(struct ip6t_entry);
+	return family == XT_ARP ? sizeof(struct arpt_entry) : sizeof(struct ipt_entry);
+}
+
+/* Fills offset, target name, verdict and goto flag of every entry; counts them. */
+static int read_entries(struct xt_table_model *m, char *err, size_t err_len)
+{
+	const struct xt_blob *b = &m->blob;
+	unsigned int off = 0, capacity = 0;
+
+	while (off < b->size) {
+		const unsigned char *e = b->entries + off;
+		const struct xt_entry_target *t;
+		unsigned int target_off, next_off;
+		struct xt_entry_info *info;
+		bool is_goto;
+
+		if (b->size - off < min_entry_size(b->family))
+			goto malformed;
+		entry_header(b->family, e, &target_off, &next_off, &is_goto);
+		if (next_off == 0 || next_off > b->size - off ||
+		    target_off + sizeof(*t) + sizeof(int) > next_off)
+			goto malformed;
+		if (m->nr_entries == capacity) {
+			capacity = capacity ? 2 * capacity : 64;
+			info = realloc(m->entries, capacity * sizeof(*info));
+			if (!info) {
+				snprintf(err, err_len, "out of memory");
+				return -1;
+			}
+			m->entries = info;
+		}
+		info = &m->entries[m->nr_entries++];
+		memset(info, 0, sizeof(*info));
+		t = (const void *)(e + target_off);
+		info->offset = off;
+		info->is_goto = is_goto;
+		snprintf(info->target, sizeof(info->target), "%.*s", XT_EXTENSION_MAXNAMELEN,
+			 t->u.user.name);
+		if (!info->target[0])
+			memcpy(&info->verdict, t->data, sizeof(int));
+		off += next_off;
+	}
+	return 0;
+malformed:
+	snprintf(err, err_len, "malformed table blob at offset %u", off);
+	return -1;
+}
+
+static int add_chain(struct xt_table_model *m, const char *name, bool builtin)
+{
+	struct xt_chain *chains = realloc(m->chains, (m->nr_chains + 1) * sizeof(*chains));
+
+	if (!chains)
+		return -1;
+	m->chains = chains;
+	memset(&chains[m->nr_chains], 0, sizeof(*chains));
+	snprintf(chains[m->nr_chains].name, XT_NAME_LEN, "%s", name);
+	chains[m->nr_chains].builtin = builtin;
+	return m->nr_chains++;
+}
+
+/* The builtin hook whose chain starts at offset, or -1. */
+static int hook_starting_at(const struct xt_blob *b, unsigned int offset)
+{
+	for (unsigned int h = 0; h < b->nr_hooks; h++) {
+		if ((b->valid_hooks & (1u << h)) && b->hook_entry[h] == offset)
+			return h;
+	}
+	return -1;
+}
+
+static bool is_underflow(const struct xt_blob *b, unsigned int offset)
+{
+	for (unsigned int h = 0; h < b->nr_hooks; h++) {
+		if ((b->valid_hooks & (1u << h)) && b->underflow[h] == offset)
+			return true;
+	}
+	return false;
+}
+
+/* Assigns every entry its chain, kind and rule number. */
+static int assign_chains(struct xt_table_model *m, char *err, size_t err_len)
+{
+	const struct xt_blob *b = &m->blob;
+	int chain = -1, number = 0;
+
+	for (unsigned int i = 0; i < m->nr_entries; i++) {
+		struct xt_entry_info *e = &m->entries[i];
+		int hook = hook_starting_at(b, e->offset);
+		bool next_is_error = i + 1 < m->nr_entries &&
+				     !strcmp(m->entries[i + 1].target, XT_ERROR_TARGET);
+
+		if (!strcmp(e->target, XT_ERROR_TARGET)) {
+			const unsigned char *t = b->entries + e->offset;
+			unsigned int target_off, next_off;
+			char name[XT_NAME_LEN];
+			bool unused;
+
+			entry_header(b->family, t, &target_off, &next_off, &unused);
+			snprintf(name, sizeof(name), "%.*s", XT_FUNCTION_MAXNAMELEN - 1,
+				 (const char *)(t + target_off + sizeof(struct xt_entry_target)));
+			e->kind = i + 1 == m->nr_entries ? XT_ENTRY_END : XT_ENTRY_CHAIN_HEAD;
+			if (e->kind == XT_ENTRY_CHAIN_HEAD) {
+				chain = add_chain(m, name, false);
+				if (chain < 0)
+					goto nomem;
+				number = 0;
+			}
+			e->chain = chain;
+			continue;
+		}
+		if (hook >= 0) {
+			chain = add_chain(m, xt_hook_name(b->family, hook), true);
+			if (chain < 0)
+				goto nomem;
+			number = 0;
+		}
+		if (chain < 0) {
+			snprintf(err, err_len, "table blob: entry at %u is in no chain", e->offset);
+			return -1;
+		}
+		e->chain = chain;
+		if (m->chains[chain].builtin && is_underflow(b, e->offset)) {
+			e->kind = XT_ENTRY_POLICY;
+		} else if (!m->chains[chain].builtin && next_is_error && !e->target[0] &&
+			   e->verdict == XT_RETURN) {
+			e->kind = XT_ENTRY_RETURN;
+		} else {
+			e->kind = XT_ENTRY_RULE;
+			e->number = ++number;
+			m->chains[chain].nr_rules = number;
+		}
+	}
+	return 0;
+nomem:
+	snprintf(err, err_len, "out of memory");
+	return -1;
+}
+
+int xt_decode(const struct xt_blob *blob, struct xt_table_model *model, char *err, size_t err_len)
+{
+	memset(model, 0, sizeof(*model));
+	model->blob = *blob;
+	if (read_entries(model, err, err_len) || assign_chains(model, err, err_len)) {
+		xt_model_free(model);
+		return -1;
+	}
+	return 0;
+}
+
+void xt_model_free(struct xt_table_model *model)
+{
+	free(model->entries);
+	free(model->chains);
+	model->entries = NULL;
+	model->chains = NULL;
+	model->nr_entries = model->nr_chains = 0;
+}
+
+static int index_of_offset(const struct xt_table_model *m, unsigned int offset)
+{
+	unsigned int lo = 0, hi = m->nr_entries;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (m->entries[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nr_entries && m->entries[lo].offset == offset ? (int)lo : -1;
+}
+
+static bool was_hit(unsigned int offset, const unsigned int *hits, unsigned int nr_hits)
+{
+	for (unsigned int i = 0; i < nr_hits; i++) {
+		if (hits[i] == offset)
+			return true;
+	}
+	return false;
+}
+
+/* A frame of the jump stack: the jumping entry and where to resume (-1 for a goto). */
+struct jump {
+	int from;
+	int resume;
+};
+
+static int explain_failed(char *err, size_t err_len, const char *why)
+{
+	snprintf(err, err_len, "%s", why);
+	return -1;
+}
+
+/*
+ * Replays ipt_do_table over the entries: a matched entry (its counter moved) applies its
+ * target, an unmatched one falls through. Every hit must lie on the one path replayed.
+ */
+int xt_explain(const struct xt_table_model *m, unsigned int hook, const unsigned int *hits,
+	       unsigned int nr_hits, struct xt_path *path, char *err, size_t err_len)
+{
+	struct jump stack[XT_MAX_PATH];
+	int depth = 0, pending_extension = -1, idx;
+	unsigned int explained = 0;
+
+	memset(path, 0, sizeof(*path));
+	path->decider = -1;
+	if (hook >= m->blob.nr_hooks || !(m->blob.valid_hooks & (1u << hook)))
+		return explain_failed(err, err_len, "hook not in this table");
+	idx = index_of_offset(m, m->blob.hook_entry[hook]);
+	for (unsigned int steps = 0; idx >= 0 && steps <= 2 * m->nr_entries; steps++) {
+		const struct xt_entry_info *e = &m->entries[idx];
+		bool hit = was_hit(e->offset, hits, nr_hits);
+
+		if (e->kind == XT_ENTRY_CHAIN_HEAD || e->kind == XT_ENTRY_END)
+			return explain_failed(err, err_len, "path ran past the end of a chain");
+		if (!hit) {
+			if (e->kind == XT_ENTRY_RULE) {
+				idx++;
+				continue;
+			}
+			/* A chain's end that did not match: only a terminating extension explains it. */
+			if (pending_extension < 0)
+				return explain_failed(err, err_len, "no matched entry decided");
+			path->decider = pending_extension;
+			break;
+		}
+		if (path->nr_steps == XT_MAX_PATH)
+			return explain_failed(err, err_len, "path longer than the tool follows");
+		path->steps[path->nr_steps++] = idx;
+		explained++;
+		if (e->target[0]) { /* LOG, MARK continue; REJECT, DNAT decide: the path tells */
+			pending_extension = idx;
+			idx++;
+			continue;
+		}
+		pending_extension = -1;
+		if (e->verdict >= 0) {
+			if (depth == XT_MAX_PATH)
+				return explain_failed(err, err_len, "jumps nest too deep");
+			stack[depth++] = (struct jump){ idx, e->is_goto ? -1 : idx + 1 };
+			idx = index_of_offset(m, (unsigned int)e->verdict);
+		} else if (e->verdict == XT_RETURN) {
+			while (depth > 0 && stack[depth - 1].resume < 0)
+				depth--; /* leaving a chain entered by goto leaves its caller too */
+			if (depth > 0)
+				idx = stack[--depth].resume;
+			else
+				idx = index_of_offset(m, m->blob.underflow[hook]);
+		} else {
+			path->decider = idx;
+			break;
+		}
+	}
+	if (path->decider < 0)
+		return explain_failed(err, err_len, "no matched entry decided");
+	if (explained != nr_hits)
+		return explain_failed(err, err_len, "counters moved off the packet's path");
+	for (int i = 0; i < depth; i++)
+		path->calls[path->nr_calls++] = stack[i].from;
+	return 0;
+}
+
+void xt_format_entry(const struct xt_table_model *m, int index, char *buf, size_t len)
+{
+	const struct xt_entry_info *e = &m->entries[index];
+	const char *chain = e->chain >= 0 ? m->chains[e->chain].name : "?";
+
+	if (e->kind == XT_ENTRY_POLICY)
+		snprintf(buf, len, "%s:policy", chain);
+	else if (e->kind == XT_ENTRY_RETURN)
+		snprintf(buf, len, "%s:return", chain);
+	else
+		snprintf(buf, len, "%s#%d", chain, e->number);
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Reads a legacy table from the kernel, in the packet's network namespace, as iptables does. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_arp/arp_tables.h>
+#include "xt_fetch.h"
+
+#define SAVE_OUTPUT_MAX (64u << 20)
+
+static int open_if_inode(const char *path, unsigned int inode)
+{
+	struct stat st;
+
+	if (stat(path, &st) || st.st_ino != inode)
+		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int open_netns(unsigned int inode)
+{
+	const char *dirs[] = { "/run/netns", "/proc" };
+	char path[300];
+	int fd = -1;
+
+	for (int d = 0; d < 2 && fd < 0; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		while (dir && fd < 0 && (de = readdir(dir))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (d == 0)
+				snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+			else if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+				snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+			else
+				continue;
+			fd = open_if_inode(path, inode);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return fd;
+}
+
+/* A raw socket created inside the namespace; the caller's namespace is restored. */
+static int socket_in_netns(int netns_fd, int domain)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), sock = -1, saved;
+
+	if (self < 0)
+		return -1;
+	if (!setns(netns_fd, CLONE_NEWNET)) {
+		sock = socket(domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		saved = errno;
+		if (setns(self, CLONE_NEWNET)) {
+			perror("skbtracer-iptables: cannot return to its network namespace");
+			exit(1);
+		}
+		errno = saved;
+	}
+	close(self);
+	return sock;
+}
+
+struct family_abi {
+	int domain, level, get_info, get_entries;
+	unsigned int nr_hooks;
+	size_t entries_at; /* offset of the entry table in the get_entries reply */
+};
+
+static struct family_abi family_abi(enum xt_family family)
+{
+	switch (family) {
+	case XT_IPV6:
+		return (struct family_abi){ AF_INET6, IPPROTO_IPV6, IP6T_SO_GET_INFO,
+					    IP6T_SO_GET_ENTRIES, 5,
+					    offsetof(struct ip6t_get_entries, entrytable) };
+	case XT_ARP:
+		return (struct family_abi){ AF_INET, IPPROTO_IP, ARPT_SO_GET_INFO,
+					    ARPT_SO_GET_ENTRIES, 3,
+					    offsetof(struct arpt_get_entries, entrytable) };
+	default:
+		return (struct family_abi){ AF_INET, IPPROTO_IP, IPT_SO_GET_INFO,
+					    IPT_SO_GET_ENTRIES, 5,
+					    offsetof(struct ipt_get_entries, entrytable) };
+	}
+}
+
+/* The three getinfo structs share this layout up to their hook arrays' length. */
+struct getinfo {
+	char name[XT_TABLE_MAXNAMELEN];
+	unsigned int valid_hooks;
+	unsigned int hooks[2 * XT_MAX_HOOKS + 2]; /* hook_entry, underflow, num_entries, size */
+};
+
+int xt_fetch_blob(int netns_fd, enum xt_family family, const char *table, struct xt_blob *blob,
+		  char *err, size_t err_len)
+{
+	struct family_abi abi = family_abi(family);
+	struct getinfo info = {};
+	socklen_t len = offsetof(struct getinfo, hooks) + (2 * abi.nr_hooks + 2) * sizeof(int);
+	unsigned char *reply = NULL;
+	unsigned int size;
+	int sock = socket_in_netns(netns_fd, abi.domain);
+
+	memset(blob, 0, sizeof(*blob));
+	if (sock < 0) {
+		snprintf(err, err_len, "cannot open a socket in the namespace: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(info.name, sizeof(info.name), "%s", table);
+	if (getsockopt(sock, abi.level, abi.get_info, &info, &len)) {
+		snprintf(err, err_len, "cannot read table %s: %s", table, strerror(errno));
+		goto fail;
+	}
+	size = info.hooks[2 * abi.nr_hooks + 1];
+	len = abi.entries_at + size;
+	reply = calloc(1, len);
+	if (!reply) {
+		snprintf(err, err_len, "out of memory");
+		goto fail;
+	}
+	snprintf((char *)reply, XT_TABLE_MAXNAMELEN, "%s", table);
+	memcpy(reply + XT_TABLE_MAXNAMELEN, &size, sizeof(size));
+	if (getsockopt(sock, abi.level, abi.get_entries, reply, &len)) {
+		snprintf(err, err_len, "cannot read the entries of table %s: %s", table,
+			 strerror(errno));
+		goto fail;
+	}
+	blob->family = family;
+	blob->valid_hooks = info.valid_hooks;
+	blob->nr_hooks = abi.nr_hooks;
+	memcpy(blob->hook_entry, info.hooks, abi.nr_hooks * sizeof(int));
+	memcpy(blob->underflow, info.hooks + abi.nr_hooks, abi.nr_hooks * sizeof(int));
+	memmove(reply, reply + abi.entries_at, size);
+	blob->entries = reply;
+	blob->size = size;
+	close(sock);
+	return 0;
+fail:
+	free(reply);
+	close(sock);
+	return -1;
+}
+
+void xt_blob_free(struct xt_blob *blob)
+{
+	free((void *)blob->entries);
+	blob->entries = NULL;
+}
+
+/* Runs argv inside the namespace and returns its standard output (NULL on failure). */
+static char *run_in_netns(int netns_fd, char *const argv[])
+{
+	size_t used = 0, capacity = 1 << 16;
+	char *out = malloc(capacity);
+	int pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (!out || pipe2(pipefd, O_CLOEXEC)) {
+		free(out);
+		return NULL;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+		if (!setns(netns_fd, CLONE_NEWNET))
+			execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && (n = read(pipefd[0], out + used, capacity - used - 1)) > 0) {
+		used += n;
+		if (used + 1 == capacity && capacity < SAVE_OUTPUT_MAX) {
+			char *bigger = realloc(out, capacity * 2);
+
+			if (!bigger)
+				break;
+			out = bigger;
+			capacity *= 2;
+		}
+	}
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		free(out);
+		return NULL;
+	}
+	out[used] = '\0';
+	return out;
+}
+
+int xt_fetch_rule_text(int netns_fd, enum xt_family family, const char *table,
+		       struct saved_rules *rules, char *err, size_t err_len)
+{
+	char *t = (char *)table;
+	char *ipv4[][6] = { { "iptables-legacy-save", "-t", t, NULL },
+			    { "xtables-legacy-multi", "iptables-save", "-t", t, NULL } };
+	char *ipv6[][6] = { { "ip6tables-legacy-save", "-t", t, NULL },
+			    { "xtables-legacy-multi", "ip6tables-save", "-t", t, NULL } };
+	char *arp[][6] = { { "arptables-legacy", "-t", t, "-L", "-n", NULL },
+			   { "arptables", "-t", t, "-L", "-n", NULL } };
+	char *(*commands)[6] = family == XT_IPV6 ? ipv6 : family == XT_ARP ? arp : ipv4;
+	char *text = NULL;
+
+	memset(rules, 0, sizeof(*rules));
+	for (int i = 0; i < 2 && !text; i++)
+		text = run_in_netns(netns_fd, commands[i]);
+	if (!text) {
+		snprintf(err, err_len, "%s not found or failed", commands[0][0]);
+		return -1;
+	}
+	parse_saved_rules(family, text, rules);
+	free(text);
+	return 0;
+}
+
+static int append(char ***lines, int *nr, const char *text, size_t len)
+{
+	char **grown = realloc(*lines, (*nr + 1) * sizeof(**lines));
+
+	if (!grown)
+		return -1;
+	*lines = grown;
+	grown[*nr] = strndup(text, len);
+	return grown[*nr] ? (*nr)++, 0 : -1;
+}
+
+/* arptables -L: "Chain INPUT (policy ACCEPT)" then one rule per line. */
+static int parse_arptables_listing(const char *text, struct saved_rules *rules)
+{
+	char chain[XT_NAME_LEN] = "", policy[32], line[4096];
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		int n;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		while (len > 0 && line[len - 1] == ' ')
+			line[--len] = '\0';
+		p += strcspn(p, "\n");
+		p += *p == '\n';
+		if (sscanf(line, "Chain %31s (policy %31[A-Z])", chain, policy) == 2) {
+			n = snprintf(line, sizeof(line), ":%s %s", chain, policy);
+			if (append(&rules->policies, &rules->nr_policies, line, n))
+				return -1;
+		} else if (sscanf(line, "Chain %31s", chain) == 1) {
+			continue;
+		} else if (line[0] && chain[0]) {
+			char rule[4200];
+
+			n = snprintf(rule, sizeof(rule), "-A %s %s", chain, line);
+			if (append(&rules->lines, &rules->nr_lines, rule, n))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int parse_saved_rules(enum xt_family family, const char *text, struct saved_rules *rules)
+{
+	memset(rules, 0, sizeof(*rules));
+	if (family == XT_ARP)
+		return parse_arptables_listing(text, rules);
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		int ret = 0;
+
+		if (!strncmp(p, "-A ", 3))
+			ret = append(&rules->lines, &rules->nr_lines, p, len);
+		else if (p[0] == ':')
+			ret = append(&rules->policies, &rules->nr_policies, p,
+				     strcspn(p, "[\n") - (p[strcspn(p, "[\n")] == '['));
+		if (ret)
+			return -1;
+		p += len;
+		p += *p == '\n';
+	}
+	return 0;
+}
+
+void saved_rules_free(struct saved_rules *rules)
+{
+	for (int i = 0; i < rules->nr_lines; i++)
+		free(rules->lines[i]);
+	for (int i = 0; i < rules->nr_policies; i++)
+		free(rules->policies[i]);
+	free(rules->lines);
+	free(rules->policies);
+	memset(rules, 0, sizeof(*rules));
+}
+
+/* Does line start with "<prefix><chain> "? */
+static bool names_chain(const char *line, const char *prefix, const char *chain)
+{
+	size_t plen = strlen(prefix), clen = strlen(chain);
+
+	return !strncmp(line, prefix, plen) && !strncmp(line + plen, chain, clen) &&
+	       line[plen + clen] == ' ';
+}
+
+const char *saved_rule(const struct saved_rules *rules, const char *chain, int number)
+{
+	for (int i = 0; i < rules->nr_lines; i++) {
+		if (names_chain(rules->lines[i], "-A ", chain) && --number == 0)
+			return rules->lines[i];
+	}
+	return NULL;
+}
+
+const char *saved_policy(const struct saved_rules *rules, const char *chain)
+{
+	for (int i = 0; i < rules->nr_policies; i++) {
+		if (names_chain(rules->policies[i], ":", chain))
+			return rules->policies[i] + 1 + strlen(chain) + 1;
+	}
+	return NULL;
+}

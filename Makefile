@@ -103,8 +103,13 @@ $(OUTPUT)/load-tests: tests/host/load_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests
+$(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/load-tests
+	$(Q)$(OUTPUT)/fetch-tests
 
 test-vm: $(BIN)
 	$(Q)tests/vm/run.sh ./$(BIN)

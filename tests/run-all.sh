@@ -37,14 +37,16 @@ if ! scripts/install-deps.sh test; then
 	exit 1
 fi
 mkdir -p "$log_dir"
-if ! make --no-print-directory all build/unit-tests build/load-tests >"$log_dir/build.log" 2>&1; then
+if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
+	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 
 suite unit make --no-print-directory test-unit
-suite host-bpf make --no-print-directory test-host
+suite host-bpf build/load-tests
+suite host-fetch build/fetch-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite vm tests/vm/run.sh ./skbtracer-iptables
 

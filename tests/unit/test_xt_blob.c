@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Decoding of x_tables blobs built here entry by entry, as the kernel lays them out. */
+#include <stdlib.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include "test.h"
+#include "xt_blob.h"
+#include "xt_fetch.h"
+
+#define NF_DROP_V (-0 - 1)
+#define NF_ACCEPT_V (-1 - 1)
+
+struct blob_builder {
+	unsigned char buf[8192];
+	size_t size;
+};
+
+/* Appends an ipt_entry whose target is named `target` with `data` (verdict or chain name). */
+static unsigned int add_entry(struct blob_builder *b, const char *target, const void *data,
+			      size_t data_len, bool is_goto)
+{
+	struct ipt_entry *e = (void *)(b->buf + b->size);
+	struct xt_entry_target *t;
+	size_t target_size = XT_ALIGN(sizeof(*t) + data_len);
+	unsigned int offset = b->size;
+
+	memset(e, 0, sizeof(*e) + target_size);
+	e->target_offset = sizeof(*e);
+	e->next_offset = sizeof(*e) + target_size;
+	if (is_goto)
+		e->ip.flags |= IPT_F_GOTO;
+	t = (void *)e->elems;
+	t->u.user.target_size = target_size;
+	snprintf(t->u.user.name, sizeof(t->u.user.name), "%s", target);
+	memcpy(t->data, data, data_len);
+	b->size += e->next_offset;
+	return offset;
+}
+
+static unsigned int add_standard(struct blob_builder *b, int verdict)
+{
+	return add_entry(b, "", &verdict, sizeof(verdict), false);
+}
+
+static unsigned int add_error(struct blob_builder *b, const char *name)
+{
+	char data[XT_FUNCTION_MAXNAMELEN] = {};
+
+	snprintf(data, sizeof(data), "%s", name);
+	return add_entry(b, "ERROR", data, sizeof(data), false);
+}
+
+/* The offset the next add_* will use (for jumps to entries not written yet). */
+static unsigned int entry_size(int kind)
+{
+	(void)kind;
+	return sizeof(struct ipt_entry) + XT_ALIGN(sizeof(struct xt_entry_target) + sizeof(int));
+}
+
+/*
+ * filter table, INPUT:  1 -p tcp ACCEPT (standard)   2 LOG   3 -j MYCHAIN   4 -g OTHER
+ *                       policy DROP
+ *         FORWARD: policy ACCEPT;  OUTPUT: policy ACCEPT
+ *         MYCHAIN: 1 ACCEPT   2 RETURN   (implicit RETURN)
+ *         OTHER:   1 REJECT (implicit RETURN)
+ */
+struct sample {
+	struct blob_builder b;
+	struct xt_blob blob;
+	struct xt_table_model model;
+	unsigned int input[5], input_policy, forward_policy, output_policy;
+	unsigned int my_head, my[2], my_return, other_head, other[1], other_return;
+};
+
+static void build_sample(struct sample *s)
+{
+	unsigned int std = entry_size(0), log, err = sizeof(struct ipt_entry) +
+		XT_ALIGN(sizeof(struct xt_entry_target) + XT_FUNCTION_MAXNAMELEN);
+	char nothing[8] = {};
+	char err_text[XT_FUNCTION_MAXNAMELEN];
+
+	(void)err_text;
+	memset(s, 0, sizeof(*s));
+	log = sizeof(struct ipt_entry) + XT_ALIGN(sizeof(struct xt_entry_target) + sizeof(nothing));
+	/* offsets are known ahead: INPUT 4 rules + policy, FORWARD, OUTPUT, MYCHAIN, OTHER */
+	unsigned int my_head = 3 * std + log + std + std + std;
+	unsigned int my_first = my_head + err;
+	unsigned int other_head = my_first + 3 * std;
+
+	s->input[0] = add_standard(&s->b, NF_ACCEPT_V);
+	s->input[1] = add_entry(&s->b, "LOG", nothing, sizeof(nothing), false);
+	s->input[2] = add_standard(&s->b, my_first);
+	s->input[3] = add_entry(&s->b, "", &(int){ (int)(other_head + err) }, sizeof(int), true);
+	s->input_policy = add_standard(&s->b, NF_DROP_V);
+	s->forward_policy = add_standard(&s->b, NF_ACCEPT_V);
+	s->output_policy = add_standard(&s->b, NF_ACCEPT_V);
+	s->my_head = add_error(&s->b, "MYCHAIN");
+	s->my[0] = add_standard(&s->b, NF_ACCEPT_V);
+	s->my[1] = add_standard(&s->b, XT_RETURN);
+	s->my_return = add_standard(&s->b, XT_RETURN);
+	s->other_head = add_error(&s->b, "OTHER");
+	s->other[0] = add_entry(&s->b, "REJECT", nothing, sizeof(nothing), false);
+	s->other_return = add_standard(&s->b, XT_RETURN);
+	add_error(&s->b, "ERROR");
+	ASSERT_EQ(s->my_head, my_head, "builder offsets");
+	ASSERT_EQ(s->other_head, other_head, "builder offsets");
+
+	s->blob = (struct xt_blob){
+		.family = XT_IPV4,
+		.valid_hooks = 1 << 1 | 1 << 2 | 1 << 3,
+		.nr_hooks = 5,
+		.hook_entry = { 0, s->input[0], s->forward_policy, s->output_policy, 0 },
+		.underflow = { 0, s->input_policy, s->forward_policy, s->output_policy, 0 },
+		.entries = s->b.buf,
+		.size = s->b.size,
+	};
+}
+
+TEST(xt_decode_chains_and_numbers)
+{
+	struct sample *s = calloc(1, sizeof(*s));
+	char err[128] = "", where[64];
+
+	build_sample(s);
+	if (!ASSERT_EQ(xt_decode(&s->blob, &s->model, err, sizeof(err)), 0, err))
+		goto out;
+	ASSERT_EQ(s->model.nr_entries, 15, "entries");
+	ASSERT_EQ(s->model.nr_chains, 5, "chains");
+	ASSERT_STREQ(s->model.chains[0].name, "INPUT", "chain 0");
+	ASSERT_STREQ(s->model.chains[1].name, "FORWARD", "chain 1");
+	ASSERT_STREQ(s->model.chains[2].name, "OUTPUT", "chain 2");
+	ASSERT_STREQ(s->model.chains[3].name, "MYCHAIN", "chain 3");
+	ASSERT_STREQ(s->model.chains[4].name, "OTHER", "chain 4");
+	ASSERT_EQ(s->model.chains[0].nr_rules, 4, "INPUT rules");
+	ASSERT_EQ(s->model.chains[3].nr_rules, 2, "MYCHAIN rules (implicit RETURN not counted)");
+	xt_format_entry(&s->model, 3, where, sizeof(where));
+	ASSERT_STREQ(where, "INPUT#4", "4th entry");
+	ASSERT_TRUE(s->model.entries[3].is_goto, "goto flag");
+	xt_format_entry(&s->model, 4, where, sizeof(where));
+	ASSERT_STREQ(where, "INPUT:policy", "policy");
+	xt_format_entry(&s->model, 10, where, sizeof(where));
+	ASSERT_STREQ(where, "MYCHAIN:return", "implicit return");
+	ASSERT_EQ(s->model.entries[14].kind, XT_ENTRY_END, "end");
+	ASSERT_STREQ(s->model.entries[12].target, "REJECT", "target name");
+out:
+	xt_model_free(&s->model);
+	free(s);
+}
+
+/* Replays hits and returns the path as text: "INPUT#3 > MYCHAIN#1 | steps". */
+static void explain(struct sample *s, const unsigned int *hits, unsigned int n, char *out,
+		    size_t len)
+{
+	struct xt_path path;
+	char err[128], where[64];
+	size_t used = 0;
+
+	if (xt_explain(&s->model, 1, hits, n, &path, err, sizeof(err))) {
+		snprintf(out, len, "? %s", err);
+		return;
+	}
+	for (int i = 0; i < path.nr_calls; i++) {
+		xt_format_entry(&s->model, path.calls[i], where, sizeof(where));
+		used += snprintf(out + used, len - used, "%s > ", where);
+	}
+	xt_format_entry(&s->model, path.decider, where, sizeof(where));
+	used += snprintf(out + used, len - used, "%s |", where);
+	for (int i = 0; i < path.nr_steps; i++) {
+		xt_format_entry(&s->model, path.steps[i], where, sizeof(where));
+		used += snprintf(out + used, len - used, " %s", where);
+	}
+}
+
+TEST(xt_explain_paths)
+{
+	struct sample *s = calloc(1, sizeof(*s));
+	char err[128], out[256];
+
+	build_sample(s);
+	if (!ASSERT_EQ(xt_decode(&s->blob, &s->model, err, sizeof(err)), 0, err))
+		goto out;
+	explain(s, (unsigned int[]){ s->input[0] }, 1, out, sizeof(out));
+	ASSERT_STREQ(out, "INPUT#1 | INPUT#1", "first rule accepts");
+
+	explain(s, (unsigned int[]){ s->input_policy }, 1, out, sizeof(out));
+	ASSERT_STREQ(out, "INPUT:policy | INPUT:policy", "policy");
+
+	explain(s, (unsigned int[]){ s->input[1], s->input_policy }, 2, out, sizeof(out));
+	ASSERT_STREQ(out, "INPUT:policy | INPUT#2 INPUT:policy", "LOG then policy");
+
+	explain(s, (unsigned int[]){ s->input[2], s->my[0] }, 2, out, sizeof(out));
+	ASSERT_STREQ(out, "INPUT#3 > MYCHAIN#1 | INPUT#3 MYCHAIN#1", "jump then accept");
+
+	explain(s, (unsigned int[]){ s->input[2], s->my[1], s->input_policy }, 3, out, sizeof(out));
+	ASSERT_STREQ(out, "INPUT:policy | INPUT#3 MYCHAIN#2 INPUT:policy", "explicit RETURN");
+
+	explain(s, (unsigned int[]){ s->input[2], s->my_return, s->input[3], s->other[0] }, 4, out,
+		sizeof(out));
+	ASSERT_STREQ(out, "INPUT#4 > OTHER#1 | INPUT#3 MYCHAIN:return INPUT#4 OTHER#1",
+		     "implicit RETURN, then goto and a terminating extension target");
+
+	explain(s, (unsigned int[]){ s->input[3], s->other_return, s->input_policy }, 3, out,
+		sizeof(out));
+	ASSERT_STREQ(out, "INPUT:policy | INPUT#4 OTHER:return INPUT:policy",
+		     "return from a goto chain goes back to the builtin chain's policy");
+
+	explain(s, (unsigned int[]){ s->input[0], s->my[0] }, 2, out, sizeof(out));
+	ASSERT_STREQ(out, "? counters moved off the packet's path", "inconsistent hits");
+
+	explain(s, NULL, 0, out, sizeof(out));
+	ASSERT_STREQ(out, "? no matched entry decided", "no hit");
+out:
+	xt_model_free(&s->model);
+	free(s);
+}
+
+TEST(xt_decode_malformed)
+{
+	unsigned char junk[200] = {};
+	struct xt_blob blob = { .family = XT_IPV4, .nr_hooks = 5, .entries = junk,
+				.size = sizeof(junk) };
+	struct xt_table_model model;
+	char err[128] = "";
+
+	ASSERT_EQ(xt_decode(&blob, &model, err, sizeof(err)), -1, "next_offset 0");
+	ASSERT_CONTAINS(err, "malformed table blob at offset 0", "message");
+}
+
+TEST(saved_rules_from_iptables_save)
+{
+	const char *text = "# Generated by iptables-save v1.8.9\n"
+			   "*filter\n"
+			   ":INPUT DROP [3:180]\n"
+			   ":FORWARD ACCEPT [0:0]\n"
+			   ":MY-CHAIN - [0:0]\n"
+			   "-A INPUT -p tcp -j ACCEPT\n"
+			   "-A INPUT -s 10.0.0.1/32 -j MY-CHAIN\n"
+			   "-A MY-CHAIN -m comment --comment \"a b\" -j RETURN\n"
+			   "COMMIT\n";
+	struct saved_rules rules;
+
+	ASSERT_EQ(parse_saved_rules(XT_IPV4, text, &rules), 0, "parse");
+	ASSERT_EQ(rules.nr_lines, 3, "rules");
+	ASSERT_STREQ(saved_rule(&rules, "INPUT", 2), "-A INPUT -s 10.0.0.1/32 -j MY-CHAIN", "#2");
+	ASSERT_STREQ(saved_rule(&rules, "MY-CHAIN", 1),
+		     "-A MY-CHAIN -m comment --comment \"a b\" -j RETURN", "user chain");
+	ASSERT_TRUE(saved_rule(&rules, "INPUT", 3) == NULL, "no third rule");
+	ASSERT_TRUE(saved_rule(&rules, "MY", 1) == NULL, "chain names match whole");
+	ASSERT_STREQ(saved_policy(&rules, "INPUT"), "DROP", "policy");
+	ASSERT_STREQ(saved_policy(&rules, "FORWARD"), "ACCEPT", "policy");
+	saved_rules_free(&rules);
+}
+
+TEST(saved_rules_from_arptables_listing)
+{
+	const char *text = "Chain INPUT (policy ACCEPT)\n"
+			   "-j DROP -s 10.0.0.1 \n"
+			   "\n"
+			   "Chain OUTPUT (policy DROP)\n"
+			   "\n"
+			   "Chain MYC (1 references)\n"
+			   "-j ACCEPT --opcode 1 \n";
+	struct saved_rules rules;
+
+	ASSERT_EQ(parse_saved_rules(XT_ARP, text, &rules), 0, "parse");
+	ASSERT_EQ(rules.nr_lines, 2, "rules");
+	ASSERT_STREQ(saved_rule(&rules, "INPUT", 1), "-A INPUT -j DROP -s 10.0.0.1", "INPUT#1");
+	ASSERT_STREQ(saved_rule(&rules, "MYC", 1), "-A MYC -j ACCEPT --opcode 1", "MYC#1");
+	ASSERT_STREQ(saved_policy(&rules, "OUTPUT"), "DROP", "policy");
+	saved_rules_free(&rules);
+}

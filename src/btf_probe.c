@@ -83,7 +83,10 @@ int btf_function_prototype(const struct btf *btf, const char *name, enum prototy
 static int classify(const struct btf *btf, struct hook_function *f, char *err, size_t err_len)
 {
 	int ret = btf_function_prototype(btf, f->name, &f->prototype);
+	__s32 id = btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
 
+	if (id > 0)
+		f->nr_params = btf_vlen(btf__type_by_id(btf, btf__type_by_id(btf, id)->type));
 	if (f->engine < 0 && ret == -EINVAL)
 		return 0; /* its prototype does not matter */
 	if (ret == -EINVAL)

@@ -22,6 +22,7 @@ struct hook_function {
 	bool found;
 	bool in_module;
 	enum prototype prototype;
+	int nr_params;
 	char why_missing[160];
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "format.h"
+#include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
 #include "rules.h"
@@ -156,6 +157,19 @@ int main(int argc, char **argv)
 		tracer_stop(&tracer);
 		return 1;
 	}
+	if (cfg.nft_trace) {
+		if (!nft_trace_switch_on(err, sizeof(err))) {
+			fprintf(stderr, "Error: %s\n", err);
+			rules_cache_free(rs.rules);
+			tracer_stop(&tracer);
+			return 1;
+		}
+		fprintf(stderr, "Added table inet %s: one chain hooked nowhere (no packet runs it) "
+				"that switches nftables tracing on; removed at exit\n",
+			NFT_TRACE_SWITCH_TABLE);
+	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
+		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
+	}
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
@@ -169,6 +183,14 @@ int main(int argc, char **argv)
 	rs.reported_lost = total_lost(&tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
+	if (cfg.nft_trace) {
+		if (nft_trace_switch_off())
+			fprintf(stderr, "Removed table inet %s\n", NFT_TRACE_SWITCH_TABLE);
+		else
+			fprintf(stderr, "Error: could not remove table inet %s: delete it with "
+					"`nft delete table inet %s`\n",
+				NFT_TRACE_SWITCH_TABLE, NFT_TRACE_SWITCH_TABLE);
+	}
 	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
 	return status;
 }

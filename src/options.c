@@ -22,6 +22,7 @@ enum long_only_option {
 	OPT_BTF,
 	OPT_ENGINES,
 	OPT_NO_RULES,
+	OPT_NFT_TRACE,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "engines", required_argument, NULL, OPT_ENGINES },
 	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
+	{ "nft-trace", no_argument, NULL, OPT_NFT_TRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -72,6 +74,9 @@ static const char usage_text[] =
 	"  -T, --time             print wall-clock time HH:MM:SS (the default)\n"
 	"  -t, --timestamp        print seconds since the first event instead\n"
 	"      --no-rules         do not name the rule that decided (legacy tables)\n"
+	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
+	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
+	"                         removed at exit\n"
 	"  -v, --verbose          also list every rule matched on the way, and libbpf's log\n"
 	"\n"
 	"Engines and kernel:\n"
@@ -297,6 +302,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		break;
 	case OPT_NO_RULES:
 		cfg->track_rules = false;
+		break;
+	case OPT_NFT_TRACE:
+		cfg->nft_trace = true;
 		break;
 	case 'v':
 		cfg->verbose = true;

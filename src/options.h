@@ -21,6 +21,7 @@ struct config {
 	unsigned int engines;      /* bit (1 << enum engine) set: trace that engine */
 	bool verbose;
 	bool track_rules;       /* name the rule that decided (legacy tables) */
+	bool nft_trace;         /* switch the kernel's nft tracing on to name nftables rules */
 	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
 };
 

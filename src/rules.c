@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "format.h"
+#include "nft_ruleset.h"
 #include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"
@@ -24,11 +26,24 @@ struct cached_table {
 	unsigned long last_used;
 };
 
+/* One nftables table as last read; handles never repeat within a table's lifetime. */
+struct cached_nft_table {
+	__u32 netns;
+	__u8 family;
+	char name[NAME_LEN];
+	bool usable;
+	char why[160];
+	struct nft_ruleset rules;
+	unsigned long last_used;
+};
+
 struct rules_cache {
 	generation_lookup_fn lookup;
 	void *lookup_ctx;
 	struct cached_table tables[CACHED_TABLES];
 	int nr_tables;
+	struct cached_nft_table nft_tables[CACHED_TABLES];
+	int nr_nft_tables;
 	unsigned long clock;
 };
 
@@ -76,6 +91,8 @@ void rules_cache_free(struct rules_cache *cache)
 		return;
 	for (int i = 0; i < cache->nr_tables; i++)
 		drop_table(&cache->tables[i]);
+	for (int i = 0; i < cache->nr_nft_tables; i++)
+		nft_ruleset_free(&cache->nft_tables[i].rules);
 	free(cache);
 }
 
@@ -176,6 +193,149 @@ static void format_step(const struct cached_table *t, int index, char *buf, size
 	snprintf(buf, len, "%s%s%s", where, text ? ": " : "", text ? text : "");
 }
 
+static void load_nft_table(struct cached_nft_table *t)
+{
+	int netns_fd = open_netns(t->netns);
+
+	nft_ruleset_free(&t->rules);
+	t->usable = false;
+	if (netns_fd < 0) {
+		snprintf(t->why, sizeof(t->why), "network namespace %u is gone", t->netns);
+		return;
+	}
+	t->usable = !nft_fetch_table(netns_fd, family_name(t->family), t->name, &t->rules, t->why,
+				     sizeof(t->why));
+	close(netns_fd);
+}
+
+/* The table as cached, read again when the event names a handle the cache lacks. */
+static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const struct event *e)
+{
+	struct cached_nft_table *t = NULL, *oldest = &cache->nft_tables[0];
+	bool stale = false;
+
+	for (int i = 0; i < cache->nr_nft_tables && !t; i++) {
+		struct cached_nft_table *c = &cache->nft_tables[i];
+
+		if (c->netns == e->netns && c->family == e->family &&
+		    !strncmp(c->name, e->table, NAME_LEN))
+			t = c;
+		else if (c->last_used < oldest->last_used)
+			oldest = c;
+	}
+	if (!t) {
+		if (cache->nr_nft_tables < CACHED_TABLES)
+			oldest = &cache->nft_tables[cache->nr_nft_tables++];
+		t = oldest;
+		nft_ruleset_free(&t->rules);
+		memset(t, 0, sizeof(*t));
+		t->netns = e->netns;
+		t->family = e->family;
+		snprintf(t->name, sizeof(t->name), "%.*s", NAME_LEN - 1, e->table);
+		stale = true;
+	}
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !stale; i++)
+		stale = e->steps[i].rule_handle && !nft_find_rule(&t->rules, e->steps[i].rule_handle);
+	if (stale || t->rules.table_handle != e->nft_table_handle)
+		load_nft_table(t);
+	t->last_used = ++cache->clock;
+	return t;
+}
+
+/* "sub[handle 4]: icmp type echo-request drop" */
+static void format_nft_rule(const struct nft_ruleset *rs, __u64 handle, bool with_text, char *buf,
+			    size_t len)
+{
+	const struct nft_rule_text *r = nft_find_rule(rs, handle);
+
+	if (!r)
+		snprintf(buf, len, "?[handle %llu]", (unsigned long long)handle);
+	else
+		snprintf(buf, len, "%s[handle %llu]%s%s", rs->chains[r->chain].name,
+			 (unsigned long long)handle, with_text ? ": " : "", with_text ? r->text : "");
+}
+
+/* A jump or goto still in force: the rule that made it and the chain it entered. */
+struct nft_call {
+	__u64 rule;
+	__u64 chain;
+	bool is_goto;
+};
+
+static void format_nft_step(const struct nft_ruleset *rs, const struct event *e,
+			    const struct nft_step *step, const struct nft_call *top, char *buf,
+			    size_t len)
+{
+	const struct nft_chain_text *base = nft_find_chain_named(rs, e->chain);
+	const struct nft_chain_text *left = top ? nft_find_chain(rs, top->chain) : NULL;
+
+	if (step->type == NFT_STEP_POLICY)
+		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain,
+			 base && base->policy[0] ? base->policy : "");
+	else if (step->type == NFT_STEP_RETURN)
+		snprintf(buf, len, "%s:return", left ? left->name : top ? "?" : e->chain);
+	else
+		format_nft_rule(rs, step->rule_handle, true, buf, len);
+}
+
+#define NFT_CONTINUE_CODE (-1)
+#define NFT_JUMP_CODE (-3)
+#define NFT_GOTO_CODE (-4)
+#define NFT_RETURN_CODE (-5)
+
+static void describe_nft_rules(struct rules_cache *cache, const struct event *e, char *rule,
+			       size_t rule_len, char *matched, size_t matched_len)
+{
+	struct nft_call calls[MAX_NFT_STEPS];
+	const struct nft_step *decider = NULL;
+	struct cached_nft_table *t = find_nft_table(cache, e);
+	int depth = 0;
+	size_t used, mused = 0;
+	char step[4400];
+
+	if (!t->usable) {
+		snprintf(rule, rule_len, " rule=?(%s)", t->why);
+		return;
+	}
+	if (t->rules.table_handle != e->nft_table_handle) {
+		snprintf(rule, rule_len, " rule=?(the table was replaced since)");
+		return;
+	}
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !decider; i++) {
+		const struct nft_step *s = &e->steps[i];
+
+		if (matched && mused < matched_len) {
+			format_nft_step(&t->rules, e, s, depth ? &calls[depth - 1] : NULL, step,
+					sizeof(step));
+			mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n",
+					  step);
+		}
+		if (s->type == NFT_STEP_POLICY || (s->type == NFT_STEP_RULE && s->verdict >= 0)) {
+			decider = s;
+		} else if (s->type == NFT_STEP_RULE &&
+			   (s->verdict == NFT_JUMP_CODE || s->verdict == NFT_GOTO_CODE)) {
+			calls[depth++] = (struct nft_call){ s->rule_handle, s->target_chain,
+							    s->verdict == NFT_GOTO_CODE };
+		} else if (s->type == NFT_STEP_RETURN || s->verdict == NFT_RETURN_CODE) {
+			while (depth > 0 && calls[depth - 1].is_goto)
+				depth--;
+			depth -= depth > 0;
+		}
+	}
+	if (!decider) {
+		snprintf(rule, rule_len, " rule=?(no rule decision was traced)");
+		return;
+	}
+	used = snprintf(rule, rule_len, " rule=");
+	for (int i = 0; i < depth && used < rule_len; i++) {
+		format_nft_rule(&t->rules, calls[i].rule, false, step, sizeof(step));
+		used += snprintf(rule + used, rule_len - used, "%s > ", step);
+	}
+	format_nft_step(&t->rules, e, decider, NULL, step, sizeof(step));
+	if (used < rule_len)
+		snprintf(rule + used, rule_len - used, "%s", step);
+}
+
 void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
 		    char *matched, size_t matched_len)
 {
@@ -194,6 +354,10 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 		return;
 	if (e->rule_status != RULES_OK) {
 		snprintf(rule, rule_len, " rule=?(%s)", rule_status_reason(e->rule_status));
+		return;
+	}
+	if (e->engine == ENGINE_NFTABLES) {
+		describe_nft_rules(cache, e, rule, rule_len, matched, matched_len);
 		return;
 	}
 	t = find_table(cache, e, family);

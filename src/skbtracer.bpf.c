@@ -36,6 +36,8 @@ const volatile bool use_ringbuf = true;
 const volatile bool new_prototype[FUNC_MAX] = {};
 /* Attribute legacy verdicts to rules by diffing this CPU's rule counters (needs bpf_loop). */
 const volatile bool track_rules = false;
+/* How to read __nft_trace_packet's arguments; NFT_TRACE_OFF without --nft-trace. */
+const volatile __u32 nft_trace_variant = NFT_TRACE_OFF;
 
 /* Untyped: resolved from kallsyms; weak, so a kernel without them still loads. */
 extern const void __per_cpu_offset __ksym __weak;
@@ -64,6 +66,7 @@ struct {
 struct pending_call {
 	__u64 key;
 	__u64 key2;
+	__u64 nft_pkt;       /* nft_do_chain's pkt, to match its trace calls */
 	__u32 recseq;        /* this CPU's xt_recseq before the snapshot */
 	__u16 next_offset_at; /* where next_offset and counters are in this table's entries */
 	__u16 counters_at;
@@ -115,6 +118,18 @@ struct ebt_table {
 struct nft_pktinfo___with_xt {
 	struct sk_buff *skb;
 	struct xt_action_param xt;
+} __attribute__((preserve_access_index));
+
+/* nft_traceinfo before 6.4 carried the packet, rule and verdict. */
+struct nft_traceinfo___with_pkt {
+	const struct nft_pktinfo *pkt;
+	const void *rule;
+	const struct nft_verdict *verdict;
+} __attribute__((preserve_access_index));
+
+/* nft_rule before 5.17 (commit 2c865a8a28a1), when rules were traced directly. */
+struct nft_rule___old {
+	__u64 handle : 42;
 } __attribute__((preserve_access_index));
 
 /* On-the-wire headers: ABI, not kernel internals, so no CO-RE. */
@@ -420,7 +435,8 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 		return NULL;
 	}
 	call = &stack->calls[depth];
-	__builtin_memset(&call->event, 0, sizeof(call->event));
+	/* hits/steps beyond nr_hits are never read: clearing the header is enough. */
+	__builtin_memset(&call->event, 0, __builtin_offsetof(struct event, hits));
 	call->snapshot_taken = false;
 	call->interfered = false;
 	*stack_out = stack;
@@ -763,8 +779,74 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	bpf_probe_read_kernel_str(e->chain, sizeof(e->chain), BPF_CORE_READ(chain, name));
 	base = (void *)chain - bpf_core_field_offset(struct nft_base_chain, chain);
 	e->priority = BPF_CORE_READ(base, ops.priority);
+	e->nft_table_handle = BPF_CORE_READ(table, handle);
+	e->rule_status = nft_trace_variant != NFT_TRACE_OFF ? RULES_OK : RULES_NOT_TRACKED;
+	call->nft_pkt = (__u64)pkt;
 	push(stack, call, key ? key : (__u64)pkt, key ? 0 : (__u64)chain);
 	return 0;
+}
+
+static __always_inline __u64 nft_rule_handle(const void *rule)
+{
+	if (!rule)
+		return 0;
+	if (bpf_core_type_exists(struct nft_rule_dp))
+		return BPF_CORE_READ_BITFIELD_PROBED((const struct nft_rule_dp *)rule, handle);
+	return BPF_CORE_READ_BITFIELD_PROBED((const struct nft_rule___old *)rule, handle);
+}
+
+/* One rule decision, policy or return inside the nft_do_chain call on top of this CPU's stack. */
+static __always_inline int nft_trace(const void *pkt, const struct nft_verdict *verdict,
+				     const void *rule, __u32 type)
+{
+	__u32 zero = 0;
+	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
+	struct pending_call *call;
+	struct nft_step *step;
+	struct event *e;
+	__u32 n;
+
+	if (!stack || stack->depth == 0 || stack->depth > MAX_NESTING)
+		return 0;
+	call = &stack->calls[(stack->depth - 1) & (MAX_NESTING - 1)];
+	e = &call->event;
+	if (e->engine != ENGINE_NFTABLES || call->nft_pkt != (__u64)pkt)
+		return 0;
+	n = e->nr_hits;
+	if (n >= MAX_NFT_STEPS) {
+		e->rule_status = RULES_TOO_MANY_HITS;
+		return 0;
+	}
+	step = &e->steps[n & (MAX_NFT_STEPS - 1)];
+	step->type = type;
+	step->verdict = BPF_CORE_READ(verdict, code);
+	step->target_chain = 0;
+	if (step->verdict == NFT_JUMP || step->verdict == NFT_GOTO)
+		step->target_chain = BPF_CORE_READ(verdict, chain, handle);
+	step->rule_handle = nft_rule_handle(rule);
+	e->nr_hits = n + 1;
+	return 0;
+}
+
+/* The arguments by variant; ctx[] beyond the function's own arguments must not be read. */
+static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __u64 e)
+{
+	const struct nft_traceinfo___with_pkt *info;
+
+	switch (nft_trace_variant) {
+	case NFT_TRACE_INFO_CHAIN_RULE_TYPE:
+		info = (const void *)a;
+		return nft_trace(BPF_CORE_READ(info, pkt), BPF_CORE_READ(info, verdict), (void *)c,
+				 d);
+	case NFT_TRACE_INFO_CHAIN_TYPE:
+		info = (const void *)a;
+		return nft_trace(BPF_CORE_READ(info, pkt), BPF_CORE_READ(info, verdict),
+				 BPF_CORE_READ(info, rule), c);
+	case NFT_TRACE_PKT_VERDICT_RULE_INFO_TYPE:
+		return nft_trace((void *)a, (void *)b, (void *)c, e);
+	default:
+		return 0;
+	}
 }
 
 /* Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. */
@@ -818,6 +900,25 @@ SEC("kretprobe/nft_do_chain")
 int BPF_KRETPROBE(kretprobe_nft_do_chain, unsigned int verdict)
 {
 	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
+}
+
+SEC("fentry/__nft_trace_packet")
+int fentry___nft_trace_packet(__u64 *ctx)
+{
+	switch (nft_trace_variant) {
+	case NFT_TRACE_INFO_CHAIN_TYPE:
+		return nft_trace_args(ctx[0], ctx[1], ctx[2], 0, 0);
+	case NFT_TRACE_INFO_CHAIN_RULE_TYPE:
+		return nft_trace_args(ctx[0], ctx[1], ctx[2], ctx[3], 0);
+	default:
+		return nft_trace_args(ctx[0], ctx[1], ctx[2], ctx[3], ctx[4]);
+	}
+}
+
+SEC("kprobe/__nft_trace_packet")
+int BPF_KPROBE(kprobe___nft_trace_packet, __u64 a, __u64 b, __u64 c, __u64 d, __u64 e)
+{
+	return nft_trace_args(a, b, c, d, e);
 }
 
 /* A new ruleset generation: user space must not decode older events with it. */

@@ -36,6 +36,7 @@ enum hooked_function {
 	FUNC_EBT_DO_TABLE,
 	FUNC_NFT_DO_CHAIN,
 	FUNC_XT_REPLACE_TABLE, /* not an engine: marks ruleset generations for attribution */
+	FUNC_NFT_TRACE_PACKET, /* not an engine: nftables rule decisions (--nft-trace) */
 	FUNC_MAX,
 };
 
@@ -80,6 +81,26 @@ enum rule_status {
 	RULES_TOO_LARGE,     /* the table has more entries than a walk covers */
 	RULES_TOO_MANY_HITS, /* more matched entries than hits[] holds */
 	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
+};
+
+/* nftables rule attribution: the decisions __nft_trace_packet reports during one call. */
+#define MAX_NFT_STEPS 16
+
+/* __nft_trace_packet's parameters differ by kernel; user space reads which from BTF. */
+enum nft_trace_variant {
+	NFT_TRACE_OFF,
+	NFT_TRACE_INFO_CHAIN_RULE_TYPE, /* (info, chain, rule, type), before 6.0 */
+	NFT_TRACE_INFO_CHAIN_TYPE,      /* (info, chain, type): the rule in info->rule */
+	NFT_TRACE_PKT_VERDICT_RULE_INFO_TYPE, /* (pkt, verdict, rule, info, type) */
+};
+
+enum nft_trace_type { NFT_STEP_POLICY = 1, NFT_STEP_RETURN = 2, NFT_STEP_RULE = 3 };
+
+struct nft_step {
+	__u64 rule_handle;  /* 0 for a policy or a chain's end */
+	__u64 target_chain; /* handle of the chain a jump or goto enters */
+	__s32 verdict;      /* NF_* or NFT_JUMP/GOTO/RETURN/CONTINUE */
+	__u32 type;         /* enum nft_trace_type */
 };
 
 /* Indexes of the per-CPU counters map. */
@@ -137,9 +158,13 @@ struct event {
 	char chain[NAME_LEN]; /* nftables base chain */
 	__u64 table_ptr;      /* struct xt_table *: the table instance */
 	__u64 table_gen;      /* struct xt_table_info *: its ruleset generation */
+	__u64 nft_table_handle;
 	__u32 rule_status;    /* enum rule_status */
-	__u32 nr_hits;
-	__u32 hits[MAX_RULE_HITS]; /* blob offsets of the matched entries, in blob order */
+	__u32 nr_hits;        /* entries of hits[] or steps[] */
+	union {
+		__u32 hits[MAX_RULE_HITS]; /* legacy: blob offsets of the matched entries */
+		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */
+	};
 };
 
 #endif

@@ -26,6 +26,7 @@ static const struct {
 	[FUNC_EBT_DO_TABLE] = { "ebt_do_table", "ebtables", ENGINE_EBTABLES },
 	[FUNC_NFT_DO_CHAIN] = { "nft_do_chain", "nf_tables", ENGINE_NFTABLES },
 	[FUNC_XT_REPLACE_TABLE] = { "xt_replace_table", "x_tables", AUX_FUNCTION },
+	[FUNC_NFT_TRACE_PACKET] = { "__nft_trace_packet", "nf_tables", AUX_FUNCTION },
 };
 
 static bool has_exit_program(int func)
@@ -36,6 +37,8 @@ static bool has_exit_program(int func)
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
 static bool wanted(const struct config *cfg, int func)
 {
+	if (func == FUNC_NFT_TRACE_PACKET)
+		return cfg->nft_trace && (cfg->engines & (1u << ENGINE_NFTABLES));
 	if (hooked[func].engine == AUX_FUNCTION)
 		return cfg->track_rules;
 	return cfg->engines & (1u << hooked[func].engine);
@@ -85,6 +88,23 @@ static struct bpf_program *program(struct tracer *t, const char *kind, int func)
 	return bpf_object__find_program_by_name(t->skel->obj, name);
 }
 
+/* Which arguments __nft_trace_packet takes here, from its parameter count in BTF. */
+static enum nft_trace_variant nft_trace_variant(const struct hook_function *f)
+{
+	if (!f->found)
+		return NFT_TRACE_OFF;
+	switch (f->nr_params) {
+	case 3:
+		return NFT_TRACE_INFO_CHAIN_TYPE;
+	case 4:
+		return NFT_TRACE_INFO_CHAIN_RULE_TYPE;
+	case 5:
+		return NFT_TRACE_PKT_VERDICT_RULE_INFO_TYPE;
+	default:
+		return NFT_TRACE_OFF;
+	}
+}
+
 static bool kernel_has_kprobes(void)
 {
 	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
@@ -124,11 +144,14 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 			      libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
+	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
 		if (func == FUNC_XT_REPLACE_TABLE)
 			found = found && rodata->track_rules;
+		if (func == FUNC_NFT_TRACE_PACKET)
+			found = found && rodata->nft_trace_variant != NFT_TRACE_OFF;
 		rodata->new_prototype[func] = t->functions[func].prototype == PROTO_PRIV_SKB_STATE;
 		for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
 			bpf_program__set_autoload(program(t, entry_kind(b), func),
@@ -212,6 +235,10 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		if (has_exit_program(func))
 			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
 	}
+	if (cfg->nft_trace && wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
+	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
+		fprintf(stderr, "nftables rule attribution is off: __nft_trace_packet is not "
+				"traceable here\n");
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
 		fprintf(stderr, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
 				"xt_replace_table (module x_tables)\n");

@@ -163,8 +163,7 @@ void xt_blob_free(struct xt_blob *blob)
 	blob->entries = NULL;
 }
 
-/* Runs argv inside the namespace and returns its standard output (NULL on failure). */
-static char *run_in_netns(int netns_fd, char *const argv[])
+char *run_in_netns(int netns_fd, char *const argv[])
 {
 	size_t used = 0, capacity = 1 << 16;
 	char *out = malloc(capacity);

@@ -18,6 +18,8 @@ int open_netns(unsigned int inode);
 int xt_fetch_blob(int netns_fd, enum xt_family family, const char *table, struct xt_blob *blob,
 		  char *err, size_t err_len);
 void xt_blob_free(struct xt_blob *blob);
+/* Runs argv inside the namespace; its standard output, or NULL when it failed. */
+char *run_in_netns(int netns_fd, char *const argv[]);
 /* Runs iptables-legacy-save (ip6tables-legacy-save, arptables-legacy -L) in that namespace. */
 int xt_fetch_rule_text(int netns_fd, enum xt_family family, const char *table,
 		       struct saved_rules *rules, char *err, size_t err_len);

@@ -22,13 +22,23 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		.filter = *filter,
 		.force_perf_buffer = perf_buffer,
 		.engines = (1u << ENGINE_MAX) - 1,
+		.track_rules = true,
+		.nft_trace = true,
 	};
 	struct tracer t = {};
 	char err[512] = "";
 	int ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));
 
 	if (!ret) {
-		printf("PASS %s: %s programs verified\n", what, backend_name(backend));
+		char names[256] = "";
+		size_t used = 0;
+
+		for (int f = 0; f < FUNC_MAX && used < sizeof(names); f++) {
+			if (t.functions[f].found)
+				used += snprintf(names + used, sizeof(names) - used, " %s",
+						 t.functions[f].name);
+		}
+		printf("PASS %s: %s programs verified for%s\n", what, backend_name(backend), names);
 		passed++;
 	} else if (backend == BACKEND_FENTRY && (ret == -EPERM || ret == -524)) {
 		printf("SKIP %s: %s\n", what, err);

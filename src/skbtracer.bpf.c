@@ -654,10 +654,11 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	if (i > 1)
 		stack->snapshot_busy = call->snapshot_taken; /* dropped calls held no snapshot */
 	stack->depth = depth - i;
+	/* cost is the table's own time: taken before the counter walk */
+	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
+	call->event.verdict = verdict;
 	if (call->snapshot_taken)
 		diff_rules(stack, call);
-	call->event.verdict = verdict;
-	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
 	send_event(ctx, &call->event);
 	return 0;
 }
@@ -734,6 +735,7 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	if (track_rules && func != FUNC_EBT_DO_TABLE) {
 		set_entry_layout(call, func);
 		snapshot_rules(stack, call, args.table);
+		e->ts_ns = bpf_ktime_get_ns(); /* cost excludes the walk */
 	}
 	if (key)
 		push(stack, call, key, 0);

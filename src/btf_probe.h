@@ -18,7 +18,7 @@ enum prototype {
 struct hook_function {
 	const char *name;   /* "ipt_do_table" */
 	const char *module; /* module that holds it on modular kernels: "ip_tables" */
-	int engine;         /* enum engine; -1 for a helper function of any prototype */
+	int engine;	    /* enum engine; -1 for a helper function of any prototype */
 	bool found;
 	bool in_module;
 	enum prototype prototype;

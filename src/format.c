@@ -37,7 +37,7 @@ const char *hook_name(__u8 hook)
 
 const char *pkt_type_name(__u8 pkt_type)
 {
-	static const char *const names[] = { "HOST",      "BROADCAST", "MULTICAST",
+	static const char *const names[] = { "HOST",	  "BROADCAST", "MULTICAST",
 					     "OTHERHOST", "OUTGOING",  "LOOPBACK" };
 
 	return pkt_type < sizeof(names) / sizeof(names[0]) ? names[pkt_type] : "UNKNOWN";
@@ -58,7 +58,9 @@ const char *pf_name(__u8 pf)
 /* Decodes the whole netfilter verdict: the code in the low byte, its argument above. */
 void format_verdict(__u32 verdict, char *buf, size_t len)
 {
-	static const char *const codes[] = { "DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP" };
+	static const char *const codes[] = {
+		"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"
+	};
 	unsigned int code = verdict & NF_VERDICT_MASK;
 	unsigned int arg = verdict >> NF_VERDICT_QBITS;
 	const char *errname;
@@ -136,16 +138,22 @@ static void format_endpoint(__u8 pf, const __u8 *addr, int port, char *buf, size
 static const char *icmp_type_name(__u8 pf, __u8 type)
 {
 	static const struct name icmp4[] = {
-		{ 0, "reply" },		    { 3, "dest-unreachable" },	{ 4, "source-quench" },
-		{ 5, "redirect" },	    { 8, "request" },		{ 11, "time-exceeded" },
-		{ 12, "parameter-problem" }, { 13, "timestamp-request" }, { 14, "timestamp-reply" },
+		{ 0, "reply" },
+		{ 3, "dest-unreachable" },
+		{ 4, "source-quench" },
+		{ 5, "redirect" },
+		{ 8, "request" },
+		{ 11, "time-exceeded" },
+		{ 12, "parameter-problem" },
+		{ 13, "timestamp-request" },
+		{ 14, "timestamp-reply" },
 	};
 	static const struct name icmp6[] = {
-		{ 1, "dest-unreachable" },  { 2, "packet-too-big" },	 { 3, "time-exceeded" },
-		{ 4, "parameter-problem" }, { 128, "request" },		 { 129, "reply" },
-		{ 130, "mld-query" },	    { 131, "mld-report" },	 { 132, "mld-done" },
-		{ 133, "router-solicit" },  { 134, "router-advert" },	 { 135, "neighbour-solicit" },
-		{ 136, "neighbour-advert" }, { 137, "redirect" },	 { 143, "mld2-report" },
+		{ 1, "dest-unreachable" },   { 2, "packet-too-big" },  { 3, "time-exceeded" },
+		{ 4, "parameter-problem" },  { 128, "request" },       { 129, "reply" },
+		{ 130, "mld-query" },	     { 131, "mld-report" },    { 132, "mld-done" },
+		{ 133, "router-solicit" },   { 134, "router-advert" }, { 135, "neighbour-solicit" },
+		{ 136, "neighbour-advert" }, { 137, "redirect" },      { 143, "mld2-report" },
 	};
 
 	return pf == PF_FAMILY_IPV6 ? LOOKUP(icmp6, type) : LOOKUP(icmp4, type);
@@ -154,10 +162,12 @@ static const char *icmp_type_name(__u8 pf, __u8 type)
 static const char *l4_proto_name(__u8 proto)
 {
 	static const struct name names[] = {
-		{ IPPROTO_ICMP, "icmp" },  { IPPROTO_IGMP, "igmp" },	 { IPPROTO_IPIP, "ipip" },
-		{ IPPROTO_TCP, "tcp" },	   { IPPROTO_UDP, "udp" },	 { IPPROTO_IPV6, "ipv6" },
-		{ IPPROTO_GRE, "gre" },	   { IPPROTO_ESP, "esp" },	 { IPPROTO_AH, "ah" },
-		{ IPPROTO_ICMPV6, "icmp6" }, { IPPROTO_SCTP, "sctp" },	 { IPPROTO_UDPLITE, "udplite" },
+		{ IPPROTO_ICMP, "icmp" }, { IPPROTO_IGMP, "igmp" },
+		{ IPPROTO_IPIP, "ipip" }, { IPPROTO_TCP, "tcp" },
+		{ IPPROTO_UDP, "udp" },	  { IPPROTO_IPV6, "ipv6" },
+		{ IPPROTO_GRE, "gre" },	  { IPPROTO_ESP, "esp" },
+		{ IPPROTO_AH, "ah" },	  { IPPROTO_ICMPV6, "icmp6" },
+		{ IPPROTO_SCTP, "sctp" }, { IPPROTO_UDPLITE, "udplite" },
 	};
 
 	return LOOKUP(names, proto);
@@ -220,8 +230,8 @@ static void format_arp_info(const struct event *e, char *buf, size_t len)
 static const char *ethertype_name(__u16 type)
 {
 	static const struct name names[] = {
-		{ ETHERTYPE_IPV4, "IPv4" }, { ETHERTYPE_ARP, "ARP" },	  { ETHERTYPE_IPV6, "IPv6" },
-		{ 0x8100, "802.1Q" },	    { 0x88a8, "802.1ad" },	  { 0x88cc, "LLDP" },
+		{ ETHERTYPE_IPV4, "IPv4" }, { ETHERTYPE_ARP, "ARP" }, { ETHERTYPE_IPV6, "IPv6" },
+		{ 0x8100, "802.1Q" },	    { 0x88a8, "802.1ad" },    { 0x88cc, "LLDP" },
 	};
 
 	return LOOKUP(names, type);
@@ -266,8 +276,9 @@ void format_pkt_info(const struct event *e, char *buf, size_t len)
 const char *family_name(__u8 family)
 {
 	static const struct name names[] = {
-		{ PF_FAMILY_INET, "inet" },   { PF_FAMILY_IPV4, "ip" },	    { PF_FAMILY_ARP, "arp" },
-		{ PF_FAMILY_NETDEV, "netdev" }, { PF_FAMILY_BRIDGE, "bridge" }, { PF_FAMILY_IPV6, "ip6" },
+		{ PF_FAMILY_INET, "inet" },	{ PF_FAMILY_IPV4, "ip" },
+		{ PF_FAMILY_ARP, "arp" },	{ PF_FAMILY_NETDEV, "netdev" },
+		{ PF_FAMILY_BRIDGE, "bridge" }, { PF_FAMILY_IPV6, "ip6" },
 	};
 	const char *name = LOOKUP(names, family);
 
@@ -314,7 +325,8 @@ void format_engine_info(const struct event *e, char *buf, size_t len)
 			 NAME_LEN, e->table, hook, verdict, cost);
 		break;
 	default:
-		snprintf(buf, len, "pkt_type=%s iptables=[pf=%s, table=%.*s hook=%s verdict=%s cost=%s]",
+		snprintf(buf, len,
+			 "pkt_type=%s iptables=[pf=%s, table=%.*s hook=%s verdict=%s cost=%s]",
 			 pkt_type, pf_name(e->family), NAME_LEN, e->table, hook, verdict, cost);
 	}
 }

@@ -9,8 +9,8 @@
 
 /* How the TIME column is shown. */
 struct time_format {
-	bool relative;        /* seconds since first_ns instead of the wall clock */
-	__u64 first_ns;       /* monotonic time of the first event (relative mode) */
+	bool relative;	       /* seconds since first_ns instead of the wall clock */
+	__u64 first_ns;	       /* monotonic time of the first event (relative mode) */
 	__s64 realtime_off_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 

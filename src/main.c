@@ -31,7 +31,7 @@ struct run_state {
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
-	bool done;          /* -c reached */
+	bool done;	    /* -c reached */
 	bool stdout_closed; /* e.g. | head -n 3 */
 	__u64 reported_lost;
 };
@@ -164,8 +164,9 @@ int main(int argc, char **argv)
 			tracer_stop(&tracer);
 			return 1;
 		}
-		fprintf(stderr, "Added table inet %s: one chain hooked nowhere (no packet runs it) "
-				"that switches nftables tracing on; removed at exit\n",
+		fprintf(stderr,
+			"Added table inet %s: one chain hooked nowhere (no packet runs it) "
+			"that switches nftables tracing on; removed at exit\n",
 			NFT_TRACE_SWITCH_TABLE);
 	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
 		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
@@ -187,8 +188,9 @@ int main(int argc, char **argv)
 		if (nft_trace_switch_off())
 			fprintf(stderr, "Removed table inet %s\n", NFT_TRACE_SWITCH_TABLE);
 		else
-			fprintf(stderr, "Error: could not remove table inet %s: delete it with "
-					"`nft delete table inet %s`\n",
+			fprintf(stderr,
+				"Error: could not remove table inet %s: delete it with "
+				"`nft delete table inet %s`\n",
 				NFT_TRACE_SWITCH_TABLE, NFT_TRACE_SWITCH_TABLE);
 	}
 	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);

@@ -45,7 +45,8 @@ static bool add_rule(struct nft_ruleset *rs, const char *line, size_t len, __u64
 	if (!rules)
 		return false;
 	rs->rules = rules;
-	rules[rs->nr_rules] = (struct nft_rule_text){ handle, rs->nr_chains - 1, strndup(line, len) };
+	rules[rs->nr_rules] =
+		(struct nft_rule_text){ handle, rs->nr_chains - 1, strndup(line, len) };
 	return rules[rs->nr_rules++].text != NULL;
 }
 

@@ -9,7 +9,7 @@
 /* One nftables table as `nft -a list table` prints it: chains and rules by handle. */
 struct nft_rule_text {
 	__u64 handle;
-	int chain; /* index into chains */
+	int chain;  /* index into chains */
 	char *text; /* "ip saddr 10.0.0.1 drop" */
 };
 

@@ -163,11 +163,8 @@ static bool parse_proto(const char *text, __u8 *proto)
 		const char *name;
 		__u8 number;
 	} protos[] = {
-		{ "tcp", IPPROTO_TCP },
-		{ "udp", IPPROTO_UDP },
-		{ "icmp", IPPROTO_ICMP },
-		{ "icmp6", IPPROTO_ICMPV6 },
-		{ "any", 0 },
+		{ "tcp", IPPROTO_TCP },	     { "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
+		{ "icmp6", IPPROTO_ICMPV6 }, { "any", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
@@ -232,8 +229,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 	case OPT_DPORT:
 	case OPT_ICMPID:
 		if (!parse_number(arg, opt == OPT_ICMPID ? 0 : 1, 65535, &n))
-			return fail(err, err_len, "invalid %s '%s': expected a number from %d to 65535",
-				    name, arg, opt == OPT_ICMPID ? 0 : 1);
+			return fail(err, err_len,
+				    "invalid %s '%s': expected a number from %d to 65535", name,
+				    arg, opt == OPT_ICMPID ? 0 : 1);
 		if (opt == 'P') {
 			f->port = n;
 			f->flags |= FILTER_PORT;
@@ -250,7 +248,8 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		break;
 	case 'p':
 		if (!parse_number(arg, 1, INT_MAX, &n))
-			return fail(err, err_len, "invalid %s '%s': expected a process id", name, arg);
+			return fail(err, err_len, "invalid %s '%s': expected a process id", name,
+				    arg);
 		f->pid = n;
 		f->flags |= FILTER_PID;
 		break;
@@ -265,15 +264,15 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 	case 'i':
 		if (!*arg || strlen(arg) >= IFNAME_LEN)
 			return fail(err, err_len,
-				    "invalid %s '%s': an interface name has 1 to %d characters", name,
-				    arg, IFNAME_LEN - 1);
+				    "invalid %s '%s': an interface name has 1 to %d characters",
+				    name, arg, IFNAME_LEN - 1);
 		strncpy(f->iface, arg, IFNAME_LEN - 1);
 		f->flags |= FILTER_IFACE;
 		break;
 	case 'c':
 		if (!parse_number(arg, 0, ULONG_MAX, &n))
-			return fail(err, err_len, "invalid %s '%s': expected a number of events", name,
-				    arg);
+			return fail(err, err_len, "invalid %s '%s': expected a number of events",
+				    name, arg);
 		cfg->catch_count = n;
 		break;
 	case 't':
@@ -284,8 +283,8 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		break;
 	case OPT_BACKEND:
 		if (!parse_backend(arg, &cfg->backend))
-			return fail(err, err_len, "invalid %s '%s': expected auto, fentry or kprobe",
-				    name, arg);
+			return fail(err, err_len,
+				    "invalid %s '%s': expected auto, fentry or kprobe", name, arg);
 		break;
 	case OPT_BTF:
 		if (access(arg, R_OK))
@@ -355,7 +354,8 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 			return PARSE_EXIT;
 		case '?':
 			if (optopt)
-				return fail(err, err_len, "unknown option '-%c' (see --help)", optopt);
+				return fail(err, err_len, "unknown option '-%c' (see --help)",
+					    optopt);
 			return fail(err, err_len, "unknown option '%s' (see --help)",
 				    argv[optind - 1]);
 		case ':':

@@ -235,7 +235,8 @@ static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const 
 		stale = true;
 	}
 	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !stale; i++)
-		stale = e->steps[i].rule_handle && !nft_find_rule(&t->rules, e->steps[i].rule_handle);
+		stale = e->steps[i].rule_handle &&
+			!nft_find_rule(&t->rules, e->steps[i].rule_handle);
 	if (stale || t->rules.table_handle != e->nft_table_handle)
 		load_nft_table(t);
 	t->last_used = ++cache->clock;
@@ -252,7 +253,8 @@ static void format_nft_rule(const struct nft_ruleset *rs, __u64 handle, bool wit
 		snprintf(buf, len, "?[handle %llu]", (unsigned long long)handle);
 	else
 		snprintf(buf, len, "%s[handle %llu]%s%s", rs->chains[r->chain].name,
-			 (unsigned long long)handle, with_text ? ": " : "", with_text ? r->text : "");
+			 (unsigned long long)handle, with_text ? ": " : "",
+			 with_text ? r->text : "");
 }
 
 /* A jump or goto still in force: the rule that made it and the chain it entered. */
@@ -339,9 +341,9 @@ static void describe_nft_rules(struct rules_cache *cache, const struct event *e,
 void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
 		    char *matched, size_t matched_len)
 {
-	enum xt_family family = e->engine == ENGINE_ARPTABLES  ? XT_ARP :
-				e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6 :
-							       XT_IPV4;
+	enum xt_family family = e->engine == ENGINE_ARPTABLES  ? XT_ARP
+				: e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6
+							       : XT_IPV4;
 	struct cached_table *t;
 	struct xt_path path;
 	char why[160], step[4200];

@@ -66,12 +66,12 @@ struct {
 struct pending_call {
 	__u64 key;
 	__u64 key2;
-	__u64 nft_pkt;       /* nft_do_chain's pkt, to match its trace calls */
-	__u32 recseq;        /* this CPU's xt_recseq before the snapshot */
+	__u64 nft_pkt;	      /* nft_do_chain's pkt, to match its trace calls */
+	__u32 recseq;	      /* this CPU's xt_recseq before the snapshot */
 	__u16 next_offset_at; /* where next_offset and counters are in this table's entries */
 	__u16 counters_at;
 	bool snapshot_taken;
-	bool interfered;     /* a nested call traversed the same table */
+	bool interfered; /* a nested call traversed the same table */
 	struct event event;
 };
 
@@ -241,7 +241,8 @@ static __always_inline bool packet_matches(const struct event *e)
 		return false;
 	if ((flags & FILTER_DPORT) && !(ports && e->dport == filter.dport))
 		return false;
-	if ((flags & FILTER_ICMPID) && !((e->flags & EVENT_HAS_ICMP) && e->icmp_id == filter.icmpid))
+	if ((flags & FILTER_ICMPID) &&
+	    !((e->flags & EVENT_HAS_ICMP) && e->icmp_id == filter.icmpid))
 		return false;
 	return true;
 }
@@ -338,8 +339,9 @@ static __always_inline void parse_arp(struct event *e, const void *nh)
 {
 	struct arp_header arp;
 
-	if (bpf_probe_read_kernel(&arp, sizeof(arp), nh) || arp.hw_type != bpf_htons(ARPHRD_ETHER) ||
-	    arp.proto_type != bpf_htons(ETHERTYPE_IPV4) || arp.hw_len != 6 || arp.proto_len != 4)
+	if (bpf_probe_read_kernel(&arp, sizeof(arp), nh) ||
+	    arp.hw_type != bpf_htons(ARPHRD_ETHER) || arp.proto_type != bpf_htons(ETHERTYPE_IPV4) ||
+	    arp.hw_len != 6 || arp.proto_len != 4)
 		return;
 	e->arp_op = bpf_ntohs(arp.op);
 	__builtin_memcpy(e->arp_sha, arp.sender_mac, 6);
@@ -670,8 +672,7 @@ struct xt_args {
 	const void *table;
 };
 
-static __always_inline struct xt_args xt_args(enum hooked_function func, __u64 a, __u64 b,
-					      __u64 c)
+static __always_inline struct xt_args xt_args(enum hooked_function func, __u64 a, __u64 b, __u64 c)
 {
 	if (new_prototype[func])
 		return (struct xt_args){ (void *)b, (void *)c, (void *)a };
@@ -708,8 +709,7 @@ static __always_inline void set_entry_layout(struct pending_call *call, enum hoo
 }
 
 /* Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. */
-static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b,
-				    __u64 c)
+static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b, __u64 c)
 {
 	struct xt_args args = xt_args(func, a, b, c);
 	struct call_stack *stack;
@@ -744,8 +744,8 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	return 0;
 }
 
-static __always_inline int xt_fexit(void *ctx, enum hooked_function func, __u64 a, __u64 b,
-				    __u64 c, __u32 verdict)
+static __always_inline int xt_fexit(void *ctx, enum hooked_function func, __u64 a, __u64 b, __u64 c,
+				    __u32 verdict)
 {
 	struct xt_args args = xt_args(func, a, b, c);
 
@@ -852,26 +852,26 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 }
 
 /* Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. */
-#define XT_PROGRAMS(fn, func)                                                         \
-	SEC("fentry/" #fn)                                                            \
-	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                          \
-	{                                                                             \
-		return xt_entry(func, 0, a, b, c);                                    \
-	}                                                                             \
-	SEC("fexit/" #fn)                                                             \
-	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict)     \
-	{                                                                             \
-		return xt_fexit(ctx, func, a, b, c, verdict);                         \
-	}                                                                             \
-	SEC("kprobe/" #fn)                                                            \
-	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                        \
-	{                                                                             \
-		return xt_entry(func, PT_REGS_SP(ctx), a, b, c);                      \
-	}                                                                             \
-	SEC("kretprobe/" #fn)                                                         \
-	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                       \
-	{                                                                             \
-		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);               \
+#define XT_PROGRAMS(fn, func)                                                     \
+	SEC("fentry/" #fn)                                                        \
+	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                      \
+	{                                                                         \
+		return xt_entry(func, 0, a, b, c);                                \
+	}                                                                         \
+	SEC("fexit/" #fn)                                                         \
+	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict) \
+	{                                                                         \
+		return xt_fexit(ctx, func, a, b, c, verdict);                     \
+	}                                                                         \
+	SEC("kprobe/" #fn)                                                        \
+	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                    \
+	{                                                                         \
+		return xt_entry(func, PT_REGS_SP(ctx), a, b, c);                  \
+	}                                                                         \
+	SEC("kretprobe/" #fn)                                                     \
+	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                   \
+	{                                                                         \
+		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);           \
 	}
 
 XT_PROGRAMS(ipt_do_table, FUNC_IPT_DO_TABLE)

@@ -57,8 +57,8 @@ enum filter_flags {
 struct filter {
 	__u32 flags;
 	__u8 addr_family; /* PF_FAMILY_IPV4 (also ARP addresses) or PF_FAMILY_IPV6 */
-	__u8 l4proto;     /* IPPROTO_* */
-	__u16 port;       /* host byte order, as are the next three */
+	__u8 l4proto;	  /* IPPROTO_* */
+	__u16 port;	  /* host byte order, as are the next three */
 	__u16 sport;
 	__u16 dport;
 	__u16 icmpid;
@@ -74,10 +74,10 @@ struct filter {
 
 enum rule_status {
 	RULES_NOT_TRACKED,   /* this engine has no attribution */
-	RULES_OK,            /* hits[] lists every entry the packet matched */
-	RULES_NESTED,        /* another table walk was in progress on this CPU */
+	RULES_OK,	     /* hits[] lists every entry the packet matched */
+	RULES_NESTED,	     /* another table walk was in progress on this CPU */
 	RULES_INTERFERED,    /* another traversal of the table ran on this CPU meanwhile */
-	RULES_REPLACED,      /* the table was replaced during the call */
+	RULES_REPLACED,	     /* the table was replaced during the call */
 	RULES_TOO_LARGE,     /* the table has more entries than a walk covers */
 	RULES_TOO_MANY_HITS, /* more matched entries than hits[] holds */
 	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
@@ -89,8 +89,8 @@ enum rule_status {
 /* __nft_trace_packet's parameters differ by kernel; user space reads which from BTF. */
 enum nft_trace_variant {
 	NFT_TRACE_OFF,
-	NFT_TRACE_INFO_CHAIN_RULE_TYPE, /* (info, chain, rule, type), before 6.0 */
-	NFT_TRACE_INFO_CHAIN_TYPE,      /* (info, chain, type): the rule in info->rule */
+	NFT_TRACE_INFO_CHAIN_RULE_TYPE,	      /* (info, chain, rule, type), before 6.0 */
+	NFT_TRACE_INFO_CHAIN_TYPE,	      /* (info, chain, type): the rule in info->rule */
 	NFT_TRACE_PKT_VERDICT_RULE_INFO_TYPE, /* (pkt, verdict, rule, info, type) */
 };
 
@@ -99,24 +99,24 @@ enum nft_trace_type { NFT_STEP_POLICY = 1, NFT_STEP_RETURN = 2, NFT_STEP_RULE = 
 struct nft_step {
 	__u64 rule_handle;  /* 0 for a policy or a chain's end */
 	__u64 target_chain; /* handle of the chain a jump or goto enters */
-	__s32 verdict;      /* NF_* or NFT_JUMP/GOTO/RETURN/CONTINUE */
-	__u32 type;         /* enum nft_trace_type */
+	__s32 verdict;	    /* NF_* or NFT_JUMP/GOTO/RETURN/CONTINUE */
+	__u32 type;	    /* enum nft_trace_type */
 };
 
 /* Indexes of the per-CPU counters map. */
 enum counter {
-	COUNTER_LOST,     /* event not delivered: ring buffer full */
+	COUNTER_LOST,	  /* event not delivered: ring buffer full */
 	COUNTER_UNPAIRED, /* entry seen, exit never matched it */
 	COUNTER_MAX,
 };
 
 enum event_flags {
-	EVENT_HAS_MAC = 1 << 0,   /* dest_mac and src_mac hold the Ethernet header's */
+	EVENT_HAS_MAC = 1 << 0,	  /* dest_mac and src_mac hold the Ethernet header's */
 	EVENT_HAS_PORTS = 1 << 1, /* sport/dport are set (TCP, UDP) */
 	EVENT_HAS_ICMP = 1 << 2,  /* icmp_* are set (ICMP, ICMPv6) */
 	EVENT_FRAGMENT = 1 << 3,  /* non-first fragment: no transport header */
 	EVENT_HAS_ADDRS = 1 << 4, /* saddr/daddr are set (IPv4, IPv6, ARP) */
-	EVENT_HAS_ARP = 1 << 5,   /* arp_op and arp_sha are set */
+	EVENT_HAS_ARP = 1 << 5,	  /* arp_op and arp_sha are set */
 	EVENT_HAS_VLAN = 1 << 6,  /* vlan_id is set */
 };
 
@@ -128,15 +128,15 @@ struct event {
 	__u32 netns;
 	__u32 pid;
 	__u32 cpu;
-	__u32 verdict; /* raw return value of the table function */
-	__u32 flags;    /* enum event_flags */
+	__u32 verdict;	/* raw return value of the table function */
+	__u32 flags;	/* enum event_flags */
 	__s32 priority; /* nftables base chain priority */
 	__u16 ip_len;
-	__u16 l3proto;  /* ETHERTYPE_*, host byte order */
-	__u8 engine;    /* enum engine */
-	__u8 family;    /* PF_FAMILY_*: the hook's, or the nftables table's */
-	__u8 hook;      /* NF_INET_*, NF_ARP_*, NF_BR_*, NF_NETDEV_* by family */
-	__u8 pkt_type;  /* PACKET_* */
+	__u16 l3proto; /* ETHERTYPE_*, host byte order */
+	__u8 engine;   /* enum engine */
+	__u8 family;   /* PF_FAMILY_*: the hook's, or the nftables table's */
+	__u8 hook;     /* NF_INET_*, NF_ARP_*, NF_BR_*, NF_NETDEV_* by family */
+	__u8 pkt_type; /* PACKET_* */
 	__u8 l4proto;
 	__u8 tcp_flags;
 	__u8 icmp_type;
@@ -159,8 +159,8 @@ struct event {
 	__u64 table_ptr;      /* struct xt_table *: the table instance */
 	__u64 table_gen;      /* struct xt_table_info *: its ruleset generation */
 	__u64 nft_table_handle;
-	__u32 rule_status;    /* enum rule_status */
-	__u32 nr_hits;        /* entries of hits[] or steps[] */
+	__u32 rule_status; /* enum rule_status */
+	__u32 nr_hits;	   /* entries of hits[] or steps[] */
 	union {
 		__u32 hits[MAX_RULE_HITS]; /* legacy: blob offsets of the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */

@@ -116,7 +116,8 @@ static bool kernel_has_kprobes(void)
 static void explain_failure(enum backend b, bool loading, int error, char *buf, size_t len)
 {
 	if (b == BACKEND_KPROBE && !loading && !kernel_has_kprobes())
-		snprintf(buf, len, "kprobe: this kernel has no kprobes (CONFIG_KPROBES is not set)");
+		snprintf(buf, len,
+			 "kprobe: this kernel has no kprobes (CONFIG_KPROBES is not set)");
 	else if (b == BACKEND_FENTRY && loading && (error == EPERM || error == ENOTSUPP))
 		snprintf(buf, len, "fentry: the kernel refused to load it (%s)", strerror(error));
 	else
@@ -140,8 +141,9 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
-	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
-			      libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+	rodata->track_rules =
+		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
@@ -177,8 +179,8 @@ static void detach_all(struct tracer *t)
 	t->skel = NULL;
 }
 
-static int load_backend(struct tracer *t, const struct config *cfg, enum backend backend,
-			char *why, size_t why_len)
+static int load_backend(struct tracer *t, const struct config *cfg, enum backend backend, char *why,
+			size_t why_len)
 {
 	int ret = open_skeleton(t, cfg, backend);
 
@@ -220,8 +222,8 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
 		const struct hook_function *f = &t->functions[func];
-		const char *what = f->engine == AUX_FUNCTION ? "rule attribution" :
-							       engine_name(f->engine);
+		const char *what =
+			f->engine == AUX_FUNCTION ? "rule attribution" : engine_name(f->engine);
 
 		if (!wanted(cfg, func))
 			continue;
@@ -313,10 +315,11 @@ static int open_event_reader(struct tracer *t, ring_buffer_sample_fn on_event, v
 	t->on_event = on_event;
 	t->on_event_ctx = ctx;
 	if (t->skel->rodata->use_ringbuf)
-		t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+		t->events =
+			ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
 	else
-		t->perf = perf_buffer__new(bpf_map__fd(t->skel->maps.perf_events), PERF_BUFFER_PAGES,
-					   on_perf_event, on_perf_lost, t, NULL);
+		t->perf = perf_buffer__new(bpf_map__fd(t->skel->maps.perf_events),
+					   PERF_BUFFER_PAGES, on_perf_event, on_perf_lost, t, NULL);
 	return t->events || t->perf ? 0 : -errno;
 }
 
@@ -395,8 +398,8 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 {
 	struct tracer *t = ctx;
 
-	return !bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr,
-				     sizeof(table_ptr), generation, sizeof(*generation), 0);
+	return !bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr),
+				     generation, sizeof(*generation), 0);
 }
 
 void tracer_stop(struct tracer *t)

@@ -13,7 +13,7 @@ struct tracer {
 	struct perf_buffer *perf;   /* older kernels */
 	ring_buffer_sample_fn on_event;
 	void *on_event_ctx;
-	__u64 perf_lost; /* events the perf buffer dropped */
+	__u64 perf_lost;      /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];

@@ -10,7 +10,7 @@
 #include <linux/netfilter_arp/arp_tables.h>
 #include "xt_blob.h"
 
-#define STANDARD_VERDICT(code) (-(code) - 1) /* NF_DROP → -1, NF_ACCEPT → -2 */
+#define STANDARD_VERDICT(code) (-(code)-1) /* NF_DROP → -1, NF_ACCEPT → -2 */
 
 const char *xt_hook_name(enum xt_family family, unsigned int hook)
 {
@@ -141,8 +141,8 @@ static int assign_chains(struct xt_table_model *m, char *err, size_t err_len)
 	for (unsigned int i = 0; i < m->nr_entries; i++) {
 		struct xt_entry_info *e = &m->entries[i];
 		int hook = hook_starting_at(b, e->offset);
-		bool next_is_error = i + 1 < m->nr_entries &&
-				     !strcmp(m->entries[i + 1].target, XT_ERROR_TARGET);
+		bool next_is_error =
+			i + 1 < m->nr_entries && !strcmp(m->entries[i + 1].target, XT_ERROR_TARGET);
 
 		if (!strcmp(e->target, XT_ERROR_TARGET)) {
 			const unsigned char *t = b->entries + e->offset;

@@ -14,11 +14,11 @@
 enum xt_family { XT_IPV4, XT_IPV6, XT_ARP };
 
 enum xt_entry_kind {
-	XT_ENTRY_RULE,       /* a rule the user wrote */
+	XT_ENTRY_RULE,	     /* a rule the user wrote */
 	XT_ENTRY_POLICY,     /* a builtin chain's policy (its underflow entry) */
 	XT_ENTRY_RETURN,     /* the implicit RETURN that ends a user chain */
 	XT_ENTRY_CHAIN_HEAD, /* ERROR entry naming the user chain after it */
-	XT_ENTRY_END,        /* the table's final ERROR entry */
+	XT_ENTRY_END,	     /* the table's final ERROR entry */
 };
 
 struct xt_entry_info {
@@ -27,7 +27,7 @@ struct xt_entry_info {
 	int chain;  /* index into chains */
 	int number; /* rule number in its chain, as iptables -L --line-numbers counts */
 	char target[XT_NAME_LEN]; /* "" for the standard target */
-	int verdict;              /* standard target: jump offset (>= 0) or -verdict - 1 */
+	int verdict;		  /* standard target: jump offset (>= 0) or -verdict - 1 */
 	bool is_goto;
 };
 

@@ -86,16 +86,25 @@ static struct family_abi family_abi(enum xt_family family)
 {
 	switch (family) {
 	case XT_IPV6:
-		return (struct family_abi){ AF_INET6, IPPROTO_IPV6, IP6T_SO_GET_INFO,
-					    IP6T_SO_GET_ENTRIES, 5,
+		return (struct family_abi){ AF_INET6,
+					    IPPROTO_IPV6,
+					    IP6T_SO_GET_INFO,
+					    IP6T_SO_GET_ENTRIES,
+					    5,
 					    offsetof(struct ip6t_get_entries, entrytable) };
 	case XT_ARP:
-		return (struct family_abi){ AF_INET, IPPROTO_IP, ARPT_SO_GET_INFO,
-					    ARPT_SO_GET_ENTRIES, 3,
+		return (struct family_abi){ AF_INET,
+					    IPPROTO_IP,
+					    ARPT_SO_GET_INFO,
+					    ARPT_SO_GET_ENTRIES,
+					    3,
 					    offsetof(struct arpt_get_entries, entrytable) };
 	default:
-		return (struct family_abi){ AF_INET, IPPROTO_IP, IPT_SO_GET_INFO,
-					    IPT_SO_GET_ENTRIES, 5,
+		return (struct family_abi){ AF_INET,
+					    IPPROTO_IP,
+					    IPT_SO_GET_INFO,
+					    IPT_SO_GET_ENTRIES,
+					    5,
 					    offsetof(struct ipt_get_entries, entrytable) };
 	}
 }
@@ -119,7 +128,8 @@ int xt_fetch_blob(int netns_fd, enum xt_family family, const char *table, struct
 
 	memset(blob, 0, sizeof(*blob));
 	if (sock < 0) {
-		snprintf(err, err_len, "cannot open a socket in the namespace: %s", strerror(errno));
+		snprintf(err, err_len, "cannot open a socket in the namespace: %s",
+			 strerror(errno));
 		return -1;
 	}
 	snprintf(info.name, sizeof(info.name), "%s", table);
@@ -199,8 +209,7 @@ char *run_in_netns(int netns_fd, char *const argv[])
 		}
 	}
 	close(pipefd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		free(out);
 		return NULL;
 	}

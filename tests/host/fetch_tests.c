@@ -89,8 +89,10 @@ int main(void)
 	if (sh("ip netns add " NETNS) ||
 	    sh("ip netns exec " NETNS " iptables-legacy -N MY-CHAIN") ||
 	    sh("ip netns exec " NETNS " iptables-legacy -A INPUT -p tcp -j ACCEPT") ||
-	    sh("ip netns exec " NETNS " iptables-legacy -A INPUT -s 10.0.0.1 -p icmp -j MY-CHAIN") ||
-	    sh("ip netns exec " NETNS " iptables-legacy -A MY-CHAIN -p icmp --icmp-type 8 -j DROP") ||
+	    sh("ip netns exec " NETNS
+	       " iptables-legacy -A INPUT -s 10.0.0.1 -p icmp -j MY-CHAIN") ||
+	    sh("ip netns exec " NETNS
+	       " iptables-legacy -A MY-CHAIN -p icmp --icmp-type 8 -j DROP") ||
 	    sh("ip netns exec " NETNS " iptables-legacy -P FORWARD DROP")) {
 		printf("SKIP fetch tests: this kernel has no legacy iptables in namespaces\n");
 		printf("host-fetch: 0 passed, 0 failed, 1 skipped\n");
@@ -101,7 +103,8 @@ int main(void)
 		    "-A MY-CHAIN -p icmp -m icmp --icmp-type 8 -j DROP", "FORWARD", "DROP");
 	if (!sh("ip netns exec " NETNS " ip6tables-legacy -A OUTPUT -d 2001:db8::1 -j REJECT"))
 		check_table(XT_IPV6, "filter", "ip6tables rule text", "OUTPUT", 1,
-			    "-A OUTPUT -d 2001:db8::1/128 -j REJECT --reject-with icmp6-port-unreachable",
+			    "-A OUTPUT -d 2001:db8::1/128 -j REJECT --reject-with "
+			    "icmp6-port-unreachable",
 			    "INPUT", "ACCEPT");
 	else
 		printf("SKIP ip6tables: no ip6tables-legacy\n"), skipped++;

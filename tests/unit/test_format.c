@@ -75,9 +75,12 @@ TEST(tcp_flag_names)
 		__u8 flags;
 		const char *text;
 	} cases[] = {
-		{ 0x01, "FIN" },     { 0x02, "SYN" },	  { 0x04, "RST" },     { 0x08, "PSH" },
-		{ 0x10, "ACK" },     { 0x20, "URG" },	  { 0x40, "ECE" },     { 0x80, "CWR" },
-		{ 0x12, "SYN,ACK" }, { 0x11, "ACK,FIN" }, { 0x18, "ACK,PSH" }, { 0x14, "ACK,RST" },
+		{ 0x01, "FIN" },     { 0x02, "SYN" },
+		{ 0x04, "RST" },     { 0x08, "PSH" },
+		{ 0x10, "ACK" },     { 0x20, "URG" },
+		{ 0x40, "ECE" },     { 0x80, "CWR" },
+		{ 0x12, "SYN,ACK" }, { 0x11, "ACK,FIN" },
+		{ 0x18, "ACK,PSH" }, { 0x14, "ACK,RST" },
 		{ 0x00, "NONE" },    { 0xff, "SYN,ACK,FIN,RST,PSH,URG,ECE,CWR" },
 	};
 	char buf[64];
@@ -371,7 +374,8 @@ TEST(engine_info_per_engine)
 	e.verdict = 0;
 	snprintf(e.table, sizeof(e.table), "filter");
 	format_engine_info(&e, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "pkt_type=HOST arptables=[table=filter hook=INPUT verdict=DROP cost=2.0us]",
+	ASSERT_STREQ(buf,
+		     "pkt_type=HOST arptables=[table=filter hook=INPUT verdict=DROP cost=2.0us]",
 		     "arptables");
 
 	e.engine = ENGINE_EBTABLES;

@@ -76,16 +76,16 @@ TEST(options_filters)
 	ASSERT_EQ(cfg.filter.netns, 4026531840u, "netns");
 	ASSERT_STREQ(cfg.filter.iface, "veth0", "iface");
 
-	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--ipaddr", "2001:db8::1", "--proto", "icmp6",
-			NULL),
-		  PARSE_OK, "ipv6");
+	ASSERT_EQ(
+		parse(&cfg, err, sizeof(err), "--ipaddr", "2001:db8::1", "--proto", "icmp6", NULL),
+		PARSE_OK, "ipv6");
 	ASSERT_EQ(cfg.filter.addr_family, PF_FAMILY_IPV6, "family v6");
 	ASSERT_EQ(cfg.filter.addr[0], 0x20, "v6 first byte");
 	ASSERT_EQ(cfg.filter.addr[15], 1, "v6 last byte");
 	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_ICMPV6, "icmp6");
 
-	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "udp", "--proto", "any", NULL),
-		  PARSE_OK, "any");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "udp", "--proto", "any", NULL), PARSE_OK,
+		  "any");
 	ASSERT_EQ(cfg.filter.flags & FILTER_PROTO, 0, "any clears the protocol filter");
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", NULL), PARSE_OK, "icmp");
 	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_ICMP, "icmp number");

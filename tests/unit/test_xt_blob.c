@@ -74,8 +74,9 @@ struct sample {
 
 static void build_sample(struct sample *s)
 {
-	unsigned int std = entry_size(0), log, err = sizeof(struct ipt_entry) +
-		XT_ALIGN(sizeof(struct xt_entry_target) + XT_FUNCTION_MAXNAMELEN);
+	unsigned int std = entry_size(0), log,
+		     err = sizeof(struct ipt_entry) +
+			   XT_ALIGN(sizeof(struct xt_entry_target) + XT_FUNCTION_MAXNAMELEN);
 	char nothing[8] = {};
 	char err_text[XT_FUNCTION_MAXNAMELEN];
 
@@ -217,8 +218,9 @@ out:
 TEST(xt_decode_malformed)
 {
 	unsigned char junk[200] = {};
-	struct xt_blob blob = { .family = XT_IPV4, .nr_hooks = 5, .entries = junk,
-				.size = sizeof(junk) };
+	struct xt_blob blob = {
+		.family = XT_IPV4, .nr_hooks = 5, .entries = junk, .size = sizeof(junk)
+	};
 	struct xt_table_model model;
 	char err[128] = "";
 

@@ -12,6 +12,7 @@
 #include "skbtracer.h"
 
 #define MAX_NESTING 4
+#define STALE_CALL_NS 1000000000ULL
 #define IPV6_MAX_EXT_HEADERS 8
 /* A kretprobe sees the stack pointer a few words above the kprobe's (return address popped). */
 #define SP_SLACK 64
@@ -432,6 +433,15 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 	if (!stack)
 		return NULL;
 	depth = stack->depth;
+	/* No call lasts a second: the oldest lost its exit (kretprobe on another CPU). */
+	if (depth > 0 && bpf_ktime_get_ns() - stack->calls[0].event.ts_ns > STALE_CALL_NS) {
+		for (__u32 i = 0; i < MAX_NESTING; i++) {
+			if (i < depth)
+				count(COUNTER_UNPAIRED);
+		}
+		stack->depth = depth = 0;
+		stack->snapshot_busy = false;
+	}
 	if (depth >= MAX_NESTING) {
 		count(COUNTER_UNPAIRED);
 		return NULL;
@@ -651,10 +661,11 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	}
 	if (i > MAX_NESTING)
 		return 0;
-	for (__u32 lost = 1; lost < i; lost++)
+	for (__u32 lost = 1; lost < i; lost++) {
 		count(COUNTER_UNPAIRED);
-	if (i > 1)
-		stack->snapshot_busy = call->snapshot_taken; /* dropped calls held no snapshot */
+		if (stack->calls[(depth - lost) & (MAX_NESTING - 1)].snapshot_taken)
+			stack->snapshot_busy = false; /* the snapshot died with its call */
+	}
 	stack->depth = depth - i;
 	/* cost is the table's own time: taken before the counter walk */
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;

@@ -94,7 +94,30 @@ static int classify(const struct btf *btf, struct hook_function *f, char *err, s
 	return ret;
 }
 
-int probe_hook_function(const char *btf_path, struct hook_function *f, char *err, size_t err_len)
+void kernel_btf_release(struct kernel_btf *kb)
+{
+	btf__free(kb->vmlinux);
+	kb->vmlinux = NULL;
+}
+
+/* vmlinux BTF, parsed once: it is megabytes. */
+static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
+{
+	if (kb->vmlinux)
+		return kb->vmlinux;
+	kb->vmlinux = kb->path ? btf__parse(kb->path, NULL) : btf__load_vmlinux_btf();
+	if (kb->vmlinux)
+		return kb->vmlinux;
+	if (kb->path)
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", kb->path, strerror(errno));
+	else
+		snprintf(err, err_len,
+			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs "
+			 "CONFIG_DEBUG_INFO_BTF=y, or pass --btf FILE");
+	return NULL;
+}
+
+int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len)
 {
 	struct btf *vmlinux, *module = NULL;
 	char path[128];
@@ -102,17 +125,9 @@ int probe_hook_function(const char *btf_path, struct hook_function *f, char *err
 
 	f->found = f->in_module = false;
 	f->why_missing[0] = '\0';
-	vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		if (btf_path)
-			snprintf(err, err_len, "cannot read BTF from '%s': %s", btf_path,
-				 strerror(errno));
-		else
-			snprintf(err, err_len,
-				 "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs "
-				 "CONFIG_DEBUG_INFO_BTF=y, or pass --btf FILE");
+	vmlinux = vmlinux_btf(kb, err, err_len);
+	if (!vmlinux)
 		return -ENOENT;
-	}
 	ret = classify(vmlinux, f, err, err_len);
 	if (ret == -ENOENT) {
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", f->module);
@@ -137,6 +152,5 @@ int probe_hook_function(const char *btf_path, struct hook_function *f, char *err
 		ret = 0;
 	}
 	btf__free(module);
-	btf__free(vmlinux);
 	return ret;
 }

@@ -29,8 +29,15 @@ struct hook_function {
 /* Classifies FUNC `name` in btf; returns 0, -ENOENT when absent, -EINVAL when unrecognised. */
 int btf_function_prototype(const struct btf *btf, const char *name, enum prototype *prototype);
 
-/* Looks the function up in vmlinux BTF (or btf_path), then in its module's BTF. */
-int probe_hook_function(const char *btf_path, struct hook_function *f, char *err, size_t err_len);
+/* The kernel's BTF: /sys/kernel/btf/vmlinux, or the file given with --btf (path). */
+struct kernel_btf {
+	const char *path;
+	struct btf *vmlinux; /* loaded on first use */
+};
+
+/* Looks the function up in vmlinux BTF, then in its module's BTF. */
+int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len);
+void kernel_btf_release(struct kernel_btf *kb);
 
 const char *prototype_name(enum prototype prototype);
 

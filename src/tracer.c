@@ -248,11 +248,11 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	int found = 0;
+	struct kernel_btf kb = { .path = cfg->btf_path };
+	int found = 0, ret = 0;
 
 	for (int func = 0; func < FUNC_MAX; func++) {
 		struct hook_function *f = &t->functions[func];
-		int ret;
 
 		f->name = hooked[func].name;
 		f->module = hooked[func].module;
@@ -262,11 +262,14 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 			snprintf(f->why_missing, sizeof(f->why_missing), "not wanted");
 			continue;
 		}
-		ret = probe_hook_function(cfg->btf_path, f, err, err_len);
+		ret = probe_hook_function(&kb, f, err, err_len);
 		if (ret)
-			return ret;
+			break;
 		found += f->found && f->engine != AUX_FUNCTION;
 	}
+	kernel_btf_release(&kb);
+	if (ret)
+		return ret;
 	if (!found) {
 		size_t used = snprintf(err, err_len, "nothing to trace:");
 

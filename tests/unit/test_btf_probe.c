@@ -59,24 +59,30 @@ TEST(probe_with_btf_file)
 	char path[256], err[256] = "";
 	struct hook_function f = { .name = "ipt_do_table", .module = "ip_tables" };
 
+	struct kernel_btf kb = { .path = path };
+
 	snprintf(path, sizeof(path), "%s/fixture-proto_skb_state_table.o", fixture_dir);
-	ASSERT_EQ(probe_hook_function(path, &f, err, sizeof(err)), 0, err);
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), 0, err);
 	ASSERT_TRUE(f.found, "found in the given BTF");
 	ASSERT_TRUE(!f.in_module, "not in a module");
 	ASSERT_EQ(f.prototype, PROTO_SKB_STATE_TABLE, "old prototype");
 
 	f = (struct hook_function){ .name = "ipt_do_table", .module = "no_such_module_x" };
+	kernel_btf_release(&kb);
 	snprintf(path, sizeof(path), "%s/fixture-proto_unknown.o", fixture_dir);
-	ASSERT_EQ(probe_hook_function(path, &f, err, sizeof(err)), -EINVAL, "unknown prototype");
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), -EINVAL, "unknown prototype");
 	ASSERT_CONTAINS(err, "prototype this tool does not know", "message");
 
 	f = (struct hook_function){ .name = "nonexistent_fn", .module = "no_such_module_x" };
+	kernel_btf_release(&kb);
 	snprintf(path, sizeof(path), "%s/fixture-proto_priv_skb_state.o", fixture_dir);
-	ASSERT_EQ(probe_hook_function(path, &f, err, sizeof(err)), 0, "absent is not an error");
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), 0, "absent is not an error");
 	ASSERT_TRUE(!f.found, "absent");
 	ASSERT_STREQ(f.why_missing, "no_such_module_x module not loaded", "reason");
 
 	f = (struct hook_function){ .name = "ipt_do_table", .module = "ip_tables" };
-	ASSERT_EQ(probe_hook_function("/dev/null", &f, err, sizeof(err)), -ENOENT, "bad file");
+	kernel_btf_release(&kb);
+	kb.path = "/dev/null";
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), -ENOENT, "bad file");
 	ASSERT_CONTAINS(err, "cannot read BTF from '/dev/null'", "message");
 }

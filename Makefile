@@ -36,7 +36,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install uninstall test test-unit test-host test-vm demo run vmlinux check help
+.PHONY: all clean install uninstall test test-unit test-host test-vm demo bench run vmlinux check help
 
 all: $(BIN)
 
@@ -122,6 +122,10 @@ test:
 demo: $(BIN)
 	$(Q)tests/vm/run.sh --demo ./$(BIN)
 
+# What rule attribution costs as tables grow, measured in the VM (see bench/rule-scaling.sh).
+bench: $(BIN)
+	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
+
 check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c
 
@@ -134,6 +138,7 @@ help:
 	@echo 'make test       install what is missing and run every test'
 	@echo 'make test-unit | test-host | test-vm   one suite'
 	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
+	@echo 'make bench      rule attribution cost by table size, measured in the VM'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
 	@echo 'make vmlinux    BTF=$(BTF): regenerate $(VMLINUX_DIR)/vmlinux.h'
 	@echo 'make check      clang-format check'

@@ -354,20 +354,46 @@ const char *format_header(void)
 	       "IPTABLES_INFO";
 }
 
+/* Is this hook on the way out (OUTPUT, POSTROUTING, arp OUTPUT, netdev EGRESS)? */
+static bool egress_hook(__u8 family, __u8 hook)
+{
+	if (family == PF_FAMILY_ARP || family == PF_FAMILY_NETDEV)
+		return hook == 1;
+	return hook == 3 || hook == 4;
+}
+
+/*
+ * The arrival device on the way in, the leaving one on the way out, "in>out" when forwarded.
+ * (ip_output() passes the arrival device as state->in at POSTROUTING: it must not show.)
+ */
+void format_interface(const struct event *e, char *buf, size_t len)
+{
+	bool forward = e->in_ifname[0] && e->out_ifname[0] && !egress_hook(e->family, e->hook);
+	const char *one = egress_hook(e->family, e->hook) ? e->out_ifname : e->in_ifname;
+
+	if (forward)
+		snprintf(buf, len, "%.*s>%.*s", IFNAME_LEN, e->in_ifname, IFNAME_LEN,
+			 e->out_ifname);
+	else
+		snprintf(buf, len, "%.*s", IFNAME_LEN, one[0] ? one : "nil");
+}
+
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len)
 {
 	char time[32], skb[32], netns[16], mac[24], pkt[320], info[768];
-	const char *ifname = e->ifname[0] ? e->ifname : "nil";
+	char ifname[2 * IFNAME_LEN + 2];
 
 	format_time(e, tf, time, sizeof(time));
 	snprintf(skb, sizeof(skb), "[0x%016llx]", (unsigned long long)e->skb);
 	snprintf(netns, sizeof(netns), "[%u]", e->netns);
-	if (e->flags & EVENT_HAS_MAC)
+	format_interface(e, ifname, sizeof(ifname));
+	/* On the way out the Ethernet header is still the arrival frame's: not this packet's. */
+	if ((e->flags & EVENT_HAS_MAC) && !egress_hook(e->family, e->hook))
 		format_mac(e->dest_mac, mac, sizeof(mac));
 	else
 		snprintf(mac, sizeof(mac), "nil");
 	format_pkt_info(e, pkt, sizeof(pkt));
 	format_engine_info(e, info, sizeof(info));
 	snprintf(buf, len, "%-10s %-20s %-12s %-8u %-6u %-18.*s %-18s %-6u %-54s %s", time, skb,
-		 netns, e->pid, e->cpu, IFNAME_LEN, ifname, mac, e->ip_len, pkt, info);
+		 netns, e->pid, e->cpu, (int)sizeof(ifname), ifname, mac, e->ip_len, pkt, info);
 }

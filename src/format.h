@@ -26,6 +26,7 @@ void format_engine_info(const struct event *e, char *buf, size_t len);
 const char *family_name(__u8 family);
 const char *family_hook_name(__u8 family, __u8 hook);
 void format_time(const struct event *e, const struct time_format *tf, char *buf, size_t len);
+void format_interface(const struct event *e, char *buf, size_t len);
 const char *format_header(void);
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len);
 

@@ -417,7 +417,10 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	e->hook = BPF_CORE_READ_BITFIELD_PROBED(state, hook);
 	e->family = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
 	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
-	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), in ? in->name : out->name);
+	if (in)
+		bpf_probe_read_kernel_str(e->in_ifname, sizeof(e->in_ifname), in->name);
+	if (out)
+		bpf_probe_read_kernel_str(e->out_ifname, sizeof(e->out_ifname), out->name);
 	read_link_layer(e, skb);
 	return true;
 }

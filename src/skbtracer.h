@@ -153,7 +153,8 @@ struct event {
 	__u8 src_mac[6];
 	__u8 arp_sha[6];
 	__u8 pad[2];
-	char ifname[IFNAME_LEN];
+	char in_ifname[IFNAME_LEN];  /* nf_hook_state->in, "" when none */
+	char out_ifname[IFNAME_LEN]; /* nf_hook_state->out */
 	char table[NAME_LEN];
 	char chain[NAME_LEN]; /* nftables base chain */
 	__u64 table_ptr;      /* struct xt_table *: the table instance */

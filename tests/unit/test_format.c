@@ -253,23 +253,52 @@ TEST(whole_line)
 	e.ip_len = 84;
 	e.flags |= EVENT_HAS_ICMP | EVENT_HAS_MAC;
 	e.icmp_type = 8;
-	e.hook = 3;
+	e.hook = 0;
 	e.verdict = 1;
 	e.cost_ns = 4100;
 	memcpy(e.dest_mac, "\x08\x00\x27\xff\x1e\xab", 6);
-	snprintf(e.ifname, sizeof(e.ifname), "eth0");
+	snprintf(e.in_ifname, sizeof(e.in_ifname), "eth0");
 	snprintf(e.table, sizeof(e.table), "nat");
 	format_event(&e, &tf, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
 		     "[0.000001] [0xffff95398a31a200] [4026531840] 2347     1      eth0          "
 		     "     08:00:27:ff:1e:ab  84     I_request:10.0.2.15->8.8.8.8                  "
-		     "         pkt_type=HOST iptables=[pf=PF_INET, table=nat hook=OUTPUT "
+		     "         pkt_type=HOST iptables=[pf=PF_INET, table=nat hook=PREROUTING "
 		     "verdict=ACCEPT cost=4.1us]",
 		     "full line");
-	e.flags &= ~EVENT_HAS_MAC;
-	e.ifname[0] = '\0';
+	e.hook = 4; /* POSTROUTING: the arrival frame's header is not this packet's */
 	format_event(&e, &tf, buf, sizeof(buf));
 	ASSERT_CONTAINS(buf, " nil                nil                84 ", "no device, no MAC");
+}
+
+static void expect_interface(__u8 family, __u8 hook, const char *in, const char *out,
+			     const char *expected)
+{
+	struct event e = { .family = family, .hook = hook };
+	char buf[40], what[64];
+
+	snprintf(e.in_ifname, sizeof(e.in_ifname), "%s", in);
+	snprintf(e.out_ifname, sizeof(e.out_ifname), "%s", out);
+	format_interface(&e, buf, sizeof(buf));
+	snprintf(what, sizeof(what), "family %u hook %u", family, hook);
+	ASSERT_STREQ(buf, expected, what);
+}
+
+TEST(interface_by_hook)
+{
+	expect_interface(PF_FAMILY_IPV4, 0, "eth0", "", "eth0");
+	expect_interface(PF_FAMILY_IPV4, 1, "eth0", "", "eth0");
+	expect_interface(PF_FAMILY_IPV4, 2, "eth0", "eth1", "eth0>eth1");
+	expect_interface(PF_FAMILY_IPV4, 3, "", "eth1", "eth1");
+	/* ip_output() passes the arrival device as state->in at POSTROUTING */
+	expect_interface(PF_FAMILY_IPV4, 4, "eth0", "eth1", "eth1");
+	expect_interface(PF_FAMILY_IPV6, 3, "", "", "nil");
+	expect_interface(PF_FAMILY_ARP, 1, "", "eth1", "eth1");
+	expect_interface(PF_FAMILY_ARP, 2, "eth0", "eth1", "eth0>eth1");
+	expect_interface(PF_FAMILY_NETDEV, 0, "eth0", "", "eth0");
+	expect_interface(PF_FAMILY_NETDEV, 1, "", "eth1", "eth1");
+	expect_interface(PF_FAMILY_BRIDGE, 2, "port0", "port1", "port0>port1");
+	expect_interface(PF_FAMILY_BRIDGE, 5, "port0", "", "port0");
 }
 
 TEST(header_matches_columns)

@@ -187,6 +187,7 @@ install_tests() {
     chmod 755 "$ROOT/init"
     mkdir -p "$ROOT/tests"
     cp "$HERE/lib.sh" "$HERE/demo.sh" "$ROOT/tests/"
+    cp "$HERE/../../bench/rule-scaling.sh" "$ROOT/tests/bench.sh"
     cp -r "$HERE/scenarios" "$ROOT/tests/"
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Usage: tests/vm/run.sh [--filter REGEX] [--keep] [--demo] [--verbose] [--timeout SECS] TOOL_BINARY
+# Usage: tests/vm/run.sh [--filter REGEX] [--keep] [--demo|--bench] [--verbose] [--timeout SECS] TOOL_BINARY
 # Boots Debian's kernel in qemu (TCG, no KVM) with an initramfs holding TOOL_BINARY and runs
 # every tests/vm/scenarios/*.sh in the guest (or tests/vm/demo.sh with --demo).
 # Prints one line per scenario, the logs of failed ones, then "N passed, N failed, N skipped".
@@ -29,6 +29,7 @@ parse_args() {
             --filter) FILTER=${2:?}; shift ;;
             --keep) KEEP=1 ;;
             --demo) MODE=demo ;;
+            --bench) MODE=bench ;;
             --verbose|-v) VERBOSE=1 ;;
             --timeout) TIMEOUT=${2:?}; shift ;;
             -h|--help) usage ;;
@@ -39,7 +40,7 @@ parse_args() {
     done
     [ -n "${TOOL:-}" ] || usage
     if [ -z "$TIMEOUT" ]; then
-        if [ "$MODE" = demo ]; then TIMEOUT=900; else TIMEOUT=$(default_timeout); fi
+        if [ "$MODE" != test ]; then TIMEOUT=1800; else TIMEOUT=$(default_timeout); fi
     fi
     [[ "$FILTER" != *[[:space:]]* ]] || { echo "run.sh: --filter must not contain spaces" >&2; exit 2; }
 }
@@ -56,7 +57,7 @@ show_live() {
     plain_text |
         if [ "$VERBOSE" = 1 ]; then
             cat >&2
-        elif [ "$MODE" = demo ]; then
+        elif [ "$MODE" != test ]; then
             awk '/@@BOOTED/ { on = 1; next } /^@@|^\[ *[0-9]+\.[0-9]+\] / { next } on { print; fflush() }'
         else
             awk '
@@ -152,7 +153,7 @@ main() {
     VM_CACHE=$("$HERE/fetch-kernel.sh")
     VM_KEEP_ROOT=$KEEP VM_ROOT=$BUILD/root "$HERE/build-initramfs.sh" "$INITRAMFS" "$TOOL"
     boot_vm
-    if [ "$MODE" = demo ]; then
+    if [ "$MODE" != test ]; then
         grep -aq '@@DONE' "$CONSOLE" || { echo "run.sh: the demo VM did not finish" >&2; exit 1; }
         return 0
     fi

@@ -14,6 +14,7 @@
 
 /* One ruleset generation of one table, decoded, with its rules' text. */
 struct cached_table {
+	__u64 table_ptr;
 	__u32 netns;
 	enum xt_family family;
 	char name[XT_NAME_LEN];
@@ -113,11 +114,11 @@ static bool text_matches(const struct xt_table_model *m, const struct saved_rule
 static void load_table(struct rules_cache *cache, struct cached_table *t, __u64 table_ptr)
 {
 	__u64 before = 0, after = 0;
-	bool replaced_before = cache->lookup(cache->lookup_ctx, table_ptr, &before);
+	bool settled = cache->lookup(cache->lookup_ctx, table_ptr, &before);
 	int netns_fd = open_netns(t->netns);
 	struct xt_blob blob;
 
-	if (replaced_before && before != t->generation) {
+	if (!settled || before != t->generation) {
 		snprintf(t->why, sizeof(t->why), "the ruleset was replaced since");
 		goto out;
 	}
@@ -134,8 +135,7 @@ static void load_table(struct rules_cache *cache, struct cached_table *t, __u64 
 	t->have_text = !xt_fetch_rule_text(netns_fd, t->family, t->name, &t->text, t->why,
 					   sizeof(t->why)) &&
 		       text_matches(&t->model, &t->text);
-	if (cache->lookup(cache->lookup_ctx, table_ptr, &after) != replaced_before ||
-	    after != before) {
+	if (!cache->lookup(cache->lookup_ctx, table_ptr, &after) || after != before) {
 		snprintf(t->why, sizeof(t->why), "the ruleset was replaced since");
 		goto out;
 	}
@@ -152,7 +152,8 @@ static struct cached_table *find_table(struct rules_cache *cache, const struct e
 
 	for (int i = 0; i < cache->nr_tables; i++) {
 		t = &cache->tables[i];
-		if (t->netns == e->netns && t->family == family && t->generation == e->table_gen &&
+		if (t->table_ptr == e->table_ptr && t->generation == e->table_gen &&
+		    t->netns == e->netns && t->family == family &&
 		    !strncmp(t->name, e->table, XT_NAME_LEN)) {
 			t->last_used = ++cache->clock;
 			return t;
@@ -165,6 +166,7 @@ static struct cached_table *find_table(struct rules_cache *cache, const struct e
 	else
 		drop_table(oldest);
 	t = oldest;
+	t->table_ptr = e->table_ptr;
 	t->netns = e->netns;
 	t->family = family;
 	t->generation = e->table_gen;

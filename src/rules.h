@@ -10,7 +10,7 @@
 struct tracer;
 struct rules_cache;
 
-/* Newest ruleset generation the kernel installed for a table, if one was installed while tracing. */
+/* A table's current ruleset generation; false while a replacement is under way. */
 typedef bool (*generation_lookup_fn)(void *ctx, __u64 table_ptr, __u64 *generation);
 
 struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx);

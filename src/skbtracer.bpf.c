@@ -68,6 +68,7 @@ struct pending_call {
 	__u64 key;
 	__u64 key2;
 	__u64 nft_pkt;	      /* nft_do_chain's pkt, to match its trace calls */
+	__u64 table_private;  /* the table's xt_table_info at entry */
 	__u32 recseq;	      /* this CPU's xt_recseq before the snapshot */
 	__u16 next_offset_at; /* where next_offset and counters are in this table's entries */
 	__u16 counters_at;
@@ -95,13 +96,24 @@ struct {
 	__type(value, struct counter_snapshot);
 } snapshots SEC(".maps");
 
-/* struct xt_table * → the newest struct xt_table_info * (ruleset generation) installed. */
+/*
+ * struct xt_table * → its generations. Numbered, because a freed xt_table_info's address is
+ * often reused by the next ruleset of the same size.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct table_generation);
 } table_generations SEC(".maps");
+
+/* Task (pid_tgid) running xt_replace_table → the table it replaces. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u64);
+} replacing SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -560,6 +572,25 @@ static __always_inline bool walk_table(struct pending_call *call, const struct x
 	return !w.broken;
 }
 
+/* The generation number of the table's ruleset `info`; false while a swap is half done. */
+static __always_inline bool generation_of(const struct xt_table *table,
+					  const struct xt_table_info *info, __u64 *seq)
+{
+	__u64 key = (__u64)table;
+	struct table_generation *g = bpf_map_lookup_elem(&table_generations, &key);
+
+	*seq = 0;
+	if (!g) /* not replaced since tracing began */
+		return true;
+	if (g->private == (__u64)info && !g->in_flight)
+		*seq = g->seq;
+	else if (g->prev_private == (__u64)info)
+		*seq = g->prev_seq;
+	else
+		return false;
+	return true;
+}
+
 /* At entry: this CPU's counter of every rule, before the table runs. */
 static __always_inline void snapshot_rules(struct call_stack *stack, struct pending_call *call,
 					   const struct xt_table *table)
@@ -568,7 +599,11 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
 
 	e->table_ptr = (__u64)table;
-	e->table_gen = (__u64)info;
+	call->table_private = (__u64)info;
+	if (!generation_of(table, info, &e->table_gen)) {
+		e->rule_status = RULES_REPLACED;
+		return;
+	}
 	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) || !&xt_recseq ||
 	    !&__per_cpu_offset || !&nr_cpu_ids) {
 		e->rule_status = RULES_UNAVAILABLE;
@@ -598,9 +633,11 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	struct event *e = &call->event;
 	const struct xt_table *table = (const void *)e->table_ptr;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+	__u64 seq;
 
 	stack->snapshot_busy = false;
-	if ((__u64)info != e->table_gen) {
+	if ((__u64)info != call->table_private || !generation_of(table, info, &seq) ||
+	    seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
 		return;
 	}
@@ -937,12 +974,36 @@ int BPF_KPROBE(kprobe___nft_trace_packet, __u64 a, __u64 b, __u64 c, __u64 d, __
 	return nft_trace_args(a, b, c, d, e);
 }
 
-/* A new ruleset generation: user space must not decode older events with it. */
-static __always_inline int note_replacement(const void *table, const void *newinfo)
+/* A new ruleset generation begins: numbered, in flight until xt_replace_table returns. */
+static __always_inline int replacement_starts(const struct xt_table *table, const void *newinfo)
 {
-	__u64 key = (__u64)table, value = (__u64)newinfo;
+	__u64 key = (__u64)table, task = bpf_get_current_pid_tgid();
+	struct table_generation *old = bpf_map_lookup_elem(&table_generations, &key);
+	struct table_generation g = {
+		.private = (__u64)newinfo,
+		.prev_private = (__u64)BPF_CORE_READ(table, private),
+		.prev_seq = old ? old->seq : 0,
+		.in_flight = 1,
+	};
 
-	bpf_map_update_elem(&table_generations, &key, &value, BPF_ANY);
+	g.seq = g.prev_seq + 1;
+	bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY);
+	bpf_map_update_elem(&replacing, &task, &key, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int replacement_done(void)
+{
+	__u64 task = bpf_get_current_pid_tgid();
+	__u64 *table = bpf_map_lookup_elem(&replacing, &task);
+	struct table_generation *g;
+
+	if (!table)
+		return 0;
+	g = bpf_map_lookup_elem(&table_generations, table);
+	if (g)
+		g->in_flight = 0;
+	bpf_map_delete_elem(&replacing, &task);
 	return 0;
 }
 
@@ -950,14 +1011,26 @@ SEC("fentry/xt_replace_table")
 int BPF_PROG(fentry_xt_replace_table, struct xt_table *table, unsigned int num_counters,
 	     struct xt_table_info *newinfo)
 {
-	return note_replacement(table, newinfo);
+	return replacement_starts(table, newinfo);
+}
+
+SEC("fexit/xt_replace_table")
+int BPF_PROG(fexit_xt_replace_table)
+{
+	return replacement_done();
 }
 
 SEC("kprobe/xt_replace_table")
 int BPF_KPROBE(kprobe_xt_replace_table, struct xt_table *table, unsigned int num_counters,
 	       struct xt_table_info *newinfo)
 {
-	return note_replacement(table, newinfo);
+	return replacement_starts(table, newinfo);
+}
+
+SEC("kretprobe/xt_replace_table")
+int BPF_KRETPROBE(kretprobe_xt_replace_table)
+{
+	return replacement_done();
 }
 
 char LICENSE[] SEC("license") = "GPL";

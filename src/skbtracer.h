@@ -83,6 +83,16 @@ enum rule_status {
 	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
 };
 
+/* The ruleset generations of a legacy table replaced while tracing (xt_replace_table). */
+struct table_generation {
+	__u64 private;	    /* struct xt_table_info * of the newest generation */
+	__u64 seq;	    /* its number: 1 for the first replacement seen, ... */
+	__u64 prev_private; /* the generation it replaces, until the swap is done */
+	__u64 prev_seq;
+	__u32 in_flight; /* xt_replace_table is still running */
+	__u32 pad;
+};
+
 /* nftables rule attribution: the decisions __nft_trace_packet reports during one call. */
 #define MAX_NFT_STEPS 16
 
@@ -158,7 +168,7 @@ struct event {
 	char table[NAME_LEN];
 	char chain[NAME_LEN]; /* nftables base chain */
 	__u64 table_ptr;      /* struct xt_table *: the table instance */
-	__u64 table_gen;      /* struct xt_table_info *: its ruleset generation */
+	__u64 table_gen;      /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
 	__u32 rule_status; /* enum rule_status */
 	__u32 nr_hits;	   /* entries of hits[] or steps[] */

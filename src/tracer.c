@@ -31,7 +31,7 @@ static const struct {
 
 static bool has_exit_program(int func)
 {
-	return hooked[func].engine != AUX_FUNCTION;
+	return func != FUNC_NFT_TRACE_PACKET;
 }
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */

@@ -30,7 +30,7 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sums the per-CPU counters (enum counter) into totals. */
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
 void tracer_stop(struct tracer *t);
-/* The newest ruleset generation of a table, if one was installed while tracing. */
+/* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);
 void tracer_set_verbose(bool verbose);
 const char *engine_name(int engine);

@@ -400,9 +400,14 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 {
 	struct tracer *t = ctx;
+	struct table_generation g;
 
-	return !bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr),
-				     generation, sizeof(*generation), 0);
+	*generation = 0;
+	if (bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr),
+				 &g, sizeof(g), 0))
+		return true; /* never replaced while tracing: generation 0 */
+	*generation = g.seq;
+	return !g.in_flight;
 }
 
 void tracer_stop(struct tracer *t)

@@ -148,6 +148,7 @@ main() {
     parse_cmdline
     echo "@@BOOTED uptime=$(cut -d' ' -f1 /proc/uptime)s kernel=$(uname -r) mode=$MODE"
     /usr/sbin/ip link set lo up
+    echo /bin/modprobe > /proc/sys/kernel/modprobe # the kernel loads extensions on demand
     load_modules
     start=$(date +%s)
     case "$MODE" in

@@ -67,9 +67,9 @@ if [ "$(id -u)" -ne 0 ]; then
 elif [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
 	skip "untraceable kernel" "this kernel has kprobes; tracing is tested in the VM suite"
 else
-	run "untraceable kernel" 1 "cannot trace ipt_do_table: .*kprobe: this kernel has no kprobes" \
+	run "untraceable kernel" 1 "cannot trace the packet filters: .*kprobe: this kernel has no kprobes" \
 		--proto icmp
-	run "untraceable kernel, fentry only" 1 "cannot trace ipt_do_table: fentry: " \
+	run "untraceable kernel, fentry only" 1 "cannot trace the packet filters: fentry: " \
 		--backend fentry
 fi
 

@@ -70,12 +70,12 @@ show_live() {
         fi
 }
 
-# default_timeout: 900 s, or 120 s plus 45 s for each selected scenario if that is more.
+# default_timeout: 900 s, or 120 s plus 25 s for each selected scenario if that is more.
 default_timeout() {
     local n
     n=$(find "$HERE/scenarios" -name '*.sh' -printf '%f\n' | sed 's/\.sh$//' |
         { grep -E -- "${FILTER:-.}" || true; } | wc -l)
-    echo $((120 + 45 * n > 900 ? 120 + 45 * n : 900))
+    echo $((120 + 25 * n > 900 ? 120 + 25 * n : 900))
 }
 
 boot_vm() {

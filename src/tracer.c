@@ -403,8 +403,8 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 	struct table_generation g;
 
 	*generation = 0;
-	if (bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr),
-				 &g, sizeof(g), 0))
+	if (bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr), &g,
+				 sizeof(g), 0))
 		return true; /* never replaced while tracing: generation 0 */
 	*generation = g.seq;
 	return !g.in_flight;

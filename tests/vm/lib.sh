@@ -93,6 +93,26 @@ netns_pair() {
     ip -n "$_ns2" link set "v-$_ns1" up
 }
 
+# bridge_pair NS1 IP1 NSBR NS2 IP2: NS1 and NS2 (eth0, IPv4 /24, IPv6 off) joined by bridge br0
+# in NSBR through its ports p-NS1 and p-NS2.
+bridge_pair() {
+    _b1=$1 _bip1=$2 _br=$3 _b2=$4 _bip2=$5
+    for _ns in "$_br" "$_b1" "$_b2"; do
+        netns_add "$_ns"
+        ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+            net.ipv6.conf.default.disable_ipv6=1
+    done
+    ip -n "$_br" link add br0 type bridge forward_delay 0
+    for _ns in "$_b1" "$_b2"; do
+        ip link add "p-$_ns" netns "$_br" type veth peer name eth0 netns "$_ns"
+        ip -n "$_br" link set "p-$_ns" master br0 up
+        ip -n "$_ns" link set eth0 up
+    done
+    ip -n "$_b1" addr add "$_bip1/24" dev eth0
+    ip -n "$_b2" addr add "$_bip2/24" dev eth0
+    ip -n "$_br" link set br0 up
+}
+
 netns_cleanup() {
     for _ns in $T_NETNS; do
         ip netns delete "$_ns" 2>/dev/null || true
@@ -268,4 +288,18 @@ expect_cmd() {
     _o=$("$@" 2>&1) && return 0
     fail "$_desc: '$*' failed:
 $_o"
+}
+
+# expect_matched REGEX LINE...: the -v lines after the first event matching REGEX are exactly
+# "    matched LINE", one per LINE, in that order.
+expect_matched() {
+    _re=$1
+    shift
+    _want=$(for _l; do printf '    matched %s\n' "$_l"; done)
+    _got=$(RE=$_re awk 'BEGIN { re = ENVIRON["RE"] } on && /^    matched / { print; next }
+        on { exit } $0 ~ re { on = 1 }' "$T_OUT")
+    [ "$_got" = "$_want" ] || fail "matched lines after /$_re/: expected
+$_want
+got
+$_got$(show_tracer)"
 }

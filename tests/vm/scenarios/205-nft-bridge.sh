@@ -7,23 +7,7 @@ IP1=10.2.5.1
 IP2=10.2.5.2
 IP3=10.2.5.3
 
-# bridge_pair: namespace br with bridge br0 and ports p-a, p-b; a and b with eth0 at IP1, IP2.
-bridge_pair() {
-    for _ns in br a b; do
-        netns_add "$_ns"
-        ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    done
-    ip -n br link add br0 type bridge forward_delay 0
-    for _ns in a b; do
-        ip link add "p-$_ns" netns br type veth peer name eth0 netns "$_ns"
-        ip -n br link set "p-$_ns" master br0 up
-        ip -n "$_ns" link set eth0 up
-    done
-    ip -n a addr add "$IP1/24" dev eth0
-    ip -n b addr add "$IP2/24" dev eth0
-    ip -n br link set br0 up
-}
-bridge_pair
+bridge_pair a "$IP1" br b "$IP2"
 ip -n a addr add "$IP3/24" dev eth0
 cat > "$T_DIR/rules.nft" <<NFT
 table bridge bt {

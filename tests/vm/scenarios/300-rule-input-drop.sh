@@ -13,19 +13,6 @@ NSB=$(netns_inode b)
 FILTER="pkt_type=HOST iptables=\[pf=PF_INET, table=filter"
 DROP3='-A INPUT -s 10.3.0.1/32 -p icmp -j DROP'
 
-# expect_matched REGEX LINE...: the -v lines after the first event matching REGEX are exactly
-# "    matched LINE", one per LINE, in that order.
-expect_matched() {
-    _re=$1
-    shift
-    _want=$(for _l; do printf '    matched %s\n' "$_l"; done)
-    _got=$(RE=$_re awk 'BEGIN { re = ENVIRON["RE"] } on && /^    matched / { print; next }
-        on { exit } $0 ~ re { on = 1 }' "$T_OUT")
-    [ "$_got" = "$_want" ] || fail "matched lines after /$_re/: expected
-$_want
-got
-$_got$(show_tracer)"
-}
 
 tracer_start -v --engines iptables --proto icmp -N "$NSB"
 ping_from a "$IP2"

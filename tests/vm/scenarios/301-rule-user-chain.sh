@@ -28,17 +28,6 @@ RULES
 in_ns b iptables-restore "$T_DIR/rules"
 NSB=$(netns_inode b)
 
-expect_matched() {
-    _re=$1
-    shift
-    _want=$(for _l; do printf '    matched %s\n' "$_l"; done)
-    _got=$(RE=$_re awk 'BEGIN { re = ENVIRON["RE"] } on && /^    matched / { print; next }
-        on { exit } $0 ~ re { on = 1 }' "$T_OUT")
-    [ "$_got" = "$_want" ] || fail "matched lines after /$_re/: expected
-$_want
-got
-$_got$(show_tracer)"
-}
 
 tracer_start -v --engines iptables --proto icmp -N "$NSB"
 for ip in "$IP1" "$IP3" "$IP4" "$IP5"; do in_ns a ping -c 1 -W 1 -I "$ip" "$IP2" || true; done

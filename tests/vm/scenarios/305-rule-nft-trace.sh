@@ -33,17 +33,6 @@ D=$(handle sub "icmp type echo-request drop")
 log "handles: jump from $IP1 $J1, jump from $IP3 $J3, drop $D"
 [ -n "$J1" ] && [ -n "$J3" ] && [ -n "$D" ] || die "no rule handles in: $(/usr/sbin/ip netns exec b nft -a list ruleset)"
 
-expect_matched() {
-    _re=$1
-    shift
-    _want=$(for _l; do printf '    matched %s\n' "$_l"; done)
-    _got=$(RE=$_re awk 'BEGIN { re = ENVIRON["RE"] } on && /^    matched / { print; next }
-        on { exit } $0 ~ re { on = 1 }' "$T_OUT")
-    [ "$_got" = "$_want" ] || fail "matched lines after /$_re/: expected
-$_want
-got
-$_got$(show_tracer)"
-}
 
 tracer_start -v --engines nftables --nft-trace --proto icmp -N "$NSB"
 ping_from a "$IP2"

@@ -44,6 +44,7 @@ if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch
 	exit 1
 fi
 
+suite style tests/style.sh
 suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests

@@ -113,6 +113,27 @@ bridge_pair() {
     ip -n "$_br" link set br0 up
 }
 
+# netns_router NS1 IP1 ROUTER NS2 IP2: NS1 and NS2 on two /24 subnets joined by ROUTER, which
+# forwards and has .254 on each; veth v-PEER on each side; IPv6 off; default routes via ROUTER.
+netns_router() {
+    _r1=$1 _rip1=$2 _rr=$3 _r2=$4 _rip2=$5
+    for _ns in "$_r1" "$_rr" "$_r2"; do
+        netns_add "$_ns"
+        ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+            net.ipv6.conf.default.disable_ipv6=1
+    done
+    for _side in "$_r1 $_rip1" "$_r2 $_rip2"; do
+        set -- $_side
+        ip link add "v-$_rr" netns "$1" type veth peer name "v-$1" netns "$_rr"
+        ip -n "$1" addr add "$2/24" dev "v-$_rr"
+        ip -n "$_rr" addr add "${2%.*}.254/24" dev "v-$1"
+        ip -n "$1" link set "v-$_rr" up
+        ip -n "$_rr" link set "v-$1" up
+        ip -n "$1" route add default via "${2%.*}.254"
+    done
+    ip netns exec "$_rr" sysctl -qw net.ipv4.ip_forward=1
+}
+
 netns_cleanup() {
     for _ns in $T_NETNS; do
         ip netns delete "$_ns" 2>/dev/null || true

@@ -1,26 +1,10 @@
-# filter FORWARD in a router namespace (ip_forward=1): INTERFACE is the arrival device, DEST_MAC
-# the router's own; a FORWARD DROP for one destination; no INPUT/OUTPUT for forwarded packets.
+# filter FORWARD in a router namespace (ip_forward=1): INTERFACE is arrival>leaving device,
+# DEST_MAC the router's own; a FORWARD DROP for one destination; no INPUT/OUTPUT for forwarded packets.
 IPA=10.0.1.1
 IPB=10.0.2.1
 IPB2=10.0.2.2
-for ns in a r b; do
-    netns_add "$ns"
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-# link NS1 IP1 NS2 IP2: veth v-NS2 in NS1 and v-NS1 in NS2, /24 addresses.
-link() {
-    ip link add "v-$3" netns "$1" type veth peer name "v-$1" netns "$3"
-    ip -n "$1" addr add "$2/24" dev "v-$3"
-    ip -n "$3" addr add "$4/24" dev "v-$1"
-    ip -n "$1" link set "v-$3" up
-    ip -n "$3" link set "v-$1" up
-}
-link a "$IPA" r 10.0.1.254
-link r 10.0.2.254 b "$IPB"
+netns_router a "$IPA" r b "$IPB"
 ip -n b addr add "$IPB2/24" dev v-r
-ip netns exec r sysctl -qw net.ipv4.ip_forward=1
-ip -n a route add default via 10.0.1.254
-ip -n b route add default via 10.0.2.254
 in_ns r iptables -A FORWARD -d "$IPB2" -j DROP
 NSR=$(netns_inode r)
 

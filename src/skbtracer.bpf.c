@@ -81,6 +81,13 @@ struct pending_call {
 struct call_stack {
 	__u32 depth;
 	bool snapshot_busy; /* the CPU's counter snapshot belongs to a pending call */
+	/*
+	 * The snapshot still holds this CPU's counters of table generation fresh_private, as
+	 * the last exit walk left them, if xt_recseq is still fresh_recseq: no traversal since.
+	 */
+	bool fresh;
+	__u32 fresh_recseq;
+	__u64 fresh_private;
 	struct pending_call calls[MAX_NESTING];
 };
 
@@ -542,6 +549,7 @@ static long walk_entry(__u32 index, void *ctx)
 		}
 		e->hits[n & (MAX_RULE_HITS - 1)] = w->offset;
 		e->nr_hits = n + 1;
+		w->snapshot[index] = counter; /* the next call may start from here */
 	}
 	w->offset += next;
 	return 0;
@@ -618,10 +626,15 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		return;
 	}
 	call->recseq = read_recseq(this_cpu_offset());
-	if (!walk_table(call, info, false)) {
+	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
+	if (!(stack->fresh && stack->fresh_private == (__u64)info &&
+	      stack->fresh_recseq == call->recseq) &&
+	    !walk_table(call, info, false)) {
+		stack->fresh = false;
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
+	stack->fresh = false; /* this traversal will move counters */
 	e->rule_status = RULES_OK;
 	call->snapshot_taken = true;
 	stack->snapshot_busy = true;
@@ -633,6 +646,7 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	struct event *e = &call->event;
 	const struct xt_table *table = (const void *)e->table_ptr;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+	__u32 after;
 	__u64 seq;
 
 	stack->snapshot_busy = false;
@@ -645,8 +659,16 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
-	if (call->interfered || read_recseq(this_cpu_offset()) - call->recseq != 2)
+	after = read_recseq(this_cpu_offset());
+	if (call->interfered || after - call->recseq != 2) {
 		e->rule_status = RULES_INTERFERED;
+		return;
+	}
+	if (e->rule_status == RULES_OK) {
+		stack->fresh = true;
+		stack->fresh_private = (__u64)info;
+		stack->fresh_recseq = after;
+	}
 }
 
 /* A traversal of a table that a pending call on this CPU is measuring spoils its diff. */

@@ -93,8 +93,7 @@ static const char usage_text[] =
 	"  skbtracer-iptables -H 2001:db8::1 -c 10      ten events for that IPv6 address\n"
 	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n";
 
-/* "iptables,nftables" → bits (1 << ENGINE_*). */
-static bool parse_engines(const char *text, unsigned int *engines)
+const char *engine_name(int engine)
 {
 	static const char *const names[ENGINE_MAX] = {
 		[ENGINE_IPTABLES] = "iptables",
@@ -102,6 +101,13 @@ static bool parse_engines(const char *text, unsigned int *engines)
 		[ENGINE_ARPTABLES] = "arptables",
 		[ENGINE_EBTABLES] = "ebtables",
 	};
+
+	return engine >= 0 && engine < ENGINE_MAX ? names[engine] : "unknown";
+}
+
+/* "iptables,nftables" → bits (1 << ENGINE_*). */
+static bool parse_engines(const char *text, unsigned int *engines)
+{
 	const char *start = text;
 
 	*engines = 0;
@@ -110,7 +116,9 @@ static bool parse_engines(const char *text, unsigned int *engines)
 		int engine;
 
 		for (engine = 0; engine < ENGINE_MAX; engine++) {
-			if (strlen(names[engine]) == len && !strncmp(start, names[engine], len))
+			const char *name = engine_name(engine);
+
+			if (strlen(name) == len && !strncmp(start, name, len))
 				break;
 		}
 		if (engine == ENGINE_MAX)

@@ -34,5 +34,6 @@ enum parse_result {
 enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
 				size_t err_len);
 const char *backend_name(enum backend backend);
+const char *engine_name(int engine);
 
 #endif

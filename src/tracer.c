@@ -61,14 +61,6 @@ void tracer_set_verbose(bool verbose)
 	libbpf_set_print(print_libbpf);
 }
 
-const char *engine_name(int engine)
-{
-	static const char *const names[ENGINE_MAX] = { "iptables", "nftables", "arptables",
-						       "ebtables" };
-
-	return engine >= 0 && engine < ENGINE_MAX ? names[engine] : "unknown";
-}
-
 static const char *entry_kind(enum backend b)
 {
 	return b == BACKEND_FENTRY ? "fentry" : "kprobe";
@@ -237,7 +229,7 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		if (has_exit_program(func))
 			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
 	}
-	if (cfg->nft_trace && wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
+	if (wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
 		fprintf(stderr, "nftables rule attribution is off: __nft_trace_packet is not "
 				"traceable here\n");

@@ -33,6 +33,5 @@ void tracer_stop(struct tracer *t);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);
 void tracer_set_verbose(bool verbose);
-const char *engine_name(int engine);
 
 #endif

@@ -8,19 +8,12 @@
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/netfilter_arp/arp_tables.h>
+#include "format.h"
 #include "xt_blob.h"
-
-#define STANDARD_VERDICT(code) (-(code)-1) /* NF_DROP → -1, NF_ACCEPT → -2 */
 
 const char *xt_hook_name(enum xt_family family, unsigned int hook)
 {
-	static const char *const inet[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT",
-					    "POSTROUTING" };
-	static const char *const arp[] = { "INPUT", "OUTPUT", "FORWARD" };
-
-	if (family == XT_ARP)
-		return hook < 3 ? arp[hook] : "UNKNOWN";
-	return hook < 5 ? inet[hook] : "UNKNOWN";
+	return family_hook_name(family == XT_ARP ? PF_FAMILY_ARP : PF_FAMILY_IPV4, hook);
 }
 
 /* target_offset, next_offset and the goto flag of the entry at e. */

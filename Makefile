@@ -15,7 +15,7 @@ VMLINUX_DIR := vmlinux/$(ARCH)
 BIN := skbtracer-iptables
 
 CFLAGS ?= -g -O2
-CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I$(VMLINUX_DIR) -Isrc
 LDLIBS := -lbpf -lelf -lz -lzstd

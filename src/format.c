@@ -261,7 +261,7 @@ void format_pkt_info(const struct event *e, char *buf, size_t len)
 {
 	bool bridged = e->engine == ENGINE_EBTABLES ||
 		       (e->engine == ENGINE_NFTABLES && e->family == PF_FAMILY_BRIDGE);
-	char eth[96] = "", l3[200] = "";
+	char eth[128] = "", l3[200] = "";
 
 	if (e->l3proto == ETHERTYPE_ARP && (e->flags & EVENT_HAS_ARP))
 		format_arp_info(e, l3, sizeof(l3));
@@ -340,11 +340,12 @@ void format_time(const struct event *e, const struct time_format *tf, char *buf,
 			 (unsigned long long)(since % 1000000000 / 1000));
 		return;
 	}
-	time_t secs = (time_t)(((__s64)e->ts_ns + tf->realtime_off_ns) / 1000000000);
+	/* Unsigned: the event's clock is the kernel's; any value must print, none overflow. */
+	time_t secs = (time_t)((e->ts_ns + (__u64)tf->realtime_off_ns) / 1000000000);
 	struct tm tm;
 
-	localtime_r(&secs, &tm);
-	strftime(buf, len, "[%H:%M:%S]", &tm);
+	if (!localtime_r(&secs, &tm) || !strftime(buf, len, "[%H:%M:%S]", &tm))
+		snprintf(buf, len, "[??:??:??]");
 }
 
 const char *format_header(void)

@@ -239,6 +239,29 @@ TEST(relative_time)
 	ASSERT_STREQ(buf, "[2.500123]", "seconds since the first event");
 }
 
+/* Regression (issue 9): timestamps near 2^63 and 2^64 overflowed a signed sum. */
+TEST(clock_time_extremes)
+{
+	static const __u64 stamps[] = { 0, 1ULL << 63, (1ULL << 63) - 1, ~0ULL };
+	struct time_format tf = { .realtime_off_ns = 1700000000LL * 1000000000LL };
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
+		struct event e = { .ts_ns = stamps[i] };
+
+		format_time(&e, &tf, buf, sizeof(buf));
+		ASSERT_EQ(strlen(buf), 10, "[HH:MM:SS]");
+		ASSERT_TRUE(buf[0] == '[' && buf[9] == ']', buf);
+	}
+	tf.realtime_off_ns = -(1LL << 62);
+	{
+		struct event e = { .ts_ns = 5 };
+
+		format_time(&e, &tf, buf, sizeof(buf));
+		ASSERT_EQ(strlen(buf), 10, "negative offset");
+	}
+}
+
 TEST(whole_line)
 {
 	struct time_format tf = { .relative = true, .first_ns = 0 };

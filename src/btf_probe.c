@@ -21,12 +21,17 @@ const char *prototype_name(enum prototype prototype)
 	}
 }
 
+/* Modifier chains longer than this are corrupt (two typedefs naming each other loop). */
+#define MAX_MODIFIERS 32
+
 /* type_id past const/volatile/typedef (btf__resolve_type refuses forward declarations). */
 static __u32 skip_modifiers(const struct btf *btf, __u32 type_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
 
-	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+	for (int steps = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); steps++) {
+		if (steps == MAX_MODIFIERS)
+			return ~0u; /* no such type */
 		type_id = t->type;
 		t = btf__type_by_id(btf, type_id);
 	}
@@ -47,8 +52,9 @@ static const struct btf_type *pointee(const struct btf *btf, __u32 type_id, __u3
 
 static bool is_struct_named(const struct btf *btf, const struct btf_type *t, const char *name)
 {
-	return t && (btf_is_struct(t) || btf_is_fwd(t)) &&
-	       !strcmp(btf__name_by_offset(btf, t->name_off), name);
+	const char *type_name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+	return type_name && (btf_is_struct(t) || btf_is_fwd(t)) && !strcmp(type_name, name);
 }
 
 int btf_function_prototype(const struct btf *btf, const char *name, enum prototype *prototype)
@@ -62,7 +68,7 @@ int btf_function_prototype(const struct btf *btf, const char *name, enum prototy
 	if (id < 0)
 		return -ENOENT;
 	func = btf__type_by_id(btf, id);
-	proto = btf__type_by_id(btf, func->type);
+	proto = func ? btf__type_by_id(btf, func->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 2)
 		return -EINVAL;
 	params = btf_params(proto);
@@ -84,14 +90,89 @@ static int classify(const struct btf *btf, struct hook_function *f, char *err, s
 {
 	int ret = btf_function_prototype(btf, f->name, &f->prototype);
 	__s32 id = btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
+	const struct btf_type *func = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_type *proto = func ? btf__type_by_id(btf, func->type) : NULL;
 
-	if (id > 0)
-		f->nr_params = btf_vlen(btf__type_by_id(btf, btf__type_by_id(btf, id)->type));
+	if (proto)
+		f->nr_params = btf_vlen(proto);
 	if (f->engine < 0 && ret == -EINVAL)
 		return 0; /* its prototype does not matter */
 	if (ret == -EINVAL)
 		snprintf(err, err_len, "%s has a prototype this tool does not know", f->name);
 	return ret;
+}
+
+static bool valid_name(const struct btf *btf, __u32 name_off)
+{
+	return btf__name_by_offset(btf, name_off) != NULL;
+}
+
+/* Why type t (id) is malformed, or NULL: names and referenced ids must resolve. */
+static const char *type_problem(const struct btf *btf, const struct btf_type *t, __u32 nr_types)
+{
+	__u16 vlen = btf_vlen(t);
+
+	if (!valid_name(btf, t->name_off))
+		return "name offset outside the string section";
+	if (btf_is_ptr(t) || btf_is_mod(t) || btf_is_typedef(t) || btf_is_var(t) ||
+	    btf_is_decl_tag(t) || btf_is_type_tag(t) || btf_is_func(t) || btf_is_func_proto(t)) {
+		if (t->type >= nr_types)
+			return "refers to a type that does not exist";
+	}
+	if (btf_is_func(t) && !btf_is_func_proto(btf__type_by_id(btf, t->type)))
+		return "function whose type is not a prototype";
+	if ((btf_is_mod(t) || btf_is_typedef(t)) && skip_modifiers(btf, t->type) == ~0u)
+		return "typedefs or modifiers that loop";
+	if (btf_is_array(t)) {
+		if (btf_array(t)->type >= nr_types || btf_array(t)->index_type >= nr_types)
+			return "array of a type that does not exist";
+	} else if (btf_is_composite(t)) {
+		for (__u16 i = 0; i < vlen; i++) {
+			if (!valid_name(btf, btf_members(t)[i].name_off) ||
+			    btf_members(t)[i].type >= nr_types)
+				return "member with a bad name or type";
+		}
+	} else if (btf_is_func_proto(t)) {
+		for (__u16 i = 0; i < vlen; i++) {
+			if (!valid_name(btf, btf_params(t)[i].name_off) ||
+			    btf_params(t)[i].type >= nr_types)
+				return "parameter with a bad name or type";
+		}
+	} else if (btf_is_enum(t)) {
+		for (__u16 i = 0; i < vlen; i++) {
+			if (!valid_name(btf, btf_enum(t)[i].name_off))
+				return "enumerator with a bad name";
+		}
+	} else if (btf_is_enum64(t)) {
+		const __u32 *values = (const __u32 *)(t + 1); /* name_off, lo32, hi32 */
+
+		for (__u16 i = 0; i < vlen; i++) {
+			if (!valid_name(btf, values[3 * i]))
+				return "enumerator with a bad name";
+		}
+	} else if (btf_is_datasec(t)) {
+		for (__u16 i = 0; i < vlen; i++) {
+			if (btf_var_secinfos(t)[i].type >= nr_types)
+				return "section variable of a type that does not exist";
+		}
+	}
+	return NULL;
+}
+
+int btf_validate(const struct btf *btf, char *err, size_t err_len)
+{
+	const struct btf *base = btf__base_btf(btf);
+	__u32 nr_types = btf__type_cnt(btf);
+
+	for (__u32 id = base ? btf__type_cnt(base) : 1; id < nr_types; id++) {
+		const char *problem = type_problem(btf, btf__type_by_id(btf, id), nr_types);
+
+		if (problem) {
+			snprintf(err, err_len, "type %u: %s", id, problem);
+			return -EBADMSG;
+		}
+	}
+	return 0;
 }
 
 void kernel_btf_release(struct kernel_btf *kb)
@@ -103,13 +184,24 @@ void kernel_btf_release(struct kernel_btf *kb)
 /* vmlinux BTF, parsed once: it is megabytes. */
 static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 {
+	char why[128];
+
 	if (kb->vmlinux)
 		return kb->vmlinux;
 	kb->vmlinux = kb->path ? btf__parse(kb->path, NULL) : btf__load_vmlinux_btf();
+	if (kb->vmlinux && btf_validate(kb->vmlinux, why, sizeof(why))) {
+		snprintf(err, err_len, "malformed BTF in '%s': %s",
+			 kb->path ? kb->path : "/sys/kernel/btf/vmlinux", why);
+		kernel_btf_release(kb);
+		return NULL;
+	}
 	if (kb->vmlinux)
 		return kb->vmlinux;
 	if (kb->path)
-		snprintf(err, err_len, "cannot read BTF from '%s': %s", kb->path, strerror(errno));
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", kb->path,
+			 errno == ENOENT || errno == EACCES || errno == ENOMEM
+				 ? strerror(errno)
+				 : "not a BTF file or an ELF file with a .BTF section");
 	else
 		snprintf(err, err_len,
 			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs "
@@ -120,19 +212,24 @@ static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len)
 {
 	struct btf *vmlinux, *module = NULL;
-	char path[128];
+	char path[128], why[128];
 	int ret;
 
 	f->found = f->in_module = false;
 	f->why_missing[0] = '\0';
 	vmlinux = vmlinux_btf(kb, err, err_len);
 	if (!vmlinux)
-		return -ENOENT;
+		return -EBADMSG;
 	ret = classify(vmlinux, f, err, err_len);
 	if (ret == -ENOENT) {
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", f->module);
 		if (!access(path, R_OK)) {
 			module = btf__parse_split(path, vmlinux);
+			if (module && btf_validate(module, why, sizeof(why))) {
+				snprintf(err, err_len, "malformed BTF in '%s': %s", path, why);
+				btf__free(module);
+				return -EBADMSG;
+			}
 			if (module) {
 				ret = classify(module, f, err, err_len);
 				f->in_module = ret == 0;

@@ -35,7 +35,10 @@ struct kernel_btf {
 	struct btf *vmlinux; /* loaded on first use */
 };
 
-/* Looks the function up in vmlinux BTF, then in its module's BTF. */
+/* Checks that every name and type id in btf resolves; -EBADMSG with the reason in err. */
+int btf_validate(const struct btf *btf, char *err, size_t err_len);
+
+/* Looks the function up in vmlinux BTF, then in its module's BTF; -EBADMSG: unusable BTF. */
 int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len);
 void kernel_btf_release(struct kernel_btf *kb);
 

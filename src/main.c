@@ -147,9 +147,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	install_signal_handlers();
 
-	if (tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err))) {
+	status = tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err));
+	if (status) {
 		fprintf(stderr, "Error: %s\n", err);
-		return 1;
+		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
 	}
 	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
 	if (!rs.rules) {

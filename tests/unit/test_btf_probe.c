@@ -83,6 +83,6 @@ TEST(probe_with_btf_file)
 	f = (struct hook_function){ .name = "ipt_do_table", .module = "ip_tables" };
 	kernel_btf_release(&kb);
 	kb.path = "/dev/null";
-	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), -ENOENT, "bad file");
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), -EBADMSG, "bad file");
 	ASSERT_CONTAINS(err, "cannot read BTF from '/dev/null'", "message");
 }

@@ -369,7 +369,9 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 		snprintf(rule, rule_len, " rule=?(%s)", t->why);
 		return;
 	}
-	if (xt_explain(&t->model, e->hook, e->hits, e->nr_hits, &path, why, sizeof(why))) {
+	if (xt_explain(&t->model, e->hook, e->hits,
+		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, &path, why,
+		       sizeof(why))) {
 		snprintf(rule, rule_len, " rule=?(%s)", why);
 		return;
 	}

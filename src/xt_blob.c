@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Pure decoding of legacy x_tables blobs and reconstruction of a packet's path through them. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,25 +49,63 @@ static size_t min_entry_size(enum xt_family family)
 	return family == XT_ARP ? sizeof(struct arpt_entry) : sizeof(struct ipt_entry);
 }
 
+static int blob_error(char *err, size_t err_len, unsigned int offset, const char *why)
+{
+	snprintf(err, err_len, "malformed table blob at offset %u: %s", offset, why);
+	return -1;
+}
+
+/* Why the entry at off (at least min_entry_size bytes) does not fit the blob, or NULL. */
+static const char *entry_problem(const struct xt_blob *b, unsigned int off)
+{
+	const struct xt_entry_target *t;
+	unsigned int target_off, next_off;
+	bool is_goto;
+
+	entry_header(b->family, b->entries + off, &target_off, &next_off, &is_goto);
+	if (next_off < min_entry_size(b->family) + sizeof(*t))
+		return "next_offset shorter than an entry";
+	if (next_off % XT_ALIGN(1))
+		return "next_offset not aligned";
+	if (next_off > b->size - off)
+		return "entry runs past the end of the table";
+	if (target_off < min_entry_size(b->family) || target_off % XT_ALIGN(1) ||
+	    target_off + sizeof(*t) > next_off)
+		return "target_offset outside the entry";
+	t = (const void *)(b->entries + off + target_off);
+	if (t->u.target_size < sizeof(*t) || t->u.target_size > next_off - target_off)
+		return "target size outside the entry";
+	if (!t->u.user.name[0] && t->u.target_size < sizeof(*t) + sizeof(int))
+		return "standard target without a verdict";
+	if (!strncmp(t->u.user.name, XT_ERROR_TARGET, sizeof(t->u.user.name)) &&
+	    t->u.target_size < sizeof(*t) + XT_FUNCTION_MAXNAMELEN)
+		return "ERROR entry shorter than its chain name";
+	return NULL;
+}
+
 /* Fills offset, target name, verdict and goto flag of every entry; counts them. */
 static int read_entries(struct xt_table_model *m, char *err, size_t err_len)
 {
 	const struct xt_blob *b = &m->blob;
 	unsigned int off = 0, capacity = 0;
 
+	if (b->size > UINT_MAX || (uintptr_t)b->entries % XT_ALIGN(1))
+		return blob_error(err, err_len, 0, "table too large or misaligned");
 	while (off < b->size) {
 		const unsigned char *e = b->entries + off;
 		const struct xt_entry_target *t;
 		unsigned int target_off, next_off;
 		struct xt_entry_info *info;
+		const char *problem = NULL;
 		bool is_goto;
 
 		if (b->size - off < min_entry_size(b->family))
-			goto malformed;
+			problem = "entry runs past the end of the table";
+		else
+			problem = entry_problem(b, off);
+		if (problem)
+			return blob_error(err, err_len, off, problem);
 		entry_header(b->family, e, &target_off, &next_off, &is_goto);
-		if (next_off == 0 || next_off > b->size - off ||
-		    target_off + sizeof(*t) + sizeof(int) > next_off)
-			goto malformed;
 		if (m->nr_entries == capacity) {
 			capacity = capacity ? 2 * capacity : 64;
 			info = realloc(m->entries, capacity * sizeof(*info));
@@ -87,10 +126,56 @@ static int read_entries(struct xt_table_model *m, char *err, size_t err_len)
 			memcpy(&info->verdict, t->data, sizeof(int));
 		off += next_off;
 	}
+	if (!m->nr_entries || strcmp(m->entries[m->nr_entries - 1].target, XT_ERROR_TARGET))
+		return blob_error(err, err_len, off, "the table does not end with an ERROR entry");
 	return 0;
-malformed:
-	snprintf(err, err_len, "malformed table blob at offset %u", off);
-	return -1;
+}
+
+/* Is offset the start of an entry? (entries are sorted by offset) */
+static bool entry_starts_at(const struct xt_table_model *m, unsigned int offset)
+{
+	unsigned int lo = 0, hi = m->nr_entries;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (m->entries[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nr_entries && m->entries[lo].offset == offset;
+}
+
+/* Every hook's entry and underflow, and every jump, must land on an entry of the table. */
+static int check_offsets(const struct xt_table_model *m, char *err, size_t err_len)
+{
+	const struct xt_blob *b = &m->blob;
+
+	if (b->nr_hooks > XT_MAX_HOOKS) {
+		snprintf(err, err_len, "malformed table blob: %u hooks", b->nr_hooks);
+		return -1;
+	}
+	if (b->valid_hooks >> b->nr_hooks) {
+		snprintf(err, err_len, "malformed table blob: hook mask 0x%x", b->valid_hooks);
+		return -1;
+	}
+	for (unsigned int h = 0; h < b->nr_hooks; h++) {
+		if (!(b->valid_hooks & (1u << h)))
+			continue;
+		if (!entry_starts_at(m, b->hook_entry[h]) || !entry_starts_at(m, b->underflow[h])) {
+			snprintf(err, err_len,
+				 "malformed table blob: hook %u starts or ends at no entry", h);
+			return -1;
+		}
+	}
+	for (unsigned int i = 0; i < m->nr_entries; i++) {
+		const struct xt_entry_info *e = &m->entries[i];
+
+		if (!e->target[0] && e->verdict >= 0 && !entry_starts_at(m, e->verdict))
+			return blob_error(err, err_len, e->offset, "jump to no entry");
+	}
+	return 0;
 }
 
 static int add_chain(struct xt_table_model *m, const char *name, bool builtin)
@@ -143,6 +228,7 @@ static int assign_chains(struct xt_table_model *m, char *err, size_t err_len)
 			char name[XT_NAME_LEN];
 			bool unused;
 
+			/* read_entries checked that the name's XT_FUNCTION_MAXNAMELEN bytes fit. */
 			entry_header(b->family, t, &target_off, &next_off, &unused);
 			snprintf(name, sizeof(name), "%.*s", XT_FUNCTION_MAXNAMELEN - 1,
 				 (const char *)(t + target_off + sizeof(struct xt_entry_target)));
@@ -188,7 +274,8 @@ int xt_decode(const struct xt_blob *blob, struct xt_table_model *model, char *er
 {
 	memset(model, 0, sizeof(*model));
 	model->blob = *blob;
-	if (read_entries(model, err, err_len) || assign_chains(model, err, err_len)) {
+	if (read_entries(model, err, err_len) || check_offsets(model, err, err_len) ||
+	    assign_chains(model, err, err_len)) {
 		xt_model_free(model);
 		return -1;
 	}

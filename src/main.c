@@ -136,6 +136,9 @@ int main(int argc, char **argv)
 	case PARSE_ERROR:
 		fprintf(stderr, "skbtracer-iptables: %s\n", err);
 		return EXIT_USAGE;
+	case PARSE_WRITE_ERROR:
+		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+		return 1;
 	case PARSE_OK:
 		break;
 	}

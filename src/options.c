@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Command line → struct config. Pure: no kernel, nothing attached. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -25,31 +25,35 @@ enum long_only_option {
 	OPT_NFT_TRACE,
 };
 
-static const struct option long_options[] = {
-	{ "ipaddr", required_argument, NULL, 'H' },
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "port", required_argument, NULL, 'P' },
-	{ "sport", required_argument, NULL, OPT_SPORT },
-	{ "dport", required_argument, NULL, OPT_DPORT },
-	{ "icmpid", required_argument, NULL, OPT_ICMPID },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "netns", required_argument, NULL, 'N' },
-	{ "iface", required_argument, NULL, 'i' },
-	{ "catch-count", required_argument, NULL, 'c' },
-	{ "timestamp", no_argument, NULL, 't' },
-	{ "time", no_argument, NULL, 'T' },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "engines", required_argument, NULL, OPT_ENGINES },
-	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
-	{ "nft-trace", no_argument, NULL, OPT_NFT_TRACE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{},
+/* Every option: its long name, its short letter (0: none) and whether it takes a value. */
+static const struct option_spec {
+	const char *name;
+	int id; /* the short letter, or enum long_only_option */
+	bool has_value;
+} options[] = {
+	{ "ipaddr", 'H', true },
+	{ "proto", OPT_PROTO, true },
+	{ "port", 'P', true },
+	{ "sport", OPT_SPORT, true },
+	{ "dport", OPT_DPORT, true },
+	{ "icmpid", OPT_ICMPID, true },
+	{ "pid", 'p', true },
+	{ "netns", 'N', true },
+	{ "iface", 'i', true },
+	{ "catch-count", 'c', true },
+	{ "timestamp", 't', false },
+	{ "time", 'T', false },
+	{ "backend", OPT_BACKEND, true },
+	{ "btf", OPT_BTF, true },
+	{ "engines", OPT_ENGINES, true },
+	{ "no-rules", OPT_NO_RULES, false },
+	{ "nft-trace", OPT_NFT_TRACE, false },
+	{ "verbose", 'v', false },
+	{ "help", 'h', false },
+	{ "version", 'V', false },
 };
 
-static const char short_options[] = ":H:P:p:N:i:c:tTvhV";
+#define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static const char usage_text[] =
 	"Usage: skbtracer-iptables [OPTIONS]\n"
@@ -152,17 +156,63 @@ static enum parse_result fail(char *err, size_t err_len, const char *fmt, ...)
 	return PARSE_ERROR;
 }
 
-/* Parses a decimal number in [min, max]; the whole string must be the number. */
+/* Values echoed in messages: at most this many bytes of them, then "...". */
+#define SHOWN_BYTES 64
+#define SHOWN_MAX (4 * SHOWN_BYTES + 4)
+
+/* text[0..len) for a one-line message: control and non-ASCII bytes as \n, \t, \xHH. */
+static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
+{
+	size_t used = 0, i;
+
+	for (i = 0; i < len && i < SHOWN_BYTES && used + 8 < buf_len; i++) {
+		unsigned char c = text[i];
+
+		if (c == '\n')
+			used += snprintf(buf + used, buf_len - used, "\\n");
+		else if (c == '\t')
+			used += snprintf(buf + used, buf_len - used, "\\t");
+		else if (c == '\\')
+			used += snprintf(buf + used, buf_len - used, "\\\\");
+		else if (c < 0x20 || c >= 0x7f)
+			used += snprintf(buf + used, buf_len - used, "\\x%02x", c);
+		else
+			buf[used++] = c;
+	}
+	buf[used] = '\0';
+	if (i < len)
+		snprintf(buf + used, buf_len - used, "...");
+}
+
+static void shown(const char *text, char *buf, size_t buf_len)
+{
+	shown_n(text, strnlen(text, SHOWN_BYTES + 1), buf, buf_len);
+}
+
+/* Parses a decimal number in [min, max]; the whole string must be digits, nothing else. */
 static bool parse_number(const char *text, unsigned long long min, unsigned long long max,
 			 unsigned long long *value)
 {
 	char *end;
 
-	if (!*text || *text == '-' || *text == '+' || *text == ' ')
+	if (!*text || text[strspn(text, "0123456789")])
 		return false;
 	errno = 0;
 	*value = strtoull(text, &end, 10);
 	return !errno && !*end && *value >= min && *value <= max;
+}
+
+/* A name the kernel accepts for a network device (dev_valid_name() in net/core/dev.c). */
+static bool valid_ifname(const char *name)
+{
+	if (!*name || strnlen(name, IFNAME_LEN) == IFNAME_LEN || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (; *name; name++) {
+		if (*name == '/' || *name == ':' || isspace((unsigned char)*name))
+			return false;
+	}
+	return true;
 }
 
 static bool parse_proto(const char *text, __u8 *proto)
@@ -209,21 +259,24 @@ static bool parse_addr(const char *text, struct filter *filter)
 }
 
 /* Parses option `opt` with argument `arg` into cfg. */
-static enum parse_result apply_option(int opt, const char *name, const char *arg,
+static enum parse_result apply_option(int opt, const char *name, const char *value,
 				      struct config *cfg, char *err, size_t err_len)
 {
 	struct filter *f = &cfg->filter;
+	char arg[SHOWN_MAX];
 	unsigned long long n;
 
+	if (value)
+		shown(value, arg, sizeof(arg));
 	switch (opt) {
 	case 'H':
-		if (!parse_addr(arg, f))
+		if (!parse_addr(value, f))
 			return fail(err, err_len, "invalid %s '%s': not an IPv4 or IPv6 address",
 				    name, arg);
 		f->flags |= FILTER_ADDR;
 		break;
 	case OPT_PROTO:
-		if (!parse_proto(arg, &f->l4proto))
+		if (!parse_proto(value, &f->l4proto))
 			return fail(err, err_len,
 				    "invalid %s '%s': expected tcp, udp, icmp, icmp6 or any", name,
 				    arg);
@@ -236,7 +289,7 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 	case OPT_SPORT:
 	case OPT_DPORT:
 	case OPT_ICMPID:
-		if (!parse_number(arg, opt == OPT_ICMPID ? 0 : 1, 65535, &n))
+		if (!parse_number(value, opt == OPT_ICMPID ? 0 : 1, 65535, &n))
 			return fail(err, err_len,
 				    "invalid %s '%s': expected a number from %d to 65535", name,
 				    arg, opt == OPT_ICMPID ? 0 : 1);
@@ -255,14 +308,14 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		}
 		break;
 	case 'p':
-		if (!parse_number(arg, 1, INT_MAX, &n))
+		if (!parse_number(value, 1, INT_MAX, &n))
 			return fail(err, err_len, "invalid %s '%s': expected a process id", name,
 				    arg);
 		f->pid = n;
 		f->flags |= FILTER_PID;
 		break;
 	case 'N':
-		if (!parse_number(arg, 1, UINT32_MAX, &n))
+		if (!parse_number(value, 1, UINT32_MAX, &n))
 			return fail(err, err_len,
 				    "invalid %s '%s': expected a network namespace inode number",
 				    name, arg);
@@ -270,15 +323,16 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		f->flags |= FILTER_NETNS;
 		break;
 	case 'i':
-		if (!*arg || strlen(arg) >= IFNAME_LEN)
+		if (!valid_ifname(value))
 			return fail(err, err_len,
-				    "invalid %s '%s': an interface name has 1 to %d characters",
+				    "invalid %s '%s': an interface name has 1 to %d characters, "
+				    "none of them '/', ':' or blank, and is not '.' or '..'",
 				    name, arg, IFNAME_LEN - 1);
-		strncpy(f->iface, arg, IFNAME_LEN - 1);
+		strncpy(f->iface, value, IFNAME_LEN - 1);
 		f->flags |= FILTER_IFACE;
 		break;
 	case 'c':
-		if (!parse_number(arg, 0, ULONG_MAX, &n))
+		if (!parse_number(value, 0, ULONG_MAX, &n))
 			return fail(err, err_len, "invalid %s '%s': expected a number of events",
 				    name, arg);
 		cfg->catch_count = n;
@@ -290,18 +344,18 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 		cfg->time_mode = TIME_CLOCK;
 		break;
 	case OPT_BACKEND:
-		if (!parse_backend(arg, &cfg->backend))
+		if (!parse_backend(value, &cfg->backend))
 			return fail(err, err_len,
 				    "invalid %s '%s': expected auto, fentry or kprobe", name, arg);
 		break;
 	case OPT_BTF:
-		if (access(arg, R_OK))
+		if (access(value, R_OK))
 			return fail(err, err_len, "cannot read %s file '%s': %s", name, arg,
 				    strerror(errno));
-		cfg->btf_path = arg;
+		cfg->btf_path = value;
 		break;
 	case OPT_ENGINES:
-		if (!parse_engines(arg, &cfg->engines))
+		if (!parse_engines(value, &cfg->engines))
 			return fail(err, err_len,
 				    "invalid %s '%s': expected a comma-separated list of iptables, "
 				    "nftables, arptables, ebtables",
@@ -320,63 +374,169 @@ static enum parse_result apply_option(int opt, const char *name, const char *arg
 	return PARSE_OK;
 }
 
-/* The option as the user typed it, for messages: "--port" or "-P". */
-static void option_name(int opt, int long_index, char *buf, size_t len)
+/* The option for messages: "--port", or "-P/--port" when typed as a letter. */
+static void option_name(const struct option_spec *o, bool typed_short, char *buf, size_t len)
 {
-	if (long_index >= 0) {
-		snprintf(buf, len, "--%s", long_options[long_index].name);
-		return;
+	if (typed_short)
+		snprintf(buf, len, "-%c/--%s", o->id, o->name);
+	else
+		snprintf(buf, len, "--%s", o->name);
+}
+
+static const struct option_spec *short_option(char letter)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (options[i].id == letter && letter != 0 && options[i].id < 256)
+			return &options[i];
 	}
-	for (const struct option *o = long_options; o->name; o++) {
-		if (o->val == opt) {
-			snprintf(buf, len, "-%c/--%s", opt, o->name);
-			return;
+	return NULL;
+}
+
+/* The option `--word` names: exact, or the only one it is a prefix of; else the error. */
+static const struct option_spec *long_option(const char *word, size_t len, char *err,
+					     size_t err_len)
+{
+	const struct option_spec *match = NULL;
+	char typed[SHOWN_MAX], candidates[256] = "";
+	size_t used = 0;
+	int nr_matches = 0;
+
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		if (strlen(options[i].name) == len && !strncmp(options[i].name, word, len))
+			return &options[i];
+		if (strlen(options[i].name) > len && !strncmp(options[i].name, word, len)) {
+			match = &options[i];
+			nr_matches++;
+			if (used < sizeof(candidates))
+				used += snprintf(candidates + used, sizeof(candidates) - used,
+						 "%s--%s", used ? ", " : "", options[i].name);
 		}
 	}
-	snprintf(buf, len, "-%c", opt);
+	if (nr_matches == 1)
+		return match;
+	shown_n(word, len, typed, sizeof(typed));
+	if (nr_matches > 1)
+		fail(err, err_len, "ambiguous option '--%s': could be %s (see --help)", typed,
+		     candidates);
+	else
+		fail(err, err_len, "unknown option '--%s' (see --help)", typed);
+	return NULL;
+}
+
+/* Prints --help or --version; PARSE_ERROR when the output cannot be written. */
+static enum parse_result print_and_exit(int id, FILE *out, char *err, size_t err_len)
+{
+	if (id == 'h')
+		fputs(usage_text, out);
+	else
+		fprintf(out, "skbtracer-iptables %s\n", SKBTRACER_VERSION);
+	if (fflush(out) == EOF || ferror(out)) {
+		fail(err, err_len, "cannot write to standard output: %s", strerror(errno));
+		return PARSE_WRITE_ERROR;
+	}
+	return PARSE_EXIT;
+}
+
+/* Options that cannot all hold: the filter would match nothing, or one undoes the other. */
+static enum parse_result check_contradictions(const struct config *cfg, char *err, size_t err_len)
+{
+	const struct filter *f = &cfg->filter;
+	bool icmp = (f->flags & FILTER_PROTO) &&
+		    (f->l4proto == IPPROTO_ICMP || f->l4proto == IPPROTO_ICMPV6);
+	bool ports = (f->flags & FILTER_PROTO) &&
+		     (f->l4proto == IPPROTO_TCP || f->l4proto == IPPROTO_UDP);
+
+	if (icmp && (f->flags & (FILTER_PORT | FILTER_SPORT | FILTER_DPORT)))
+		return fail(err, err_len,
+			    "--port, --sport and --dport match TCP/UDP ports: they contradict "
+			    "--proto %s",
+			    f->l4proto == IPPROTO_ICMP ? "icmp" : "icmp6");
+	if (ports && (f->flags & FILTER_ICMPID))
+		return fail(err, err_len, "--icmpid matches ICMP echo: it contradicts --proto %s",
+			    f->l4proto == IPPROTO_TCP ? "tcp" : "udp");
+	if (cfg->nft_trace && !(cfg->engines & (1u << ENGINE_NFTABLES)))
+		return fail(err, err_len,
+			    "--nft-trace names nftables rules: it needs nftables in --engines");
+	if (cfg->nft_trace && !cfg->track_rules)
+		return fail(err, err_len,
+			    "--nft-trace names rules and --no-rules names none: use one of them");
+	return PARSE_OK;
+}
+
+/* Applies option o; its value is `attached` (--name=V, -cV) or the next argument. */
+static enum parse_result take_option(const struct option_spec *o, bool typed_short,
+				     const char *attached, int argc, char **argv, int *next,
+				     struct config *cfg, FILE *out, char *err, size_t err_len)
+{
+	const char *value = attached;
+	char name[32];
+
+	option_name(o, typed_short, name, sizeof(name));
+	if (!o->has_value && attached)
+		return fail(err, err_len, "option '%s' takes no value (see --help)", name);
+	if (o->has_value && !value) {
+		if (*next >= argc)
+			return fail(err, err_len, "option '%s' needs a value (see --help)", name);
+		value = argv[(*next)++];
+	}
+	if (o->id == 'h' || o->id == 'V')
+		return print_and_exit(o->id, out, err, err_len);
+	return apply_option(o->id, name, value, cfg, err, err_len);
 }
 
 enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
 				size_t err_len)
 {
 	enum parse_result result = PARSE_OK;
-	char name[32];
-	int opt, long_index;
+	char typed[SHOWN_MAX];
+	int next = 1;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->engines = (1u << ENGINE_MAX) - 1;
 	cfg->track_rules = true;
-	optind = 0; /* glibc: restart scanning, so tests can parse many times */
-	opterr = 0;
-	for (;;) {
-		long_index = -1;
-		opt = getopt_long(argc, argv, short_options, long_options, &long_index);
-		if (opt == -1)
+	while (result == PARSE_OK && next < argc) {
+		const char *arg = argv[next++];
+		const struct option_spec *o;
+
+		if (!strcmp(arg, "--"))
 			break;
-		switch (opt) {
-		case 'h':
-			fputs(usage_text, out);
-			return PARSE_EXIT;
-		case 'V':
-			fprintf(out, "skbtracer-iptables %s\n", SKBTRACER_VERSION);
-			return PARSE_EXIT;
-		case '?':
-			if (optopt)
-				return fail(err, err_len, "unknown option '-%c' (see --help)",
-					    optopt);
-			return fail(err, err_len, "unknown option '%s' (see --help)",
-				    argv[optind - 1]);
-		case ':':
-			return fail(err, err_len, "option '%s' needs a value (see --help)",
-				    argv[optind - 1]);
-		default:
-			option_name(opt, long_index, name, sizeof(name));
-			result = apply_option(opt, name, optarg, cfg, err, err_len);
-			if (result != PARSE_OK)
-				return result;
+		if (!strncmp(arg, "--", 2)) {
+			const char *equals = strchr(arg + 2, '=');
+			size_t len = equals ? (size_t)(equals - arg - 2) : strlen(arg + 2);
+
+			o = long_option(arg + 2, len, err, err_len);
+			if (!o)
+				return PARSE_ERROR;
+			result = take_option(o, false, equals ? equals + 1 : NULL, argc, argv,
+					     &next, cfg, out, err, err_len);
+			continue;
+		}
+		if (arg[0] != '-' || !arg[1]) {
+			shown(arg, typed, sizeof(typed));
+			return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
+		}
+		/* -tv, -c5, -c 5 */
+		for (const char *c = arg + 1; *c && result == PARSE_OK; c++) {
+			o = short_option(*c);
+			if (!o) {
+				shown_n(c, 1, typed, sizeof(typed));
+				return fail(err, err_len, "unknown option '-%s' (see --help)",
+					    typed);
+			}
+			if (o->has_value) {
+				result = take_option(o, true, c[1] ? c + 1 : NULL, argc, argv,
+						     &next, cfg, out, err, err_len);
+				break;
+			}
+			result = take_option(o, true, NULL, argc, argv, &next, cfg, out, err,
+					     err_len);
 		}
 	}
-	if (optind < argc)
-		return fail(err, err_len, "unexpected argument '%s' (see --help)", argv[optind]);
-	return PARSE_OK;
+	if (result != PARSE_OK)
+		return result;
+	if (next < argc) {
+		shown(argv[next], typed, sizeof(typed));
+		return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
+	}
+	return check_contradictions(cfg, err, err_len);
 }

@@ -27,8 +27,9 @@ struct config {
 
 enum parse_result {
 	PARSE_OK,
-	PARSE_EXIT,  /* --help or --version was printed */
-	PARSE_ERROR, /* err holds a one-line message */
+	PARSE_EXIT,	   /* --help or --version was printed */
+	PARSE_ERROR,	   /* err holds a one-line message */
+	PARSE_WRITE_ERROR, /* --help or --version could not be written; err says why */
 };
 
 enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,

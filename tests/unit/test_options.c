@@ -57,17 +57,16 @@ TEST(options_filters)
 	struct config cfg;
 	char err[256];
 
-	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-H", "10.1.2.3", "--proto", "tcp", "-P", "80",
-			"--sport", "1234", "--dport", "443", "--icmpid", "0", "-p", "42", "-N",
-			"4026531840", "-i", "veth0", NULL),
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-H", "10.1.2.3", "-P", "80", "--sport", "1234",
+			"--dport", "443", "--icmpid", "0", "-p", "42", "-N", "4026531840", "-i",
+			"veth0", NULL),
 		  PARSE_OK, "all filters");
 	ASSERT_EQ(cfg.filter.flags,
-		  FILTER_ADDR | FILTER_PROTO | FILTER_PORT | FILTER_SPORT | FILTER_DPORT |
-			  FILTER_ICMPID | FILTER_PID | FILTER_NETNS | FILTER_IFACE,
+		  FILTER_ADDR | FILTER_PORT | FILTER_SPORT | FILTER_DPORT | FILTER_ICMPID |
+			  FILTER_PID | FILTER_NETNS | FILTER_IFACE,
 		  "flags");
 	ASSERT_EQ(cfg.filter.addr_family, PF_FAMILY_IPV4, "family");
 	ASSERT_TRUE(!memcmp(cfg.filter.addr, "\x0a\x01\x02\x03", 4), "address bytes");
-	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_TCP, "proto");
 	ASSERT_EQ(cfg.filter.port, 80, "port");
 	ASSERT_EQ(cfg.filter.sport, 1234, "sport");
 	ASSERT_EQ(cfg.filter.dport, 443, "dport");
@@ -84,6 +83,10 @@ TEST(options_filters)
 	ASSERT_EQ(cfg.filter.addr[15], 1, "v6 last byte");
 	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_ICMPV6, "icmp6");
 
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "tcp", "-P", "80", NULL), PARSE_OK,
+		  "tcp port");
+	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_TCP, "proto");
+	ASSERT_EQ(cfg.filter.flags, FILTER_PROTO | FILTER_PORT, "tcp port flags");
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "udp", "--proto", "any", NULL), PARSE_OK,
 		  "any");
 	ASSERT_EQ(cfg.filter.flags & FILTER_PROTO, 0, "any clears the protocol filter");
@@ -174,6 +177,126 @@ TEST(options_bad_syntax)
 	expect_error("unknown option '--bogus'", "--bogus", NULL);
 	expect_error("unknown option '-x'", "-x", NULL);
 	expect_error("option '--port' needs a value", "--port", NULL);
-	expect_error("option '-H' needs a value", "-H", NULL);
+	expect_error("option '-H/--ipaddr' needs a value", "-H", NULL);
 	expect_error("unexpected argument 'icmp'", "icmp", NULL);
+}
+
+/* Regression (issue 9): the command-line contract on hostile input. */
+TEST(options_hostile_numbers)
+{
+	expect_error("invalid -c/--catch-count '\\t-1'", "-c", "\t-1", NULL);
+	expect_error("invalid -c/--catch-count '\\n5'", "-c", "\n5", NULL);
+	expect_error("invalid --port ' 80'", "--port", " 80", NULL);
+	expect_error("invalid --port '80 '", "--port", "80 ", NULL);
+	expect_error("invalid --port '+80'", "--port", "+80", NULL);
+	expect_error("invalid --pid '0x10'", "--pid", "0x10", NULL);
+	expect_error("invalid -c/--catch-count '18446744073709551616'", "-c",
+		     "18446744073709551616", NULL);
+}
+
+TEST(options_hostile_syntax)
+{
+	struct config cfg;
+	char err[256];
+
+	expect_error("option '--no-rules' takes no value", "--no-rules=1", NULL);
+	expect_error("option '--help' takes no value", "--help=1", NULL);
+	expect_error("option '--timestamp' takes no value", "--timestamp=", NULL);
+	expect_error("ambiguous option '--p': could be --proto, --port, --pid", "--p", "1", NULL);
+	expect_error("ambiguous option '--ti': could be --timestamp, --time", "--ti", NULL);
+	expect_error("unknown option '--\\x1b[31m'", "--\x1b[31m", NULL);
+	expect_error("unknown option '-\\x07'", "-\a", NULL);
+	expect_error("unknown option '-x'", "-tx", NULL);
+	expect_error("option '-c/--catch-count' needs a value", "-tc", NULL);
+	expect_error("unexpected argument '-'", "-", NULL);
+	expect_error("unexpected argument 'a\\nb'", "--", "a\nb", NULL);
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--dp=80", "--prot=udp", "-tvc5", NULL), PARSE_OK,
+		  err);
+	ASSERT_EQ(cfg.filter.dport, 80, "unique prefix with =value");
+	ASSERT_EQ(cfg.filter.l4proto, IPPROTO_UDP, "--prot");
+	ASSERT_EQ(cfg.catch_count, 5, "-c5 in a cluster");
+	ASSERT_TRUE(cfg.verbose && cfg.time_mode == TIME_RELATIVE, "-tv");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--port", "-1", NULL), PARSE_ERROR,
+		  "a value that looks like an option is still the value");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--time", "--", NULL), PARSE_OK, "--time exact");
+}
+
+TEST(options_hostile_values_echoed_safely)
+{
+	static char huge[100 * 1024 + 1];
+	char *argv[] = { "skbtracer-iptables", "--proto", huge, NULL };
+	struct config cfg;
+	char err[512] = "";
+
+	expect_error("invalid --proto 'tcp\\nudp'", "--proto", "tcp\nudp", NULL);
+	expect_error("invalid --backend '\\x1b]0;owned\\x07'", "--backend", "\x1b]0;owned\a", NULL);
+	expect_error("invalid --engines 'caf\\xc3\\xa9'", "--engines", "caf\xc3\xa9", NULL);
+	expect_error("invalid --ipaddr 'a\\\\b'", "--ipaddr", "a\\b", NULL);
+	memset(huge, 'A', sizeof(huge) - 1);
+	ASSERT_EQ(parse_options(3, argv, &cfg, stdout, err, sizeof(err)), PARSE_ERROR, "100 KB");
+	ASSERT_CONTAINS(err, "AAAA...'", "cut with ...");
+	ASSERT_TRUE(strlen(err) < 200, "short");
+	for (const char *c = err; *c; c++)
+		ASSERT_TRUE(*c >= 0x20 && *c < 0x7f, "printable");
+}
+
+TEST(options_hostile_interfaces)
+{
+	struct config cfg;
+	char err[256];
+
+	expect_error("invalid -i/--iface '1 2'", "-i", "1 2", NULL);
+	expect_error("invalid --iface 'eth0:1'", "--iface", "eth0:1", NULL);
+	expect_error("invalid --iface 'a/b'", "--iface", "a/b", NULL);
+	expect_error("invalid --iface '.'", "--iface", ".", NULL);
+	expect_error("invalid --iface '..'", "--iface", "..", NULL);
+	expect_error("invalid --iface 'eth\\t0'", "--iface", "eth\t0", NULL);
+	expect_error("invalid --iface '0123456789abcdef'", "--iface", "0123456789abcdef", NULL);
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--iface", "0123456789abcde", NULL), PARSE_OK,
+		  "15 characters");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--iface", "...", NULL), PARSE_OK, "'...'");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--iface", "veth-1.100", NULL), PARSE_OK, "vlan");
+}
+
+TEST(options_contradictions)
+{
+	struct config cfg;
+	char err[256];
+
+	expect_error(
+		"--port, --sport and --dport match TCP/UDP ports: they contradict --proto icmp",
+		"--proto", "icmp", "--port", "80", NULL);
+	expect_error("contradict --proto icmp6", "--dport", "80", "--proto", "icmp6", NULL);
+	expect_error("contradict --proto icmp", "--proto", "icmp", "--sport", "1", NULL);
+	expect_error("--icmpid matches ICMP echo: it contradicts --proto tcp", "--proto", "tcp",
+		     "--icmpid", "1", NULL);
+	expect_error("it contradicts --proto udp", "--icmpid", "1", "--proto", "udp", NULL);
+	expect_error("--nft-trace names nftables rules: it needs nftables in --engines",
+		     "--engines", "iptables", "--nft-trace", NULL);
+	expect_error("--nft-trace names rules and --no-rules names none", "--no-rules",
+		     "--nft-trace", NULL);
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", "--proto", "any", "--port", "80",
+			NULL),
+		  PARSE_OK, "the last --proto counts");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", "--icmpid", "7", NULL), PARSE_OK,
+		  "icmp id");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--engines", "nftables,iptables", "--nft-trace",
+			NULL),
+		  PARSE_OK, "nft trace");
+}
+
+TEST(options_help_to_a_full_device)
+{
+	FILE *full = fopen("/dev/full", "w");
+	char *argv[] = { "skbtracer-iptables", "--help", NULL };
+	struct config cfg;
+	char err[256] = "";
+
+	if (!ASSERT_TRUE(full != NULL, "/dev/full"))
+		return;
+	ASSERT_EQ(parse_options(2, argv, &cfg, full, err, sizeof(err)), PARSE_WRITE_ERROR,
+		  "--help to /dev/full");
+	ASSERT_CONTAINS(err, "cannot write to standard output", "message");
+	fclose(full);
 }

@@ -14,6 +14,7 @@
 #include "tracer.h"
 
 #define EXIT_USAGE 2
+#define EXIT_SIGNAL_BASE 128 /* start-up interrupted by signal N: exit 128 + N */
 #define POLL_MS 100
 #define NS_PER_SEC 1000000000ULL
 
@@ -150,7 +151,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	install_signal_handlers();
 
+	tracer.stop = &stop_signal;
 	status = tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err));
+	if (status == -EINTR) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_SIGNAL_BASE + stop_signal;
+	}
 	if (status) {
 		fprintf(stderr, "Error: %s\n", err);
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
@@ -161,7 +167,7 @@ int main(int argc, char **argv)
 		tracer_stop(&tracer);
 		return 1;
 	}
-	if (cfg.nft_trace) {
+	if (cfg.nft_trace && !stop_signal) {
 		if (!nft_trace_switch_on(err, sizeof(err))) {
 			fprintf(stderr, "Error: %s\n", err);
 			rules_cache_free(rs.rules);
@@ -172,19 +178,25 @@ int main(int argc, char **argv)
 			"Added table inet %s: one chain hooked nowhere (no packet runs it) "
 			"that switches nftables tracing on; removed at exit\n",
 			NFT_TRACE_SWITCH_TABLE);
+	} else if (cfg.nft_trace) {
+		cfg.nft_trace = false; /* interrupted: the table was not added */
 	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
 		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
 	}
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
-	iptables_hint = describe_iptables_variant(system_iptables_variant());
+	iptables_hint = stop_signal ? NULL : describe_iptables_variant(system_iptables_variant());
 	if (iptables_hint)
 		fprintf(stderr, "%s\n", iptables_hint);
-	puts(format_header());
-	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
-
-	status = trace(&tracer, &rs);
+	if (stop_signal) {
+		fprintf(stderr, "Interrupted during start-up\n");
+		status = EXIT_SIGNAL_BASE + stop_signal;
+	} else {
+		puts(format_header());
+		fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
+		status = trace(&tracer, &rs);
+	}
 	rs.reported_lost = total_lost(&tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);

@@ -48,6 +48,68 @@ run "stray argument" 2 "unexpected argument 'icmp'" icmp
 run "bad backend" 2 "invalid --backend 'xdp'" --backend xdp
 run "unreadable btf" 2 "cannot read --btf file" --btf /nonexistent/vmlinux
 
+run "--no-rules with a value" 2 "option '--no-rules' takes no value" --no-rules=1
+run "ambiguous prefix" 2 "ambiguous option '--p': could be --proto, --port, --pid" --p 1
+run "leading tab in a number" 2 "invalid -c/--catch-count '\\\\t-1'" -c $'\t-1'
+run "interface with a blank" 2 "invalid -i/--iface '1 2'" -i '1 2'
+run "contradiction" 2 "contradict --proto icmp" --proto icmp --port 80
+run "directory as --btf" 2 "cannot read BTF from '/': not a BTF file" --btf /
+
+out=$("$BIN" --help 2>&1 >/dev/full)
+rc=$?
+if [ $rc -ne 0 ] && grep -q 'cannot write to standard output' <<<"$out"; then
+	pass "--help to a full device"
+else
+	fail "--help to a full device" "exit $rc" "$out"
+fi
+
+# Crafted BTF (issue 9): a FUNC whose prototype does not exist, two typedefs naming each other.
+btf_dir=$(mktemp -d)
+trap 'rm -rf "$btf_dir"' EXIT
+# header: magic 0xeb9f, version 1, flags 0, hdr_len 24, type_off 0, type_len, str_off, str_len
+printf '\x9f\xeb\x01\x00\x18\x00\x00\x00\x00\x00\x00\x00\x0c\x00\x00\x00\x0c\x00\x00\x00\x0e\x00\x00\x00%b%b' \
+	'\x01\x00\x00\x00\x00\x00\x00\x0c\x07\x00\x00\x00' '\x00ipt_do_table\x00' >"$btf_dir/missing"
+printf '\x9f\xeb\x01\x00\x18\x00\x00\x00\x00\x00\x00\x00\x18\x00\x00\x00\x18\x00\x00\x00\x05\x00\x00\x00%b%b%b' \
+	'\x01\x00\x00\x00\x00\x00\x00\x08\x02\x00\x00\x00' '\x03\x00\x00\x00\x00\x00\x00\x08\x01\x00\x00\x00' \
+	'\x00A\x00B\x00' >"$btf_dir/cycle"
+if [ "$(id -u)" -eq 0 ]; then
+	SECONDS=0
+	run "--btf: FUNC to a missing type" 2 "malformed BTF in '.*': type 1: refers to a type" \
+		--btf "$btf_dir/missing"
+	run "--btf: typedef cycle" 2 "malformed BTF in '.*': type 1: typedefs or modifiers that loop" \
+		--btf "$btf_dir/cycle"
+	if [ $SECONDS -le 2 ]; then pass "--btf: bad files refused at once"; else
+		fail "--btf: bad files refused at once" "took ${SECONDS}s"; fi
+else
+	skip "--btf: crafted files" "needs root (BTF is read after the privilege check)"
+fi
+
+# SIGTERM during start-up: "Interrupted during start-up", exit 128+15, nothing attached.
+if [ "$(id -u)" -eq 0 ]; then
+	result=""
+	for delay in 0.02 0.04 0.06 0.1; do
+		before=$(bpf_programs)
+		"$BIN" --proto icmp >/dev/null 2>"$btf_dir/err" &
+		pid=$!
+		sleep $delay
+		kill -TERM $pid 2>/dev/null
+		wait $pid
+		rc=$?
+		after=$(bpf_programs)
+		if [ $rc -eq 143 ] && grep -q 'Interrupted during start-up' "$btf_dir/err"; then
+			[ "$after" = "$before" ] && result=pass || result="programs left: $before, $after"
+			break
+		fi
+	done
+	case $result in
+	pass) pass "SIGTERM during start-up" ;;
+	"") skip "SIGTERM during start-up" "start-up ended before the signal at every delay" ;;
+	*) fail "SIGTERM during start-up" "$result" ;;
+	esac
+else
+	skip "SIGTERM during start-up" "needs root"
+fi
+
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$BIN" --proto icmp 2>&1 >/dev/null)

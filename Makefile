@@ -36,7 +36,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install uninstall test test-unit test-host test-vm demo bench run vmlinux check help
+.PHONY: all clean install uninstall test test-unit test-host test-vm test-asan test-fuzz fuzz demo bench \
+	run vmlinux check help
 
 all: $(BIN)
 
@@ -112,6 +113,58 @@ test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
 
+# Sanitizer builds (clang, dynamically linked): ASan+UBSan tests and libFuzzer targets.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS = $(filter-out -O% -static,$(CFLAGS)) -O1
+ASAN_DIR := $(OUTPUT)/asan
+FUZZ_DIR := $(OUTPUT)/fuzz
+ASAN_OBJS := $(patsubst src/%.c,$(ASAN_DIR)/%.o,$(USER_SRCS))
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/%.o,$(USER_SRCS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+$(ASAN_DIR) $(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(ASAN_DIR)/tracer.o $(FUZZ_DIR)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+
+$(ASAN_DIR)/main.o $(ASAN_OBJS): $(ASAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(ASAN_DIR)
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(FUZZ_OBJS): $(FUZZ_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(ASAN_DIR)/$(BIN): $(ASAN_DIR)/main.o $(ASAN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
+
+$(ASAN_DIR)/unit-tests: $(UNIT_SRCS) $(ASAN_OBJS) tests/unit/test.h | $(ASAN_DIR)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -Itests/unit $(UNIT_SRCS) $(ASAN_OBJS) $(LDLIBS) -o $@
+
+$(ASAN_DIR)/%-tests: tests/host/%_tests.c $(ASAN_OBJS) | $(ASAN_DIR)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) $< $(ASAN_OBJS) $(LDLIBS) -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) tests/fuzz/fuzz.h | $(FUZZ_DIR)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -Itests/fuzz $< $(FUZZ_OBJS) \
+		$(LDLIBS) -o $@
+
+# Unit, host BPF, fetch and CLI tests built with ASan+UBSan; any report fails.
+test-asan: $(ASAN_DIR)/unit-tests $(ASAN_DIR)/load-tests $(ASAN_DIR)/fetch-tests \
+	   $(ASAN_DIR)/$(BIN) $(FIXTURES)
+	$(Q)tests/asan.sh $(ASAN_DIR) $(OUTPUT)
+
+# Every tests/fuzz/fuzz_*.c for FUZZ_SECONDS each, from its corpus in tests/fuzz/corpus/.
+fuzz: $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+test-fuzz: $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) 10
+
 test-vm: $(BIN)
 	$(Q)tests/vm/run.sh ./$(BIN)
 
@@ -127,7 +180,8 @@ bench: $(BIN)
 	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
 
 check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
+		tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)
@@ -137,6 +191,9 @@ help:
 	@echo 'make run ARGS=  install what is missing, build and trace (root)'
 	@echo 'make test       install what is missing and run every test'
 	@echo 'make test-unit | test-host | test-vm   one suite'
+	@echo 'make test-asan  unit, host and CLI tests under ASan+UBSan (clang, dynamic)'
+	@echo 'make test-fuzz  every libFuzzer target for 10 s (tests/fuzz/fuzz_*.c)'
+	@echo 'make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)   every libFuzzer target for that long'
 	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
 	@echo 'make bench      rule attribution cost by table size, measured in the VM'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'

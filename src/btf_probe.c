@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Where a hooked function lives and which prototype it has, read from BTF. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,12 @@ static const struct btf_type *pointee(const struct btf *btf, __u32 type_id, __u3
 	return *pointee_id ? btf__type_by_id(btf, *pointee_id) : NULL;
 }
 
+/* libbpf takes a type section at any offset; its types are read as 32-bit words. */
+static bool aligned(const struct btf_type *t)
+{
+	return (uintptr_t)t % __alignof__(struct btf_type) == 0;
+}
+
 static bool is_struct_named(const struct btf *btf, const struct btf_type *t, const char *name)
 {
 	const char *type_name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
@@ -68,6 +75,8 @@ int btf_function_prototype(const struct btf *btf, const char *name, enum prototy
 	if (id < 0)
 		return -ENOENT;
 	func = btf__type_by_id(btf, id);
+	if (!aligned(func))
+		return -EINVAL; /* all types are: their sizes are multiples of 4 */
 	proto = func ? btf__type_by_id(btf, func->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 2)
 		return -EINVAL;
@@ -162,9 +171,13 @@ static const char *type_problem(const struct btf *btf, const struct btf_type *t,
 int btf_validate(const struct btf *btf, char *err, size_t err_len)
 {
 	const struct btf *base = btf__base_btf(btf);
-	__u32 nr_types = btf__type_cnt(btf);
+	__u32 nr_types = btf__type_cnt(btf), first = base ? btf__type_cnt(base) : 1;
 
-	for (__u32 id = base ? btf__type_cnt(base) : 1; id < nr_types; id++) {
+	if (first < nr_types && !aligned(btf__type_by_id(btf, first))) {
+		snprintf(err, err_len, "type section not aligned to 4 bytes");
+		return -EBADMSG;
+	}
+	for (__u32 id = first; id < nr_types; id++) {
 		const char *problem = type_problem(btf, btf__type_by_id(btf, id), nr_types);
 
 		if (problem) {

@@ -251,3 +251,33 @@ TEST(crafted_btf_valid)
 	ASSERT_EQ(prototype, PROTO_SKB_STATE_TABLE, "(skb, state, table)");
 	btf__free(btf);
 }
+
+/* Found by fuzz_btf: a header length of 27 puts every type at an odd address. */
+TEST(hostile_btf_misaligned_types)
+{
+	unsigned char bytes[2048], shifted[2048] = {};
+	struct btf_header h;
+	enum prototype prototype;
+	struct raw_btf r;
+	struct btf *btf;
+	char err[128] = "";
+	size_t size;
+	__u32 ptr;
+
+	raw_init(&r);
+	ptr = raw_type(&r, 0, BTF_KIND_PTR, 0, 2);
+	raw_type(&r, raw_string(&r, "sk_buff"), BTF_KIND_STRUCT, 0, 0);
+	raw_function(&r, ptr);
+	size = raw_bytes(&r, bytes);
+	memcpy(&h, bytes, sizeof(h));
+	h.hdr_len += 3;
+	memcpy(shifted, &h, sizeof(h));
+	memcpy(shifted + h.hdr_len, bytes + sizeof(h), size - sizeof(h));
+	btf = btf__new(shifted, size + 3);
+	if (!btf)
+		return; /* a libbpf that refuses it is as good */
+	ASSERT_EQ(btf_validate(btf, err, sizeof(err)), -EBADMSG, "refused");
+	ASSERT_STREQ(err, "type section not aligned to 4 bytes", "message");
+	ASSERT_EQ(btf_function_prototype(btf, "ipt_do_table", &prototype), -EINVAL, "no guess");
+	btf__free(btf);
+}

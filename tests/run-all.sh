@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, host BPF, host CLI, VM end-to-end. Ends with one summary line.
+# The whole test suite: unit, host BPF, host CLI (and its matrix), the unit and host tests under
+# ASan+UBSan, a short run of every fuzz target, VM end-to-end. Ends with one summary line.
 # As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
 set -u
 cd "$(dirname "$0")/.."
@@ -49,6 +50,9 @@ suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
+suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
+suite asan make --no-print-directory test-asan
+suite fuzz make --no-print-directory test-fuzz
 suite vm tests/vm/run.sh ./skbtracer-iptables
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"

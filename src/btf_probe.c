@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "btf_probe.h"
+#include "options.h" /* shown() */
 
 const char *prototype_name(enum prototype prototype)
 {
@@ -197,21 +198,21 @@ void kernel_btf_release(struct kernel_btf *kb)
 /* vmlinux BTF, parsed once: it is megabytes. */
 static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 {
-	char why[128];
+	char why[128], path[SHOWN_MAX];
 
 	if (kb->vmlinux)
 		return kb->vmlinux;
+	shown(kb->path ? kb->path : "/sys/kernel/btf/vmlinux", path, sizeof(path));
 	kb->vmlinux = kb->path ? btf__parse(kb->path, NULL) : btf__load_vmlinux_btf();
 	if (kb->vmlinux && btf_validate(kb->vmlinux, why, sizeof(why))) {
-		snprintf(err, err_len, "malformed BTF in '%s': %s",
-			 kb->path ? kb->path : "/sys/kernel/btf/vmlinux", why);
+		snprintf(err, err_len, "malformed BTF in '%s': %s", path, why);
 		kernel_btf_release(kb);
 		return NULL;
 	}
 	if (kb->vmlinux)
 		return kb->vmlinux;
 	if (kb->path)
-		snprintf(err, err_len, "cannot read BTF from '%s': %s", kb->path,
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", path,
 			 errno == ENOENT || errno == EACCES || errno == ENOMEM
 				 ? strerror(errno)
 				 : "not a BTF file or an ELF file with a .BTF section");

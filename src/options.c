@@ -159,10 +159,6 @@ static enum parse_result fail(char *err, size_t err_len, const char *fmt, ...)
 	return PARSE_ERROR;
 }
 
-/* Values echoed in messages: at most this many bytes of them, then "...". */
-#define SHOWN_BYTES 64
-#define SHOWN_MAX (4 * SHOWN_BYTES + 4)
-
 /* text[0..len) for a one-line message: control and non-ASCII bytes as \n, \t, \xHH. */
 static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
 {
@@ -187,7 +183,7 @@ static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
 		snprintf(buf + used, buf_len - used, "...");
 }
 
-static void shown(const char *text, char *buf, size_t buf_len)
+void shown(const char *text, char *buf, size_t buf_len)
 {
 	shown_n(text, strnlen(text, SHOWN_BYTES + 1), buf, buf_len);
 }

@@ -34,6 +34,12 @@ enum parse_result {
 
 enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
 				size_t err_len);
+/* Values echoed in messages: at most this many bytes of them, then "...". */
+#define SHOWN_BYTES 64
+#define SHOWN_MAX (4 * SHOWN_BYTES + 4)
+
+/* text for a one-line message: control and non-ASCII bytes escaped (\n, \x1b), cut. */
+void shown(const char *text, char *buf, size_t buf_len);
 const char *backend_name(enum backend backend);
 const char *engine_name(int engine);
 

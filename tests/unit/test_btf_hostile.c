@@ -281,3 +281,21 @@ TEST(hostile_btf_misaligned_types)
 	ASSERT_EQ(btf_function_prototype(btf, "ipt_do_table", &prototype), -EINVAL, "no guess");
 	btf__free(btf);
 }
+
+/* The path is echoed with its control characters escaped: the error stays one safe line. */
+TEST(btf_file_name_escaped)
+{
+	const char *path = "/tmp/skbtracer-btf-\n\x1b[31m";
+	struct hook_function f = { .name = "ipt_do_table", .module = "no_such_module_x" };
+	struct kernel_btf kb = { .path = path };
+	char err[256] = "";
+	FILE *file = fopen(path, "w");
+
+	if (!ASSERT_TRUE(file != NULL, "create"))
+		return;
+	fputs("not BTF\n", file);
+	fclose(file);
+	ASSERT_EQ(probe_hook_function(&kb, &f, err, sizeof(err)), -EBADMSG, "text file");
+	ASSERT_CONTAINS(err, "cannot read BTF from '/tmp/skbtracer-btf-\\n\\x1b[31m'", "escaped");
+	unlink(path);
+}

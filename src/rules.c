@@ -81,6 +81,7 @@ struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx)
 
 static void drop_table(struct cached_table *t)
 {
+	xt_blob_free(&t->model.blob); /* the model keeps the entries it was decoded from */
 	xt_model_free(&t->model);
 	saved_rules_free(&t->text);
 	memset(t, 0, sizeof(*t));
@@ -130,6 +131,7 @@ static void load_table(struct rules_cache *cache, struct cached_table *t, __u64 
 		goto out;
 	if (xt_decode(&blob, &t->model, t->why, sizeof(t->why))) {
 		xt_blob_free(&blob);
+		t->model.blob.entries = NULL;
 		goto out;
 	}
 	t->have_text = !xt_fetch_rule_text(netns_fd, t->family, t->name, &t->text, t->why,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"
 
@@ -78,6 +79,56 @@ out:
 	close(fd);
 }
 
+static bool same_generation(void *ctx, __u64 table_ptr, __u64 *generation)
+{
+	(void)ctx;
+	(void)table_ptr;
+	*generation = 0;
+	return true;
+}
+
+/*
+ * An event claiming 2^32-1 hits (issue 9): only hits[] (MAX_RULE_HITS) may be read. Under
+ * make test-asan a read past the event fails the suite.
+ */
+static void check_hits_clamped(void)
+{
+	struct rules_cache *cache = rules_cache_new(same_generation, NULL);
+	struct event *e = calloc(1, sizeof(*e));
+	struct xt_blob blob;
+	struct stat st;
+	char err[256] = "", rule[8192] = "", matched[8192];
+	int fd = -1;
+
+	if (!cache || !e || stat("/run/netns/" NETNS, &st) || (fd = open_netns(st.st_ino)) < 0 ||
+	    xt_fetch_blob(fd, XT_IPV4, "filter", &blob, err, sizeof(err))) {
+		check(false, "nr_hits clamped", err);
+		goto out;
+	}
+	e->engine = ENGINE_IPTABLES;
+	e->l3proto = ETHERTYPE_IPV4;
+	e->rule_status = RULES_OK;
+	e->netns = st.st_ino;
+	e->hook = 2; /* FORWARD */
+	snprintf(e->table, sizeof(e->table), "filter");
+	/* INPUT's first rule, off the FORWARD path: every hits[] entry is compared. */
+	for (int i = 0; i < MAX_RULE_HITS; i++)
+		e->hits[i] = blob.hook_entry[1];
+	e->nr_hits = ~0u;
+	describe_rules(cache, e, rule, sizeof(rule), matched, sizeof(matched));
+	check(strstr(rule, "rule=?(no matched entry decided)") != NULL, "nr_hits clamped", rule);
+	e->hits[0] = blob.underflow[2];
+	e->nr_hits = 1;
+	xt_blob_free(&blob);
+	describe_rules(cache, e, rule, sizeof(rule), matched, sizeof(matched));
+	check(strstr(rule, "rule=FORWARD:policy DROP") != NULL, "one hit: the policy", rule);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(e);
+	rules_cache_free(cache);
+}
+
 int main(void)
 {
 	if (geteuid() != 0 || sh("command -v iptables-legacy && command -v ip")) {
@@ -101,6 +152,7 @@ int main(void)
 	}
 	check_table(XT_IPV4, "filter", "iptables rule text", "MY-CHAIN", 1,
 		    "-A MY-CHAIN -p icmp -m icmp --icmp-type 8 -j DROP", "FORWARD", "DROP");
+	check_hits_clamped();
 	if (!sh("ip netns exec " NETNS " ip6tables-legacy -A OUTPUT -d 2001:db8::1 -j REJECT"))
 		check_table(XT_IPV6, "filter", "ip6tables rule text", "OUTPUT", 1,
 			    "-A OUTPUT -d 2001:db8::1/128 -j REJECT --reject-with "

@@ -153,7 +153,7 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) tests/fuzz/fuzz.h | $(FUZZ_
 	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -Itests/fuzz $< $(FUZZ_OBJS) \
 		$(LDLIBS) -o $@
 
-# Unit, host BPF, fetch and CLI tests built with ASan+UBSan; any report fails.
+# Unit, host BPF, fetch, CLI and CLI-matrix tests built with ASan+UBSan; any report fails.
 test-asan: $(ASAN_DIR)/unit-tests $(ASAN_DIR)/load-tests $(ASAN_DIR)/fetch-tests \
 	   $(ASAN_DIR)/$(BIN) $(FIXTURES)
 	$(Q)tests/asan.sh $(ASAN_DIR) $(OUTPUT)

@@ -38,6 +38,7 @@ suite unit "$dir/unit-tests" "$fixtures"
 suite host-bpf "$dir/load-tests"
 suite host-fetch "$dir/fetch-tests"
 suite host-cli tests/host/cli.sh "$dir/skbtracer-iptables"
+suite host-cli-matrix tests/host/cli_matrix.sh "$dir/skbtracer-iptables"
 
 echo "asan: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -257,7 +257,7 @@ static bool parse_addr(const char *text, struct filter *filter)
 	return false;
 }
 
-/* Parses option `opt` with argument `arg` into cfg. */
+/* Parses option `opt` with its value (NULL for flags) into cfg. */
 static enum parse_result apply_option(int opt, const char *name, const char *value,
 				      struct config *cfg, char *err, size_t err_len)
 {
@@ -411,10 +411,10 @@ static const struct option_spec *long_option(const char *word, size_t len, char 
 						 "%s--%s", used ? ", " : "", options[i].name);
 		}
 	}
-	if (nr_matches == 1)
+	if (nr_matches == 1 && len > 0)
 		return match;
 	shown_n(word, len, typed, sizeof(typed));
-	if (nr_matches > 1)
+	if (nr_matches > 1 && len > 0)
 		fail(err, err_len, "ambiguous option '--%s': could be %s (see --help)", typed,
 		     candidates);
 	else
@@ -422,7 +422,7 @@ static const struct option_spec *long_option(const char *word, size_t len, char 
 	return NULL;
 }
 
-/* Prints --help or --version; PARSE_ERROR when the output cannot be written. */
+/* Prints --help or --version; PARSE_WRITE_ERROR when the output cannot be written. */
 static enum parse_result print_and_exit(int id, FILE *out, char *err, size_t err_len)
 {
 	if (id == 'h')

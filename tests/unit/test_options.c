@@ -207,6 +207,7 @@ TEST(options_hostile_syntax)
 	expect_error("unknown option '--\\x1b[31m'", "--\x1b[31m", NULL);
 	expect_error("unknown option '-\\x07'", "-\a", NULL);
 	expect_error("unknown option '-x'", "-tx", NULL);
+	expect_error("unknown option '--' (see --help)", "--=1", NULL);
 	expect_error("option '-c/--catch-count' needs a value", "-tc", NULL);
 	expect_error("unexpected argument '-'", "-", NULL);
 	expect_error("unexpected argument 'a\\nb'", "--", "a\nb", NULL);

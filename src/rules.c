@@ -347,6 +347,7 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 				: e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6
 							       : XT_IPV4;
 	struct cached_table *t;
+	struct xt_hit hits[MAX_RULE_HITS];
 	struct xt_path path;
 	char why[160], step[4200];
 	size_t used = 0;
@@ -369,7 +370,11 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 		snprintf(rule, rule_len, " rule=?(%s)", t->why);
 		return;
 	}
-	if (xt_explain(&t->model, e->hook, e->hits, e->nr_hits, &path, why, sizeof(why))) {
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_RULE_HITS; i++)
+		hits[i] = (struct xt_hit){ e->hits[i].offset, e->hits[i].packets };
+	if (xt_explain(&t->model, e->hook, hits,
+		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, e->verdict, &path,
+		       why, sizeof(why))) {
 		snprintf(rule, rule_len, " rule=?(%s)", why);
 		return;
 	}

@@ -547,7 +547,8 @@ static long walk_entry(__u32 index, void *ctx)
 			e->rule_status = RULES_TOO_MANY_HITS;
 			return 1;
 		}
-		e->hits[n & (MAX_RULE_HITS - 1)] = w->offset;
+		e->hits[n & (MAX_RULE_HITS - 1)].offset = w->offset;
+		e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - w->snapshot[index];
 		e->nr_hits = n + 1;
 		w->snapshot[index] = counter; /* the next call may start from here */
 	}

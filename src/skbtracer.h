@@ -68,8 +68,11 @@ struct filter {
 	char iface[IFNAME_LEN];
 };
 
-/* Rule attribution for legacy tables (iptables, ip6tables, arptables). */
-#define MAX_RULE_HITS 32
+/*
+ * Rule attribution for legacy tables (iptables, ip6tables, arptables). Distinct entries one
+ * call can match: a ufw default-policy drop matches 18, kube-proxy's service paths about 10.
+ */
+#define MAX_RULE_HITS 64
 #define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */
 
 enum rule_status {
@@ -81,6 +84,12 @@ enum rule_status {
 	RULES_TOO_LARGE,     /* the table has more entries than a walk covers */
 	RULES_TOO_MANY_HITS, /* more matched entries than hits[] holds */
 	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
+};
+
+/* An entry whose counter moved during a call: its blob offset, and by how many packets. */
+struct rule_hit {
+	__u32 offset;
+	__u32 packets;
 };
 
 /* The ruleset generations of a legacy table replaced while tracing (xt_replace_table). */
@@ -173,7 +182,7 @@ struct event {
 	__u32 rule_status; /* enum rule_status */
 	__u32 nr_hits;	   /* entries of hits[] or steps[] */
 	union {
-		__u32 hits[MAX_RULE_HITS]; /* legacy: blob offsets of the matched entries */
+		struct rule_hit hits[MAX_RULE_HITS];  /* legacy: the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */
 	};
 };

@@ -74,6 +74,7 @@ struct pending_call {
 	__u16 counters_at;
 	bool snapshot_taken;
 	bool interfered; /* a nested call traversed the same table */
+	bool exiting;	 /* its exit is walking the counters or sending the event */
 	struct event event;
 };
 
@@ -473,6 +474,7 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 	__builtin_memset(&call->event, 0, __builtin_offsetof(struct event, hits));
 	call->snapshot_taken = false;
 	call->interfered = false;
+	call->exiting = false;
 	*stack_out = stack;
 	return call;
 }
@@ -641,7 +643,10 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	stack->snapshot_busy = true;
 }
 
-/* At exit: the rules whose counters moved, if nothing else can have moved them. */
+/*
+ * At exit: the rules whose counters moved, if nothing else can have moved them. The snapshot
+ * stays this call's until its walk is done: a softirq interrupting the walk must not take it.
+ */
 static __always_inline void diff_rules(struct call_stack *stack, struct pending_call *call)
 {
 	struct event *e = &call->event;
@@ -650,26 +655,27 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	__u32 after;
 	__u64 seq;
 
-	stack->snapshot_busy = false;
 	if ((__u64)info != call->table_private || !generation_of(table, info, &seq) ||
 	    seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
-		return;
+		goto release;
 	}
 	if (!walk_table(call, info, true)) {
 		e->rule_status = RULES_UNAVAILABLE;
-		return;
+		goto release;
 	}
 	after = read_recseq(this_cpu_offset());
 	if (call->interfered || after - call->recseq != 2) {
 		e->rule_status = RULES_INTERFERED;
-		return;
+		goto release;
 	}
 	if (e->rule_status == RULES_OK) {
 		stack->fresh = true;
 		stack->fresh_private = (__u64)info;
 		stack->fresh_recseq = after;
 	}
+release:
+	stack->snapshot_busy = false;
 }
 
 /* A traversal of a table that a pending call on this CPU is measuring spoils its diff. */
@@ -687,21 +693,45 @@ static __always_inline void mark_interference(const void *table)
 	}
 }
 
-static __always_inline void send_event(void *ctx, struct event *e)
+/* Sends the finished event: reserved in the ring buffer, copied, committed. */
+static __always_inline void send_event(void *ctx, const struct event *e)
 {
-	long ret;
+	struct event *record;
 
-	if (use_ringbuf)
-		ret = bpf_ringbuf_output(&events, e, sizeof(*e), 0);
-	else
-		ret = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, e, sizeof(*e));
-	if (ret)
+	if (!use_ringbuf) {
+		if (bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, (void *)e,
+					  sizeof(*e)))
+			count(COUNTER_LOST);
+		return;
+	}
+	record = bpf_ringbuf_reserve(&events, sizeof(*record), 0);
+	if (!record) {
 		count(COUNTER_LOST);
+		return;
+	}
+	bpf_probe_read_kernel(record, sizeof(*record), e);
+	bpf_ringbuf_submit(record, 0);
+}
+
+/* Calls from index `from` up to the top lost their exit: counted, dropped. */
+static __always_inline void drop_calls_above(struct call_stack *stack, __u32 from)
+{
+	for (__u32 i = 0; i < MAX_NESTING; i++) {
+		if (i < from || i >= stack->depth)
+			continue;
+		count(COUNTER_UNPAIRED);
+		if (stack->calls[i].snapshot_taken)
+			stack->snapshot_busy = false; /* the snapshot died with its call */
+	}
+	if (stack->depth > from)
+		stack->depth = from;
 }
 
 /*
- * Finds the pending call this exit belongs to, from the top of the stack down. Exits of calls
- * the filter rejected find nothing. Calls above the match lost their exit: counted, dropped.
+ * Finds the pending call this exit belongs to, from the top of the stack down, and sends it.
+ * Exits of calls the filter rejected find nothing. The call keeps its slot until its event is
+ * sent: an interrupt's softirq during the counter walk pushes its own calls above it, and an
+ * exit never looks below a call whose exit is in progress (exiting).
  */
 static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
 				   __u32 verdict)
@@ -709,7 +739,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	__u32 zero = 0;
 	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
 	struct pending_call *call;
-	__u32 depth, i;
+	__u32 depth, i, slot;
 
 	if (!stack)
 		return 0;
@@ -718,24 +748,27 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 		if (i > depth)
 			return 0;
 		call = &stack->calls[(depth - i) & (MAX_NESTING - 1)];
+		if (call->exiting)
+			return 0;
 		if (key_is_stack_pointer ? key >= call->key && key - call->key <= SP_SLACK
 					 : key == call->key && key2 == call->key2)
 			break;
 	}
 	if (i > MAX_NESTING)
 		return 0;
-	for (__u32 lost = 1; lost < i; lost++) {
-		count(COUNTER_UNPAIRED);
-		if (stack->calls[(depth - lost) & (MAX_NESTING - 1)].snapshot_taken)
-			stack->snapshot_busy = false; /* the snapshot died with its call */
-	}
-	stack->depth = depth - i;
+	slot = depth - i;
+	drop_calls_above(stack, slot + 1);
+	call->exiting = true;
 	/* cost is the table's own time: taken before the counter walk */
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
 	call->event.verdict = verdict;
 	if (call->snapshot_taken)
 		diff_rules(stack, call);
 	send_event(ctx, &call->event);
+	call->exiting = false;
+	drop_calls_above(stack, slot + 1); /* orphans pushed meanwhile (their exit was skipped) */
+	if (stack->depth > slot)
+		stack->depth = slot;
 	return 0;
 }
 

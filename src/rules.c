@@ -81,6 +81,7 @@ struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx)
 
 static void drop_table(struct cached_table *t)
 {
+	xt_blob_free(&t->model.blob); /* xt_decode's model took over the fetched entries */
 	xt_model_free(&t->model);
 	saved_rules_free(&t->text);
 	memset(t, 0, sizeof(*t));

@@ -466,7 +466,7 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 		stack->snapshot_busy = false;
 	}
 	if (depth >= MAX_NESTING) {
-		count(COUNTER_UNPAIRED);
+		count(COUNTER_TOO_DEEP);
 		return NULL;
 	}
 	call = &stack->calls[depth];

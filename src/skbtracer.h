@@ -126,6 +126,7 @@ struct nft_step {
 enum counter {
 	COUNTER_LOST,	  /* event not delivered: ring buffer full */
 	COUNTER_UNPAIRED, /* entry seen, exit never matched it */
+	COUNTER_TOO_DEEP, /* call refused: MAX_NESTING calls in progress on the CPU */
 	COUNTER_MAX,
 };
 

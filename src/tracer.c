@@ -389,6 +389,29 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 	return ret;
 }
 
+static __u64 recursion_misses(struct bpf_program *prog)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = prog ? bpf_program__fd(prog) : -1;
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits)
+{
+	*entries = *exits = 0;
+	if (!t->skel)
+		return;
+	for (int func = 0; func < FUNC_MAX; func++) {
+		*entries += recursion_misses(program(t, entry_kind(t->backend), func));
+		if (has_exit_program(func))
+			*exits += recursion_misses(program(t, exit_kind(t->backend), func));
+	}
+}
+
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 {
 	struct tracer *t = ctx;

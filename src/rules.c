@@ -63,6 +63,8 @@ const char *rule_status_reason(__u32 status)
 		return "more matched entries than the tool records";
 	case RULES_UNAVAILABLE:
 		return "this kernel lacks what the counter walk needs";
+	case RULES_GENERATION_UNKNOWN:
+		return "the tool lost track of this table's ruleset generations (too many tables)";
 	default:
 		return "no attribution";
 	}

@@ -83,12 +83,14 @@ struct call_stack {
 	__u32 depth;
 	bool snapshot_busy; /* the CPU's counter snapshot belongs to a pending call */
 	/*
-	 * The snapshot still holds this CPU's counters of table generation fresh_private, as
-	 * the last exit walk left them, if xt_recseq is still fresh_recseq: no traversal since.
+	 * The snapshot still holds this CPU's counters of ruleset fresh_private (generation
+	 * fresh_generation: addresses are reused), as the last exit walk left them, if xt_recseq
+	 * is still fresh_recseq: no traversal since.
 	 */
 	bool fresh;
 	__u32 fresh_recseq;
 	__u64 fresh_private;
+	__u64 fresh_generation;
 	struct pending_call calls[MAX_NESTING];
 };
 
@@ -106,14 +108,21 @@ struct {
 
 /*
  * struct xt_table * → its generations. Numbered, because a freed xt_table_info's address is
- * often reused by the next ruleset of the same size.
+ * often reused by the next ruleset of the same size. Entries go when their table is
+ * unregistered (its address may then be reused by another table).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct table_generation);
 } table_generations SEC(".maps");
+
+/* The last generation number given out, to any table. */
+__u64 last_generation = 0;
+/* A generation could not be recorded: a table missing from the map may have been replaced. */
+bool generations_lost = false;
 
 /* Task (pid_tgid) running xt_replace_table → the table it replaces. */
 struct {
@@ -583,23 +592,29 @@ static __always_inline bool walk_table(struct pending_call *call, const struct x
 	return !w.broken;
 }
 
-/* The generation number of the table's ruleset `info`; false while a swap is half done. */
-static __always_inline bool generation_of(const struct xt_table *table,
-					  const struct xt_table_info *info, __u64 *seq)
+enum generation_state {
+	GENERATION_KNOWN,
+	GENERATION_SWAPPING, /* info is neither the old nor the new ruleset of a swap */
+	GENERATION_UNKNOWN,  /* not in the map, but generations were lost */
+};
+
+/* The generation number of the table's ruleset `info`. */
+static __always_inline enum generation_state
+generation_of(const struct xt_table *table, const struct xt_table_info *info, __u64 *seq)
 {
 	__u64 key = (__u64)table;
 	struct table_generation *g = bpf_map_lookup_elem(&table_generations, &key);
 
 	*seq = 0;
-	if (!g) /* not replaced since tracing began */
-		return true;
+	if (!g) /* not replaced since tracing began, unless its replacement was not recorded */
+		return generations_lost ? GENERATION_UNKNOWN : GENERATION_KNOWN;
 	if (g->private == (__u64)info && !g->in_flight)
 		*seq = g->seq;
 	else if (g->prev_private == (__u64)info)
 		*seq = g->prev_seq;
 	else
-		return false;
-	return true;
+		return GENERATION_SWAPPING;
+	return GENERATION_KNOWN;
 }
 
 /* At entry: this CPU's counter of every rule, before the table runs. */
@@ -611,9 +626,15 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 
 	e->table_ptr = (__u64)table;
 	call->table_private = (__u64)info;
-	if (!generation_of(table, info, &e->table_gen)) {
+	switch (generation_of(table, info, &e->table_gen)) {
+	case GENERATION_SWAPPING:
 		e->rule_status = RULES_REPLACED;
 		return;
+	case GENERATION_UNKNOWN:
+		e->rule_status = RULES_GENERATION_UNKNOWN;
+		return;
+	default:
+		break;
 	}
 	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) || !&xt_recseq ||
 	    !&__per_cpu_offset || !&nr_cpu_ids) {
@@ -631,7 +652,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	call->recseq = read_recseq(this_cpu_offset());
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
 	if (!(stack->fresh && stack->fresh_private == (__u64)info &&
-	      stack->fresh_recseq == call->recseq) &&
+	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
 	    !walk_table(call, info, false)) {
 		stack->fresh = false;
 		e->rule_status = RULES_UNAVAILABLE;
@@ -655,8 +676,8 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	__u32 after;
 	__u64 seq;
 
-	if ((__u64)info != call->table_private || !generation_of(table, info, &seq) ||
-	    seq != e->table_gen) {
+	if ((__u64)info != call->table_private ||
+	    generation_of(table, info, &seq) != GENERATION_KNOWN || seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
 		goto release;
 	}
@@ -672,6 +693,7 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	if (e->rule_status == RULES_OK) {
 		stack->fresh = true;
 		stack->fresh_private = (__u64)info;
+		stack->fresh_generation = e->table_gen;
 		stack->fresh_recseq = after;
 	}
 release:
@@ -1030,7 +1052,10 @@ int BPF_KPROBE(kprobe___nft_trace_packet, __u64 a, __u64 b, __u64 c, __u64 d, __
 	return nft_trace_args(a, b, c, d, e);
 }
 
-/* A new ruleset generation begins: numbered, in flight until xt_replace_table returns. */
+/*
+ * A new ruleset generation begins (a replacement, or a table's registration): numbered, in
+ * flight until xt_replace_table returns. A generation the map cannot hold is counted lost.
+ */
 static __always_inline int replacement_starts(const struct xt_table *table, const void *newinfo)
 {
 	__u64 key = (__u64)table, task = bpf_get_current_pid_tgid();
@@ -1042,10 +1067,34 @@ static __always_inline int replacement_starts(const struct xt_table *table, cons
 		.in_flight = 1,
 	};
 
-	g.seq = g.prev_seq + 1;
-	bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY);
+	g.seq = __sync_fetch_and_add(&last_generation, 1) + 1;
+	if (bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY)) {
+		generations_lost = true;
+		return 0;
+	}
 	bpf_map_update_elem(&replacing, &task, &key, BPF_ANY);
 	return 0;
+}
+
+/* The table is going away: its address may next belong to another table. */
+static __always_inline int table_unregistered(const void *table)
+{
+	__u64 key = (__u64)table;
+
+	bpf_map_delete_elem(&table_generations, &key);
+	return 0;
+}
+
+SEC("fentry/xt_unregister_table")
+int BPF_PROG(fentry_xt_unregister_table, struct xt_table *table)
+{
+	return table_unregistered(table);
+}
+
+SEC("kprobe/xt_unregister_table")
+int BPF_KPROBE(kprobe_xt_unregister_table, struct xt_table *table)
+{
+	return table_unregistered(table);
 }
 
 static __always_inline int replacement_done(void)

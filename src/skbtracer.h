@@ -35,8 +35,9 @@ enum hooked_function {
 	FUNC_ARPT_DO_TABLE,
 	FUNC_EBT_DO_TABLE,
 	FUNC_NFT_DO_CHAIN,
-	FUNC_XT_REPLACE_TABLE, /* not an engine: marks ruleset generations for attribution */
-	FUNC_NFT_TRACE_PACKET, /* not an engine: nftables rule decisions (--nft-trace) */
+	FUNC_XT_REPLACE_TABLE,	  /* not an engine: marks ruleset generations for attribution */
+	FUNC_NFT_TRACE_PACKET,	  /* not an engine: nftables rule decisions (--nft-trace) */
+	FUNC_XT_UNREGISTER_TABLE, /* not an engine: forgets a freed table's generations */
 	FUNC_MAX,
 };
 
@@ -76,14 +77,15 @@ struct filter {
 #define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */
 
 enum rule_status {
-	RULES_NOT_TRACKED,   /* this engine has no attribution */
-	RULES_OK,	     /* hits[] lists every entry the packet matched */
-	RULES_NESTED,	     /* another table walk was in progress on this CPU */
-	RULES_INTERFERED,    /* another traversal of the table ran on this CPU meanwhile */
-	RULES_REPLACED,	     /* the table was replaced during the call */
-	RULES_TOO_LARGE,     /* the table has more entries than a walk covers */
-	RULES_TOO_MANY_HITS, /* more matched entries than hits[] holds */
-	RULES_UNAVAILABLE,   /* the kernel lacks bpf_loop or the symbols the walk needs */
+	RULES_NOT_TRACKED,	  /* this engine has no attribution */
+	RULES_OK,		  /* hits[] lists every entry the packet matched */
+	RULES_NESTED,		  /* another table walk was in progress on this CPU */
+	RULES_INTERFERED,	  /* another traversal of the table ran on this CPU meanwhile */
+	RULES_REPLACED,		  /* the table was replaced during the call */
+	RULES_TOO_LARGE,	  /* the table has more entries than a walk covers */
+	RULES_TOO_MANY_HITS,	  /* more matched entries than hits[] holds */
+	RULES_UNAVAILABLE,	  /* the kernel lacks bpf_loop or the symbols the walk needs */
+	RULES_GENERATION_UNKNOWN, /* generations were lost (map full): this table's is unknown */
 };
 
 /* An entry whose counter moved during a call: its blob offset, and by how many packets. */
@@ -92,10 +94,14 @@ struct rule_hit {
 	__u32 packets;
 };
 
-/* The ruleset generations of a legacy table replaced while tracing (xt_replace_table). */
+/*
+ * The ruleset generations of a legacy table replaced (or registered) while tracing
+ * (xt_replace_table). Numbers are unique across all tables and never reused; 0 is the ruleset
+ * a table had when tracing began.
+ */
 struct table_generation {
 	__u64 private;	    /* struct xt_table_info * of the newest generation */
-	__u64 seq;	    /* its number: 1 for the first replacement seen, ... */
+	__u64 seq;	    /* its number */
 	__u64 prev_private; /* the generation it replaces, until the swap is done */
 	__u64 prev_seq;
 	__u32 in_flight; /* xt_replace_table is still running */

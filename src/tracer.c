@@ -27,11 +27,12 @@ static const struct {
 	[FUNC_NFT_DO_CHAIN] = { "nft_do_chain", "nf_tables", ENGINE_NFTABLES },
 	[FUNC_XT_REPLACE_TABLE] = { "xt_replace_table", "x_tables", AUX_FUNCTION },
 	[FUNC_NFT_TRACE_PACKET] = { "__nft_trace_packet", "nf_tables", AUX_FUNCTION },
+	[FUNC_XT_UNREGISTER_TABLE] = { "xt_unregister_table", "x_tables", AUX_FUNCTION },
 };
 
 static bool has_exit_program(int func)
 {
-	return func != FUNC_NFT_TRACE_PACKET;
+	return func != FUNC_NFT_TRACE_PACKET && func != FUNC_XT_UNREGISTER_TABLE;
 }
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
@@ -142,7 +143,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
-		if (func == FUNC_XT_REPLACE_TABLE)
+		if (func == FUNC_XT_REPLACE_TABLE || func == FUNC_XT_UNREGISTER_TABLE)
 			found = found && rodata->track_rules;
 		if (func == FUNC_NFT_TRACE_PACKET)
 			found = found && rodata->nft_trace_variant != NFT_TRACE_OFF;
@@ -420,7 +421,7 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 	*generation = 0;
 	if (bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr), &g,
 				 sizeof(g), 0))
-		return true; /* never replaced while tracing: generation 0 */
+		return !t->skel->bss->generations_lost; /* never replaced while tracing: 0 */
 	*generation = g.seq;
 	return !g.in_flight;
 }

@@ -75,6 +75,11 @@ struct filter {
  */
 #define MAX_RULE_HITS 64
 #define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */
+/*
+ * Counter snapshots per CPU (a power of two): one for the outermost call, one for a call
+ * nested in it (the reply REJECT, SYNPROXY or TEE sends traverses OUTPUT inside the call).
+ */
+#define SNAPSHOT_LEVELS 2
 
 enum rule_status {
 	RULES_NOT_TRACKED,	  /* this engine has no attribution */

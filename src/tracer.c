@@ -138,7 +138,8 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
-				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
+				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
+						     : 1);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;

@@ -34,5 +34,6 @@ expect_rc 0
 named=$(grep -c "rule=INPUT#151" "$T_OUT" || true)
 gens=$(grep -c "iptables=\[" "$T_OUT" || true)
 log "RSS after 50 replacements ${RSS50} kB, after 300 ${RSS300} kB; $named of $gens lines name INPUT#151"
+echo "@@INFO $T_NAME rss50=${RSS50}kB rss300=${RSS300}kB named=$named lines=$gens" > /dev/console
 [ "$named" -ge 100 ] || fail "only $named lines named their rule$(show_tracer)"
 [ $((RSS300 - RSS50)) -lt 1024 ] || fail "RSS grew from ${RSS50} kB to ${RSS300} kB over 250 replacements"

@@ -13,7 +13,7 @@ NSB=$(netns_inode b)
 
 tracer_start --engines iptables -H "$IP1" -N "$NSB"
 in_ns a nc -w 1 "$IP2" 9 < /dev/null > /dev/null 2>&1 || true
-echo x | in_ns a nc -u -w 1 "$IP2" 9 > /dev/null 2>&1 || true
+in_ns a timeout 1 tftp -g -r f -l "$T_DIR/tftp.out" "$IP2" 9 > /dev/null 2>&1 || true # UDP
 wait_out "hook=OUTPUT verdict=ACCEPT.*rule=OUTPUT:policy ACCEPT"
 wait_quiet 2
 tracer_stop

@@ -1,5 +1,6 @@
 # Floods on both CPUs with fentry through b's filter table made slow to walk (1,500 entries in
-# an unused chain): softirqs often interrupt an exit's counter walk. Every line must be whole and
+# an unused chain), both veth ends delayed by netem: packets leave from a timer interrupt, whose
+# softirq often interrupts an exit's counter walk on that CPU. Every line must be whole and
 # its own: b's netns, v-a, 84 bytes, a cost above zero, the addresses, hook and rule that belong
 # together (or rule=?(...)). A reused call slot showed another packet's fields or
 # "verdict=DROP cost=0ns".
@@ -8,6 +9,12 @@ IP2=10.3.30.2
 IP3=10.3.30.3
 netns_pair a "$IP1" b "$IP2"
 ip -n a addr add "$IP3/24" dev v-b
+if command -v tc > /dev/null && modprobe sch_netem 2> /dev/null; then
+    in_ns a tc qdisc add dev v-b root netem delay 1ms
+    in_ns b tc qdisc add dev v-a root netem delay 1ms
+else
+    log "no tc or sch_netem: softirqs from the flood only"
+fi
 {
     echo "*filter"
     echo ":INPUT ACCEPT [0:0]"

@@ -747,6 +747,7 @@ release:
 	if (outer && (e->rule_status != RULES_OK || !enclosing))
 		outer->interfered = true;
 	stack->snapshots_used = call->snapshot_level;
+	call->snapshot_taken = false; /* another call may take this level while this one is sent */
 }
 
 /* A traversal of a table that a pending call on this CPU is measuring spoils its diff. */
@@ -792,7 +793,9 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 			continue;
 		if (!stack->calls[i].silent)
 			count(COUNTER_UNPAIRED);
-		if (stack->calls[i].snapshot_taken) /* the snapshot died with its call */
+		/* the snapshot died with its call */
+		if (stack->calls[i].snapshot_taken &&
+		    stack->calls[i].snapshot_level < stack->snapshots_used)
 			stack->snapshots_used = stack->calls[i].snapshot_level;
 	}
 	if (stack->depth > from)

@@ -2,6 +2,7 @@
 # (mangle, and filter: the same table as the REJECT's, nested inside that call) name their own
 # rules. tcp-reset for a SYN to port 9, icmp-port-unreachable for a UDP datagram to port 9.
 # Oracle: the kernel's counters of the REJECT rules and of OUTPUT's RST rule.
+# REJECT_BACKEND chooses the backend (fentry by default; 339 runs it with kprobe).
 IP1=10.3.37.1
 IP2=10.3.37.2
 netns_pair a "$IP1" b "$IP2"
@@ -11,7 +12,7 @@ in_ns b iptables -A INPUT -p udp --dport 9 -j REJECT
 in_ns b iptables -A OUTPUT -p tcp --tcp-flags RST RST -j ACCEPT
 NSB=$(netns_inode b)
 
-tracer_start --engines iptables -H "$IP1" -N "$NSB"
+tracer_start --backend "${REJECT_BACKEND:-fentry}" --engines iptables -H "$IP1" -N "$NSB"
 in_ns a nc -w 1 "$IP2" 9 < /dev/null > /dev/null 2>&1 || true
 in_ns a timeout 1 tftp -g -r f -l "$T_DIR/tftp.out" "$IP2" 9 > /dev/null 2>&1 || true # UDP
 wait_out "hook=OUTPUT verdict=ACCEPT.*rule=OUTPUT:policy ACCEPT"

@@ -73,7 +73,7 @@ events=$(grep -c "iptables=\[" "$T_OUT" || true)
 whole=$(grep -Ecf "$T_DIR/good" "$T_OUT" || true)
 named=$(grep "iptables=\[" "$T_OUT" | grep -c " rule=[^?]" || true)
 log "flood: $events events, $whole whole and right, $named with a rule named"
-echo "@@INFO $T_NAME events=$events whole=$whole named=$named" > /dev/console
+echo "@@INFO $T_NAME events=$events whole=$whole named=$named stderr: $(grep -E "^([0-9]+ events|Lost|Not seen|Missed)" "$T_ERR" | tr "\n" ";")" > /dev/console
 log "reasons: $(grep -Eo 'rule=\?\(.*\)$' "$T_OUT" | sort | uniq -c | tr '\n' ';')"
 [ "$events" -ge 200 ] || fail "only $events events traced$(show_tracer)"
 [ "$whole" -eq "$events" ] || fail "lines that are not whole or not their own packet's:

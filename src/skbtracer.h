@@ -71,7 +71,7 @@ struct filter {
 
 /*
  * Rule attribution for legacy tables (iptables, ip6tables, arptables). Distinct entries one
- * call can match: a ufw default-policy drop matches 18, kube-proxy's service paths about 10.
+ * call can match: a ufw default-policy drop matches 17 (measured, VM scenario 335).
  */
 #define MAX_RULE_HITS 64
 #define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */

@@ -11,7 +11,7 @@
 #define XT_NAME_LEN 32
 /*
  * Matched entries a replayed path may have, chain-end returns and policies included. A ufw
- * default-policy drop takes 18; the jump stack never outgrows the path.
+ * default-policy drop takes 17; the jump stack never outgrows the path.
  */
 #define XT_MAX_PATH 128
 

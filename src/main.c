@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "format.h"
+#include "lost.h"
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
@@ -34,7 +35,7 @@ struct run_state {
 	unsigned long events;
 	bool done;	    /* -c reached */
 	bool stdout_closed; /* e.g. | head -n 3 */
-	__u64 reported_lost;
+	struct lost_counts reported_lost;
 };
 
 static __u64 clock_ns(clockid_t clock)
@@ -73,24 +74,12 @@ static int print_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static __u64 total_lost(struct tracer *t)
-{
-	__u64 counters[COUNTER_MAX] = {};
-
-	if (tracer_read_counters(t, counters))
-		return 0;
-	return counters[COUNTER_LOST] + counters[COUNTER_UNPAIRED];
-}
-
 static void report_lost(struct run_state *rs, struct tracer *t)
 {
-	__u64 lost = total_lost(t);
+	struct lost_counts now;
 
-	if (lost == rs->reported_lost)
-		return;
-	fprintf(stderr, "Lost %llu events (%llu in total): the reader could not keep up\n",
-		(unsigned long long)(lost - rs->reported_lost), (unsigned long long)lost);
-	rs->reported_lost = lost;
+	lost_read(t, &now);
+	lost_report_progress(stderr, &now, &rs->reported_lost);
 }
 
 static void install_signal_handlers(void)
@@ -197,7 +186,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
 		status = trace(&tracer, &rs);
 	}
-	rs.reported_lost = total_lost(&tracer);
+	lost_read(&tracer, &rs.reported_lost);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	if (cfg.nft_trace) {
@@ -209,6 +198,8 @@ int main(int argc, char **argv)
 				"`nft delete table inet %s`\n",
 				NFT_TRACE_SWITCH_TABLE, NFT_TRACE_SWITCH_TABLE);
 	}
-	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
+	fprintf(stderr, "%lu events, %llu lost\n", rs.events,
+		(unsigned long long)lost_total(&rs.reported_lost));
+	lost_report_causes(stderr, &rs.reported_lost);
 	return status;
 }

@@ -63,6 +63,8 @@ const char *rule_status_reason(__u32 status)
 		return "more matched entries than the tool records";
 	case RULES_UNAVAILABLE:
 		return "this kernel lacks what the counter walk needs";
+	case RULES_GENERATION_UNKNOWN:
+		return "the tool lost track of this table's ruleset generations (too many tables)";
 	default:
 		return "no attribution";
 	}
@@ -81,7 +83,7 @@ struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx)
 
 static void drop_table(struct cached_table *t)
 {
-	xt_blob_free(&t->model.blob); /* the model keeps the entries it was decoded from */
+	xt_blob_free(&t->model.blob); /* xt_decode's model took over the fetched entries */
 	xt_model_free(&t->model);
 	saved_rules_free(&t->text);
 	memset(t, 0, sizeof(*t));
@@ -349,6 +351,7 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 				: e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6
 							       : XT_IPV4;
 	struct cached_table *t;
+	struct xt_hit hits[MAX_RULE_HITS];
 	struct xt_path path;
 	char why[160], step[4200];
 	size_t used = 0;
@@ -371,9 +374,11 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 		snprintf(rule, rule_len, " rule=?(%s)", t->why);
 		return;
 	}
-	if (xt_explain(&t->model, e->hook, e->hits,
-		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, &path, why,
-		       sizeof(why))) {
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_RULE_HITS; i++)
+		hits[i] = (struct xt_hit){ e->hits[i].offset, e->hits[i].packets };
+	if (xt_explain(&t->model, e->hook, hits,
+		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, e->verdict, &path,
+		       why, sizeof(why))) {
 		snprintf(rule, rule_len, " rule=?(%s)", why);
 		return;
 	}

@@ -34,6 +34,12 @@ int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend ba
 int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sums the per-CPU counters (enum counter) into totals. */
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
+/*
+ * Calls the kernel's recursion protection kept this tool's programs from seeing (a program
+ * of the tool was already running on that CPU): at entry (the call was never seen) and at
+ * exit (its event is counted as unpaired if it had matched). Summed over the programs.
+ */
+void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits);
 void tracer_stop(struct tracer *t);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);

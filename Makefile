@@ -108,9 +108,14 @@ $(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests
+$(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
+	$(Q)$(OUTPUT)/nft-tests
 
 test-vm: $(BIN)
 	$(Q)tests/vm/run.sh ./$(BIN)

@@ -12,12 +12,18 @@
 #include "rules.h"
 #include "system_iptables.h"
 #include "tracer.h"
+#include "xt_fetch.h"
 
 #define EXIT_USAGE 2
 #define POLL_MS 100
 #define NS_PER_SEC 1000000000ULL
 
 static volatile sig_atomic_t stop_signal;
+
+static bool stop_requested(void)
+{
+	return stop_signal != 0;
+}
 
 static void on_signal(int sig)
 {
@@ -28,6 +34,7 @@ static void on_signal(int sig)
 struct run_state {
 	const struct config *cfg;
 	struct rules_cache *rules;
+	struct nft_trace_switch *nft_trace; /* NULL without --nft-trace */
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
@@ -92,6 +99,27 @@ static void report_lost(struct run_state *rs, struct tracer *t)
 	rs->reported_lost = lost;
 }
 
+/* `nft flush ruleset` removes the table where the kernel has no table owners (before 5.12). */
+static void check_nft_trace_switch(struct nft_trace_switch *sw)
+{
+	char err[256];
+
+	if (!sw)
+		return;
+	switch (nft_trace_switch_check(sw, err, sizeof(err))) {
+	case 1:
+		fprintf(stderr, "Table inet %s was deleted by someone else: added it again\n",
+			sw->table);
+		break;
+	case -1:
+		fprintf(stderr,
+			"Error: table inet %s was deleted by someone else and %s: "
+			"nftables lines name no rule from now on\n",
+			sw->table, err);
+		break;
+	}
+}
+
 static void install_signal_handlers(void)
 {
 	signal(SIGINT, on_signal);
@@ -113,6 +141,7 @@ static int trace(struct tracer *t, struct run_state *rs)
 		}
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
 			report_lost(rs, t);
+			check_nft_trace_switch(rs->nft_trace);
 			last_report = clock_ns(CLOCK_MONOTONIC);
 		}
 	}
@@ -126,6 +155,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct tracer tracer = {};
 	struct run_state rs = { .cfg = &cfg };
+	struct nft_trace_switch nft_trace = { .sock = -1 };
 	const char *iptables_hint;
 	char err[512];
 	int status;
@@ -146,6 +176,7 @@ int main(int argc, char **argv)
 	tracer_set_verbose(cfg.verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	install_signal_handlers();
+	run_in_netns_set_stop_check(stop_requested);
 
 	if (tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err))) {
 		fprintf(stderr, "Error: %s\n", err);
@@ -158,16 +189,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (cfg.nft_trace) {
-		if (!nft_trace_switch_on(err, sizeof(err))) {
+		if (nft_trace_switch_on(&nft_trace, err, sizeof(err))) {
 			fprintf(stderr, "Error: %s\n", err);
 			rules_cache_free(rs.rules);
 			tracer_stop(&tracer);
 			return 1;
 		}
+		rs.nft_trace = &nft_trace;
 		fprintf(stderr,
 			"Added table inet %s: one chain hooked nowhere (no packet runs it) "
-			"that switches nftables tracing on; removed at exit\n",
-			NFT_TRACE_SWITCH_TABLE);
+			"that switches nftables tracing on; %s\n",
+			nft_trace.table,
+			nft_trace.owned ? "the kernel deletes it when this program ends"
+					: "removed at exit (this kernel has no table owners: "
+					  "a kill -9 leaves it, the next run deletes it)");
 	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
 		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
 	}
@@ -185,13 +220,13 @@ int main(int argc, char **argv)
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	if (cfg.nft_trace) {
-		if (nft_trace_switch_off())
-			fprintf(stderr, "Removed table inet %s\n", NFT_TRACE_SWITCH_TABLE);
+		if (nft_trace_switch_off(&nft_trace))
+			fprintf(stderr, "Removed table inet %s\n", nft_trace.table);
 		else
 			fprintf(stderr,
 				"Error: could not remove table inet %s: delete it with "
 				"`nft delete table inet %s`\n",
-				NFT_TRACE_SWITCH_TABLE, NFT_TRACE_SWITCH_TABLE);
+				nft_trace.table, nft_trace.table);
 	}
 	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
 	return status;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Reads an nftables table's rules, with their handles, from two listings of the ruleset. */
+/* Picks an nftables table's rules, with their handles, out of two listings of the ruleset. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nft_ruleset.h"
-#include "xt_fetch.h"
 
 #define MARKER " # handle "
 
@@ -311,28 +310,4 @@ const struct nft_chain_text *nft_find_chain(const struct nft_ruleset *rs, __u64 
 			return &rs->chains[i];
 	}
 	return NULL;
-}
-
-int nft_fetch_table(int netns_fd, const char *family, __u64 table_handle, struct nft_ruleset *rs,
-		    char *err, size_t err_len)
-{
-	char *with_argv[] = { "nft", "-a", "-s", "list", "ruleset", NULL };
-	char *plain_argv[] = { "nft", "-s", "list", "ruleset", NULL };
-	int ret = -1;
-
-	memset(rs, 0, sizeof(*rs));
-	/* A change between the two listings shows as a mismatch: one more try. */
-	for (int attempt = 0; attempt < 2 && ret; attempt++) {
-		char *with = run_in_netns(netns_fd, with_argv, err, err_len);
-		char *plain = with ? run_in_netns(netns_fd, plain_argv, err, err_len) : NULL;
-
-		if (with && plain)
-			ret = nft_parse_ruleset(with, plain, family, table_handle, rs, err,
-						err_len);
-		free(with);
-		free(plain);
-		if (!with || !plain)
-			break;
-	}
-	return ret;
 }

@@ -38,11 +38,4 @@ int nft_parse_ruleset(const char *with_handles, const char *plain, const char *f
 void nft_ruleset_free(struct nft_ruleset *rs);
 const struct nft_rule_text *nft_find_rule(const struct nft_ruleset *rs, __u64 handle);
 const struct nft_chain_text *nft_find_chain(const struct nft_ruleset *rs, __u64 handle);
-/*
- * Lists the ruleset twice in that namespace (no name ever reaches nft's command line) and
- * picks the table as nft_parse_ruleset() does.
- */
-int nft_fetch_table(int netns_fd, const char *family, __u64 table_handle, struct nft_ruleset *rs,
-		    char *err, size_t err_len);
-
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "format.h"
-#include "nft_ruleset.h"
+#include "nft_fetch.h"
 #include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include "nft_ruleset.h"
+#include "nft_fetch.h"
 #include "nft_trace_switch.h"
 #include "xt_fetch.h"
 

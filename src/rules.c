@@ -274,8 +274,19 @@ static void format_nft_rule(const struct nft_ruleset *rs, __u64 handle, bool wit
 			 with_text ? r->text : "");
 }
 
-#define NF_DROP_CODE 0
-#define NF_ACCEPT_CODE 1
+/*
+ * The policy in force when the packet met it: nft_do_chain returns it (a drop as NF_DROP, or on
+ * 6.x as NF_STOLEN with EPERM once the skb is freed); the policy step's own verdict is still
+ * the last rule's, NFT_CONTINUE, on 6.1.
+ */
+static const char *policy_name(__u32 verdict)
+{
+	unsigned int code = verdict & 0xff, arg = verdict >> 16; /* NF_VERDICT_MASK, QBITS */
+
+	if (code == 0 || (code == 2 && arg))
+		return "drop";
+	return code == 1 ? "accept" : "?";
+}
 
 /* A jump or goto still in force: the rule that made it and the chain it entered. */
 struct nft_call {
@@ -290,12 +301,8 @@ static void format_nft_step(const struct nft_ruleset *rs, const struct event *e,
 {
 	const struct nft_chain_text *left = top ? nft_find_chain(rs, top->chain) : NULL;
 
-	/* The policy in force when the packet met it: the step's own verdict. */
 	if (step->type == NFT_STEP_POLICY)
-		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain,
-			 step->verdict == NF_DROP_CODE	   ? "drop"
-			 : step->verdict == NF_ACCEPT_CODE ? "accept"
-							   : "?");
+		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain, policy_name(e->verdict));
 	else if (step->type == NFT_STEP_RETURN)
 		snprintf(buf, len, "%s:return", left ? left->name : top ? "?" : e->chain);
 	else

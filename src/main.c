@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* skbtracer-iptables: parse → check → load and attach → print events → clean up. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "event_queue.h"
 #include "format.h"
 #include "nft_trace_switch.h"
 #include "options.h"
@@ -17,6 +19,7 @@
 #define EXIT_USAGE 2
 #define POLL_MS 100
 #define NS_PER_SEC 1000000000ULL
+#define QUEUED_EVENTS 4096
 
 static volatile sig_atomic_t stop_signal;
 
@@ -38,9 +41,12 @@ struct run_state {
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
-	bool done;	    /* -c reached */
-	bool stdout_closed; /* e.g. | head -n 3 */
-	__u64 reported_lost;
+	_Atomic bool done;	    /* -c reached */
+	_Atomic bool stdout_closed; /* e.g. | head -n 3 */
+	/* The reader queues events; one printer thread names rules and prints, in order. */
+	struct event_queue *queue;
+	_Atomic __u64 queue_full; /* events the queue had no room for */
+	__u64 reported_lost, reported_full;
 };
 
 static __u64 clock_ns(clockid_t clock)
@@ -51,14 +57,10 @@ static __u64 clock_ns(clockid_t clock)
 	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
-static int print_event(void *ctx, void *data, size_t size)
+static void print_event(struct run_state *rs, const struct event *e)
 {
-	struct run_state *rs = ctx;
-	const struct event *e = data;
 	char line[1280], rule[8192], matched[16384];
 
-	if (size < sizeof(*e) || rs->done || rs->stdout_closed)
-		return 0;
 	if (!rs->have_first) {
 		rs->time_format.first_ns = e->ts_ns;
 		rs->have_first = true;
@@ -69,13 +71,36 @@ static int print_event(void *ctx, void *data, size_t size)
 	if (printf("%s%s\n%s", line, rule, rs->cfg->verbose ? matched : "") < 0 ||
 	    fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
-		return -EPIPE;
+		return;
 	}
 	rs->events++;
-	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count) {
+	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
 		rs->done = true;
-		return 1;
+}
+
+static void *printer_thread(void *ctx)
+{
+	struct run_state *rs = ctx;
+	struct event e;
+	size_t size;
+
+	while (event_queue_pop(rs->queue, &e, &size)) {
+		if (size == sizeof(e) && !rs->done && !rs->stdout_closed)
+			print_event(rs, &e);
 	}
+	return NULL;
+}
+
+/* The ring-buffer callback: never waits for rule text. */
+static int queue_event(void *ctx, void *data, size_t size)
+{
+	struct run_state *rs = ctx;
+
+	if (rs->done || rs->stdout_closed)
+		return 1;
+	if (size >= sizeof(struct event) &&
+	    !event_queue_push(rs->queue, data, sizeof(struct event)))
+		rs->queue_full++;
 	return 0;
 }
 
@@ -90,13 +115,17 @@ static __u64 total_lost(struct tracer *t)
 
 static void report_lost(struct run_state *rs, struct tracer *t)
 {
-	__u64 lost = total_lost(t);
+	__u64 lost = total_lost(t), full = rs->queue_full;
 
-	if (lost == rs->reported_lost)
-		return;
-	fprintf(stderr, "Lost %llu events (%llu in total): the reader could not keep up\n",
-		(unsigned long long)(lost - rs->reported_lost), (unsigned long long)lost);
+	if (lost != rs->reported_lost)
+		fprintf(stderr, "Lost %llu events (%llu in total): the reader could not keep up\n",
+			(unsigned long long)(lost - rs->reported_lost), (unsigned long long)lost);
+	if (full != rs->reported_full)
+		fprintf(stderr,
+			"Lost %llu events (%llu in total): reading rule text could not keep up\n",
+			(unsigned long long)(full - rs->reported_full), (unsigned long long)full);
 	rs->reported_lost = lost;
+	rs->reported_full = full;
 }
 
 /* `nft flush ruleset` removes the table where the kernel has no table owners (before 5.12). */
@@ -150,6 +179,25 @@ static int trace(struct tracer *t, struct run_state *rs)
 	return 0;
 }
 
+/* Polls in this thread, names rules and prints in another; the queue is between them. */
+static int trace_with_printer(struct tracer *t, struct run_state *rs)
+{
+	pthread_t printer;
+	int status;
+
+	rs->queue = event_queue_new(QUEUED_EVENTS, sizeof(struct event));
+	if (!rs->queue || pthread_create(&printer, NULL, printer_thread, rs)) {
+		fprintf(stderr, "Error: cannot start the printer thread\n");
+		event_queue_free(rs->queue);
+		return 1;
+	}
+	status = trace(t, rs);
+	event_queue_close(rs->queue);
+	pthread_join(printer, NULL);
+	event_queue_free(rs->queue);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -178,7 +226,7 @@ int main(int argc, char **argv)
 	install_signal_handlers();
 	run_in_netns_set_stop_check(stop_requested);
 
-	if (tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err))) {
+	if (tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err))) {
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
 	}
@@ -215,8 +263,8 @@ int main(int argc, char **argv)
 	puts(format_header());
 	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
 
-	status = trace(&tracer, &rs);
-	rs.reported_lost = total_lost(&tracer);
+	status = trace_with_printer(&tracer, &rs);
+	report_lost(&rs, &tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	if (cfg.nft_trace) {
@@ -228,6 +276,7 @@ int main(int argc, char **argv)
 				"`nft delete table inet %s`\n",
 				nft_trace.table, nft_trace.table);
 	}
-	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
+	fprintf(stderr, "%lu events, %llu lost\n", rs.events,
+		(unsigned long long)(rs.reported_lost + rs.reported_full));
 	return status;
 }

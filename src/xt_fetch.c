@@ -24,6 +24,7 @@
 #define CHILD_OUTPUT_MAX (64u << 20)
 #define CHILD_TIMEOUT_MS 5000
 #define POLL_SLICE_MS 200
+#define CHILD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int open_if_inode(const char *path, unsigned int inode)
 {
@@ -247,13 +248,36 @@ static char *read_child(int fd, const char *name, char *why, size_t why_len)
 	return out;
 }
 
+/* The program in the fixed PATH, found before fork (the child only calls what is safe there). */
+static bool find_program(const char *name, char *path, size_t len)
+{
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+					    "/usr/bin",	       "/sbin",		 "/bin" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, len, "%s/%s", dirs[i], name);
+		if (!access(path, X_OK))
+			return true;
+	}
+	return false;
+}
+
 char *run_in_netns(int netns_fd, char *const argv[], char *why, size_t why_len)
 {
+	char *const envp[] = { "PATH=" CHILD_PATH, "LC_ALL=C", NULL };
 	int pipefd[2], status;
-	char *out;
+	char path[256], *out;
 	pid_t pid;
 
 	why[0] = '\0';
+	if (stop_requested && stop_requested()) {
+		snprintf(why, why_len, "`%s` not run: the program is ending", argv[0]);
+		return NULL;
+	}
+	if (!find_program(argv[0], path, sizeof(path))) {
+		snprintf(why, why_len, "`%s` not found in " CHILD_PATH, argv[0]);
+		return NULL;
+	}
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		snprintf(why, why_len, "`%s`: %s", argv[0], strerror(errno));
 		return NULL;
@@ -264,9 +288,8 @@ char *run_in_netns(int netns_fd, char *const argv[], char *why, size_t why_len)
 
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
-		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 		if (!setns(netns_fd, CLONE_NEWNET))
-			execvp(argv[0], argv);
+			execve(path, argv, envp);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -282,8 +305,7 @@ char *run_in_netns(int netns_fd, char *const argv[], char *why, size_t why_len)
 		;
 	if (out && (!WIFEXITED(status) || WEXITSTATUS(status))) {
 		snprintf(why, why_len, "`%s` failed%s", argv[0],
-			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)"
-									 : "");
+			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (cannot run it)" : "");
 		free(out);
 		out = NULL;
 	}

@@ -110,9 +110,16 @@ static void test_injection(void)
 	unlink("/tmp/skbtracer-nft-test.json");
 }
 
-static bool stop_now(void)
+static struct timespec stop_at;
+
+/* True from stop_at on: a stop that comes while the child runs. */
+static bool stop_later(void)
 {
-	return true;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > stop_at.tv_sec ||
+	       (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec);
 }
 
 static void test_child_limits(void)
@@ -128,11 +135,16 @@ static void test_child_limits(void)
 	out = run_in_netns(fd, sleep_argv, why, sizeof(why));
 	took = seconds_since(&start);
 	check(!out && took < 7 && strstr(why, "within 5 s"), "a child gets 5 s", why);
-	run_in_netns_set_stop_check(stop_now);
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	stop_at = start;
+	stop_at.tv_sec += 1;
+	run_in_netns_set_stop_check(stop_later);
 	out = run_in_netns(fd, sleep_argv, why, sizeof(why));
 	took = seconds_since(&start);
-	check(!out && took < 1 && strstr(why, "ending"), "a stop cuts a child short", why);
+	check(!out && took < 1.5 && strstr(why, "stopped: the program is ending"),
+	      "a stop 1 s in cuts a 30 s child short within 0.5 s", why);
+	out = run_in_netns(fd, sleep_argv, why, sizeof(why));
+	check(!out && strstr(why, "not run"), "no child once stopping", why);
 	run_in_netns_set_stop_check(NULL);
 	close(fd);
 }

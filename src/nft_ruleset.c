@@ -6,6 +6,8 @@
 #include "nft_ruleset.h"
 
 #define MARKER " # handle "
+#define UNPLACED_LINE \
+	"the listing has a line this tool cannot place (a name or string with a line break?)"
 
 /* Where the plain listing ends a line that the other one ends with "# handle N". */
 struct marker {
@@ -225,7 +227,7 @@ static int parse_record(struct parser *p, const char *start, const char *end, __
 		struct line l = { s, nl - s };
 
 		if (p->in_table && !prefix_line_ok(l))
-			return refuse(p, "a name or string in the table holds a line break");
+			return refuse(p, UNPLACED_LINE);
 		if (nr == 4)
 			memmove(lines, lines + 1, 3 * sizeof(*lines));
 		lines[nr < 4 ? nr++ : 3] = l;
@@ -235,7 +237,7 @@ static int parse_record(struct parser *p, const char *start, const char *end, __
 		return starts_with(object, "table ") ? table_header(p, object, handle) : 0;
 	if (tabs(object) == 0) {
 		if (!starts_with(object, "table "))
-			return refuse(p, "a name or string in the table holds a line break");
+			return refuse(p, UNPLACED_LINE);
 		p->in_table = false; /* the next table */
 		return table_header(p, object, handle);
 	}
@@ -250,7 +252,7 @@ static int parse_record(struct parser *p, const char *start, const char *end, __
 		return 0; /* a set, map, flowtable or stateful object */
 	}
 	if (tabs(object) != 2 || p->prev == PREV_OTHER || !rule_prefix_ok(p, lines, nr))
-		return refuse(p, "a name or string in the table holds a line break");
+		return refuse(p, UNPLACED_LINE);
 	return add_rule(p, object, handle);
 }
 

@@ -176,7 +176,11 @@ static int talk(struct nft_trace_switch *sw, struct nl_buf *b, int acks,
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	static char reply[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct pollfd pfd = { sw->sock, POLLIN, 0 };
+	__u32 first_seq = ((struct nlmsghdr *)b->data)->nlmsg_seq;
 
+	/* Replies an earlier request left (after its first error) are not this one's. */
+	while (recv(sw->sock, reply, sizeof(reply), MSG_DONTWAIT) > 0)
+		;
 	if (sendto(sw->sock, b->data, b->len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		return -errno;
 	for (;;) {
@@ -191,6 +195,8 @@ static int talk(struct nft_trace_switch *sw, struct nl_buf *b, int acks,
 		if (n < 0)
 			return errno == EINTR ? 0 : -errno;
 		for (struct nlmsghdr *h = (void *)reply; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq < first_seq)
+				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {

@@ -154,7 +154,6 @@ static void install_signal_handlers(void)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from puts() */
 }
 
 static int trace(struct tracer *t, struct run_state *rs)
@@ -223,7 +222,7 @@ int main(int argc, char **argv)
 	}
 	tracer_set_verbose(cfg.verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	install_signal_handlers();
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */
 	run_in_netns_set_stop_check(stop_requested);
 
 	if (tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err))) {
@@ -260,6 +259,12 @@ int main(int argc, char **argv)
 	iptables_hint = describe_iptables_variant(system_iptables_variant());
 	if (iptables_hint)
 		fprintf(stderr, "%s\n", iptables_hint);
+	/*
+	 * Until now a signal ends the program at once, as by default: loading can take seconds,
+	 * and all it holds is released by the kernel (BPF objects are file descriptors, the
+	 * --nft-trace table is owned by its socket on 5.12+).
+	 */
+	install_signal_handlers();
 	puts(format_header());
 	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
 

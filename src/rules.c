@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "format.h"
 #include "nft_fetch.h"
@@ -34,6 +35,7 @@ struct cached_nft_table {
 	__u64 handle; /* unique in its namespace */
 	bool usable;
 	char why[160];
+	__u64 loaded_ms; /* when last read: at most once a second */
 	struct nft_ruleset rules;
 	unsigned long last_used;
 };
@@ -195,10 +197,19 @@ static void format_step(const struct cached_table *t, int index, char *buf, size
 	snprintf(buf, len, "%s%s%s", where, text ? ": " : "", text ? text : "");
 }
 
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
 static void load_nft_table(struct cached_nft_table *t)
 {
 	int netns_fd = open_netns(t->netns);
 
+	t->loaded_ms = now_ms();
 	nft_ruleset_free(&t->rules);
 	t->usable = false;
 	if (netns_fd < 0) {
@@ -229,7 +240,10 @@ static bool names_unknown_handle(const struct nft_ruleset *rs, const struct even
 	return false;
 }
 
-/* The table as cached, read again when the event names a handle the cache lacks. */
+/*
+ * The table as cached, read again when it could not be read or the event names a handle the
+ * cache lacks, at most once a second (a table nft cannot list is not listed for every event).
+ */
 static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const struct event *e)
 {
 	struct cached_nft_table *t = NULL, *oldest = &cache->nft_tables[0];
@@ -253,7 +267,8 @@ static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const 
 		t->family = e->family;
 		t->handle = e->nft_table_handle;
 		load_nft_table(t);
-	} else if (!t->usable || names_unknown_handle(&t->rules, e)) {
+	} else if ((!t->usable || names_unknown_handle(&t->rules, e)) &&
+		   now_ms() - t->loaded_ms >= 1000) {
 		load_nft_table(t);
 	}
 	t->last_used = ++cache->clock;

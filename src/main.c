@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "event_queue.h"
 #include "format.h"
 #include "nft_trace_switch.h"
@@ -20,6 +21,7 @@
 #define POLL_MS 100
 #define NS_PER_SEC 1000000000ULL
 #define QUEUED_EVENTS 4096
+#define PRINTER_GRACE_SEC 2
 
 static volatile sig_atomic_t stop_signal;
 
@@ -46,6 +48,7 @@ struct run_state {
 	/* The reader queues events; one printer thread names rules and prints, in order. */
 	struct event_queue *queue;
 	_Atomic __u64 queue_full; /* events the queue had no room for */
+	bool printer_stuck;	  /* blocked writing: nobody reads standard output */
 	__u64 reported_lost, reported_full;
 };
 
@@ -178,6 +181,16 @@ static int trace(struct tracer *t, struct run_state *rs)
 	return 0;
 }
 
+/* What is queued prints in well under a second, unless nobody reads standard output. */
+static bool joined_within(pthread_t thread, int seconds)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += seconds;
+	return !pthread_timedjoin_np(thread, NULL, &deadline);
+}
+
 /* Polls in this thread, names rules and prints in another; the queue is between them. */
 static int trace_with_printer(struct tracer *t, struct run_state *rs)
 {
@@ -192,7 +205,10 @@ static int trace_with_printer(struct tracer *t, struct run_state *rs)
 	}
 	status = trace(t, rs);
 	event_queue_close(rs->queue);
-	pthread_join(printer, NULL);
+	if (!joined_within(printer, PRINTER_GRACE_SEC)) {
+		rs->printer_stuck = true;
+		return 1;
+	}
 	event_queue_free(rs->queue);
 	return status;
 }
@@ -269,6 +285,15 @@ int main(int argc, char **argv)
 	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
 
 	status = trace_with_printer(&tracer, &rs);
+	if (rs.printer_stuck) {
+		/* It holds stdout's lock: end without touching stdout, what it uses, or exit(). */
+		fprintf(stderr, "Error: the printer did not finish within 2 s (nobody reads "
+				"standard output?): "
+				"exiting without printing the events still queued\n");
+		if (cfg.nft_trace)
+			nft_trace_switch_off(&nft_trace);
+		_exit(1);
+	}
 	report_lost(&rs, &tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);

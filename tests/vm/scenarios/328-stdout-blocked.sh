@@ -8,6 +8,7 @@ for ns in ns1 ns2; do ipt_tables "$ns" raw mangle filter; done
 mkfifo "$T_DIR/out.fifo"
 sleep 600 < "$T_DIR/out.fifo" &
 READER=$!
+trap '_rc=$?; kill "$READER" 2> /dev/null || true; t_exit $_rc $LINENO' EXIT
 /usr/bin/env --default-signal=INT "$TRACER" --engines iptables --proto icmp -H "$IP1" \
     > "$T_DIR/out.fifo" 2> "$T_ERR" &
 T_PID=$!
@@ -22,7 +23,6 @@ wait_until 10 tracer_dead || true
 ELAPSED=$(echo "$T0 $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.1f", $2 - $1 }')
 tracer_wait 1
 log "exit after $ELAPSED s, status $T_RC"
-kill "$READER" 2> /dev/null || true
 awk -v e="$ELAPSED" 'BEGIN { exit !(e <= 5.0) }' || fail "SIGTERM with stdout blocked took $ELAPSED s$(show_tracer)"
 expect_rc 1
 expect_err "^Error: the printer did not finish within 2 s \(nobody reads standard output\?\)"

@@ -24,10 +24,13 @@ struct nl_buf {
 	size_t len;
 };
 
+/* Messages are a few hundred bytes (names are at most 63): a longer one is a bug. */
 static void *put(struct nl_buf *b, size_t len)
 {
 	void *at = b->data + b->len;
 
+	if (b->len + NLMSG_ALIGN(len) > sizeof(b->data))
+		abort();
 	memset(at, 0, NLMSG_ALIGN(len));
 	b->len += NLMSG_ALIGN(len);
 	return at;

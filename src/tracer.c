@@ -240,15 +240,6 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 				"xt_replace_table (module x_tables)\n");
 }
 
-/* Did a signal ask to stop? Start-up checks between steps that can take long. */
-static bool interrupted(const struct tracer *t, char *err, size_t err_len)
-{
-	if (!t->stop || !*t->stop)
-		return false;
-	snprintf(err, err_len, "Interrupted during start-up");
-	return true;
-}
-
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
 	struct kernel_btf kb = { .path = cfg->btf_path };
@@ -264,10 +255,6 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 			f->found = false;
 			snprintf(f->why_missing, sizeof(f->why_missing), "not wanted");
 			continue;
-		}
-		if (interrupted(t, err, err_len)) {
-			ret = -EINTR;
-			break;
 		}
 		ret = probe_hook_function(&kb, f, err, err_len);
 		if (ret)
@@ -346,15 +333,9 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	if (cfg->backend != BACKEND_AUTO)
 		order[0] = cfg->backend;
 	for (int i = 0; i < tries; i++) {
-		if (interrupted(t, err, err_len))
-			return -EINTR;
 		ret = load_backend(t, cfg, order[i], why[i], sizeof(why[i]));
 		if (ret)
 			continue;
-		if (interrupted(t, err, err_len)) {
-			detach_all(t);
-			return -EINTR;
-		}
 		ret = attach_backend(t, order[i], why[i], sizeof(why[i]));
 		if (ret) {
 			detach_all(t);
@@ -375,10 +356,6 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		snprintf(err, err_len, "cannot open the event buffer (%s)", strerror(-ret));
 		detach_all(t);
 		return ret;
-	}
-	if (interrupted(t, err, err_len)) {
-		detach_all(t);
-		return -EINTR;
 	}
 	report_attached(t, cfg);
 	return 0;

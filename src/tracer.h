@@ -19,13 +19,9 @@ struct tracer {
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;
-	const volatile sig_atomic_t *stop; /* set by a signal: start-up gives up between steps */
 };
 
-/*
- * Probes, loads and attaches; reports each function attached or skipped on stderr.
- * -EINTR when *t->stop was set during start-up: nothing is left attached.
- */
+/* Probes, loads and attaches; reports each function attached or skipped on stderr. */
 int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len);
 /* Loads the programs of one backend without attaching them (verifier check). */

@@ -47,6 +47,11 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
+
 # bpftool's linker drops the DWARF the skeleton would otherwise embed.
 $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
 	$(Q)$(BPFTOOL) gen object $@ $<
@@ -55,7 +60,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h
 
 $(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)

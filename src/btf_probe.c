@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 #include "btf_probe.h"
 
@@ -117,14 +118,96 @@ static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 	return NULL;
 }
 
+enum prototype xt_prototype_by_release(const char *release)
+{
+	unsigned int major, minor;
+	char dot;
+
+	if (sscanf(release, "%u%c%u", &major, &dot, &minor) != 3 || dot != '.' || major < 2)
+		return PROTO_UNKNOWN;
+	if (major > 5 || (major == 5 && minor >= 16))
+		return PROTO_PRIV_SKB_STATE;
+	return PROTO_SKB_STATE_TABLE;
+}
+
+/* Does the kallsyms file list a function (text symbol) of that name? */
+static bool kallsyms_has(const char *kallsyms, const char *name)
+{
+	char line[512], type, symbol[256];
+	FILE *f = fopen(kallsyms, "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %c %255s", &type, symbol) == 2 &&
+			(type == 't' || type == 'T') && !strcmp(symbol, name);
+	fclose(f);
+	return found;
+}
+
+void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release)
+{
+	static const char *const xt_functions[] = { "ipt_do_table", "ip6t_do_table",
+						    "arpt_do_table" };
+	bool xt = false;
+
+	f->why_missing[0] = '\0';
+	for (size_t i = 0; i < sizeof(xt_functions) / sizeof(xt_functions[0]); i++)
+		xt = xt || !strcmp(f->name, xt_functions[i]);
+	if (!kallsyms_has(kallsyms, f->name)) {
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 "%s is neither in the kernel's BTF nor in %s", f->name, kallsyms);
+		return;
+	}
+	if (!strcmp(f->name, "xt_replace_table")) { /* its prototype does not matter */
+		f->found = f->no_btf = f->in_module = true;
+		return;
+	}
+	if (!xt) {
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 "module %s has no BTF on this kernel (module BTF came in Linux 5.11) and "
+			 "this engine needs its types; pass --btf FILE with them "
+			 "(scripts/make-module-btf.sh)",
+			 f->module);
+		return;
+	}
+	f->prototype = xt_prototype_by_release(release);
+	if (f->prototype == PROTO_UNKNOWN) {
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 "module %s has no BTF and the kernel release '%.40s' does not tell %s's "
+			 "prototype",
+			 f->module, release, f->name);
+		return;
+	}
+	f->found = f->no_btf = f->in_module = true;
+	snprintf(f->assumption, sizeof(f->assumption),
+		 "%s: module %s has no BTF; assumed prototype %s because kernel release %.40s is "
+		 "%s 5.16",
+		 f->name, f->module, prototype_name(f->prototype), release,
+		 f->prototype == PROTO_PRIV_SKB_STATE ? "at least" : "before");
+}
+
+/* The module is loaded but has no BTF (/sys/kernel/btf/<module>): kernels before 5.11. */
+static bool module_without_btf(const char *module)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+	if (!access(path, F_OK))
+		return false;
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return !access(path, F_OK);
+}
+
 int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len)
 {
 	struct btf *vmlinux, *module = NULL;
 	char path[128];
 	int ret;
 
-	f->found = f->in_module = false;
-	f->why_missing[0] = '\0';
+	f->found = f->in_module = f->no_btf = false;
+	f->why_missing[0] = f->assumption[0] = '\0';
 	vmlinux = vmlinux_btf(kb, err, err_len);
 	if (!vmlinux)
 		return -ENOENT;
@@ -152,5 +235,10 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 		ret = 0;
 	}
 	btf__free(module);
+	if (!f->found && !ret && module_without_btf(f->module)) {
+		struct utsname u;
+
+		probe_without_btf(f, "/proc/kallsyms", uname(&u) ? "" : u.release);
+	}
 	return ret;
 }

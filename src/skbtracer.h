@@ -71,6 +71,23 @@ struct filter {
 /* Rule attribution for legacy tables (iptables, ip6tables, arptables). */
 #define MAX_RULE_HITS 32
 #define MAX_TABLE_ENTRIES 32768 /* entries a walk covers; a power of two */
+/*
+ * Entries a walk covers without bpf_loop (before 5.17): a bounded loop the 5.10 verifier
+ * accepts. Tables with more entries say RULES_TOO_LARGE there.
+ */
+#define BOUNDED_WALK_ENTRIES 1024
+
+/*
+ * Where next_offset and counters are in ipt_entry, ip6t_entry and arpt_entry: user ABI (the
+ * uapi headers), so fixed, and usable without the x_tables modules' BTF (absent before 5.11).
+ * tests/unit checks them against the uapi headers.
+ */
+#define IPT_ENTRY_NEXT_OFFSET 90
+#define IPT_ENTRY_COUNTERS 96
+#define IP6T_ENTRY_NEXT_OFFSET 142
+#define IP6T_ENTRY_COUNTERS 152
+#define ARPT_ENTRY_NEXT_OFFSET 166
+#define ARPT_ENTRY_COUNTERS 176
 
 enum rule_status {
 	RULES_NOT_TRACKED,   /* this engine has no attribution */

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include "tracer.h"
 #include "skbtracer.skel.h"
+#include "skbtracer_noloop.skel.h"
 
 #define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
@@ -117,13 +118,41 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 			 loading ? "loading" : "attaching", strerror(error));
 }
 
+/* Both objects come from one source: the same maps, programs and read-only data. */
+_Static_assert(sizeof(struct skbtracer_noloop_bpf__rodata) == sizeof(struct skbtracer_bpf__rodata),
+	       "the objects with and without bpf_loop differ");
+
+/* The skeleton over the object built for kernels without bpf_loop (a bounded rule walk). */
+static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_opts *opts)
+{
+	struct skbtracer_bpf *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = skbtracer_bpf__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data = (void *)skbtracer_noloop_bpf__elf_bytes(&obj->skeleton->data_sz);
+		err = bpf_object__open_skeleton(obj->skeleton, opts);
+	}
+	if (err) {
+		skbtracer_bpf__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
+}
+
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
 	struct skbtracer_bpf__rodata *rodata;
 	bool ringbuf;
 
-	t->skel = skbtracer_bpf__open_opts(&opts);
+	t->bounded_walk = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) != 1;
+	t->skel = t->bounded_walk ? open_without_bpf_loop(&opts) : skbtracer_bpf__open_opts(&opts);
 	if (!t->skel)
 		return -errno;
 	rodata = t->skel->rodata;
@@ -133,9 +162,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
-	rodata->track_rules =
-		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
@@ -171,11 +198,30 @@ static void detach_all(struct tracer *t)
 	t->skel = NULL;
 }
 
+/* fentry/fexit attach by BTF: a function whose module has no BTF can only be kprobed. */
+static int fentry_without_btf(struct tracer *t, enum backend backend, char *why, size_t why_len)
+{
+	for (int func = 0; func < FUNC_MAX && backend == BACKEND_FENTRY; func++) {
+		if (t->functions[func].found && t->functions[func].no_btf) {
+			snprintf(why, why_len,
+				 "fentry: %s's module %s has no BTF (before Linux 5.11); kprobes need "
+				 "none",
+				 t->functions[func].name, t->functions[func].module);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 static int load_backend(struct tracer *t, const struct config *cfg, enum backend backend, char *why,
 			size_t why_len)
 {
-	int ret = open_skeleton(t, cfg, backend);
+	int ret = fentry_without_btf(t, backend, why, why_len);
 
+	if (!ret)
+		ret = open_skeleton(t, cfg, backend);
+	if (ret == -ENOENT)
+		return ret;
 	if (ret) {
 		snprintf(why, why_len, "cannot open the BPF object (%s)", strerror(-ret));
 		return ret;
@@ -225,6 +271,8 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		}
 		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
 			continue;
+		if (f->assumption[0])
+			fprintf(stderr, "%s\n", f->assumption);
 		fprintf(stderr, "Attached %s(%s)\n", entry_kind(t->backend), f->name);
 		if (has_exit_program(func))
 			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
@@ -234,8 +282,13 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		fprintf(stderr, "nftables rule attribution is off: __nft_trace_packet is not "
 				"traceable here\n");
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
-		fprintf(stderr, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
-				"xt_replace_table (module x_tables)\n");
+		fprintf(stderr, "Rule attribution is off: it needs xt_replace_table (module "
+				"x_tables)\n");
+	else if (cfg->track_rules && t->bounded_walk)
+		fprintf(stderr,
+			"Rule attribution covers legacy tables of up to %d entries: this kernel has "
+			"no bpf_loop (Linux 5.17+)\n",
+			BOUNDED_WALK_ENTRIES);
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)

@@ -15,6 +15,7 @@ struct tracer {
 	void *on_event_ctx;
 	__u64 perf_lost;      /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
+	bool bounded_walk;    /* no bpf_loop: the object with a bounded rule walk */
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;

@@ -134,7 +134,8 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 	}
 	err = skbtracer_bpf__create_skeleton(obj);
 	if (!err) {
-		obj->skeleton->data = (void *)skbtracer_noloop_bpf__elf_bytes(&obj->skeleton->data_sz);
+		obj->skeleton->data =
+			(void *)skbtracer_noloop_bpf__elf_bytes(&obj->skeleton->data_sz);
 		err = bpf_object__open_skeleton(obj->skeleton, opts);
 	}
 	if (err) {
@@ -204,7 +205,8 @@ static int fentry_without_btf(struct tracer *t, enum backend backend, char *why,
 	for (int func = 0; func < FUNC_MAX && backend == BACKEND_FENTRY; func++) {
 		if (t->functions[func].found && t->functions[func].no_btf) {
 			snprintf(why, why_len,
-				 "fentry: %s's module %s has no BTF (before Linux 5.11); kprobes need "
+				 "fentry: %s's module %s has no BTF (before Linux 5.11); kprobes "
+				 "need "
 				 "none",
 				 t->functions[func].name, t->functions[func].module);
 			return -ENOENT;
@@ -286,7 +288,8 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 				"x_tables)\n");
 	else if (cfg->track_rules && t->bounded_walk)
 		fprintf(stderr,
-			"Rule attribution covers legacy tables of up to %d entries: this kernel has "
+			"Rule attribution covers legacy tables of up to %d entries: this kernel "
+			"has "
 			"no bpf_loop (Linux 5.17+)\n",
 			BOUNDED_WALK_ENTRIES);
 }

@@ -9,10 +9,15 @@
 
 TEST(entry_offsets_match_uapi)
 {
-	ASSERT_EQ(IPT_ENTRY_NEXT_OFFSET, offsetof(struct ipt_entry, next_offset), "ipt_entry.next_offset");
+	ASSERT_EQ(IPT_ENTRY_NEXT_OFFSET, offsetof(struct ipt_entry, next_offset),
+		  "ipt_entry.next_offset");
 	ASSERT_EQ(IPT_ENTRY_COUNTERS, offsetof(struct ipt_entry, counters), "ipt_entry.counters");
-	ASSERT_EQ(IP6T_ENTRY_NEXT_OFFSET, offsetof(struct ip6t_entry, next_offset), "ip6t_entry.next_offset");
-	ASSERT_EQ(IP6T_ENTRY_COUNTERS, offsetof(struct ip6t_entry, counters), "ip6t_entry.counters");
-	ASSERT_EQ(ARPT_ENTRY_NEXT_OFFSET, offsetof(struct arpt_entry, next_offset), "arpt_entry.next_offset");
-	ASSERT_EQ(ARPT_ENTRY_COUNTERS, offsetof(struct arpt_entry, counters), "arpt_entry.counters");
+	ASSERT_EQ(IP6T_ENTRY_NEXT_OFFSET, offsetof(struct ip6t_entry, next_offset),
+		  "ip6t_entry.next_offset");
+	ASSERT_EQ(IP6T_ENTRY_COUNTERS, offsetof(struct ip6t_entry, counters),
+		  "ip6t_entry.counters");
+	ASSERT_EQ(ARPT_ENTRY_NEXT_OFFSET, offsetof(struct arpt_entry, next_offset),
+		  "arpt_entry.next_offset");
+	ASSERT_EQ(ARPT_ENTRY_COUNTERS, offsetof(struct arpt_entry, counters),
+		  "arpt_entry.counters");
 }

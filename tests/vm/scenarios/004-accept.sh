@@ -9,7 +9,7 @@ NS2=$(netns_inode ns2)
 REQ="I_request:$(q "$IP1")->$(q "$IP2")"
 REP="I_reply:$(q "$IP2")->$(q "$IP1")"
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     tracer_start --backend "$backend" --proto icmp -H "$IP1"
     ping_from ns1 "$IP2"
     wait_out "$REP .*hook=INPUT"

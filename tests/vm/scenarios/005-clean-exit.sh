@@ -24,7 +24,7 @@ still_loaded() {
 
 none_left() { [ -z "$(still_loaded prog "$tool_progs")$(still_loaded link "$tool_links")" ]; }
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     progs_before=$(bpf_ids prog)
     links_before=$(bpf_ids link)
     tracer_start --backend "$backend"

@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, host BPF, host CLI, VM end-to-end. Ends with one summary line.
+# The VM runs every scenario on Debian 12's 6.1 and the smoke set (`# smoke`) on Debian 11's 5.10
+# and Debian 13's 6.12; with --all-kernels (make test-kernels) every scenario on every kernel.
 # As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
 set -u
 cd "$(dirname "$0")/.."
+other_kernels_set=--smoke
+case "${1:-}" in
+--all-kernels) other_kernels_set= ;;
+"") ;;
+*)
+	echo "usage: tests/run-all.sh [--all-kernels]" >&2
+	exit 2
+	;;
+esac
 total_passed=0 total_failed=0 total_skipped=0
 log_dir=build/test-logs
 
@@ -50,6 +61,9 @@ suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite vm tests/vm/run.sh ./skbtracer-iptables
+for kernel in 5.10 6.12; do
+	suite "vm-$kernel" tests/vm/run.sh --kernel "$kernel" $other_kernels_set ./skbtracer-iptables
+done
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 [ "$total_failed" -eq 0 ]

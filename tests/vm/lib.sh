@@ -214,7 +214,12 @@ has_feature() {
 # need_feature NAME...: skip the scenario unless the kernel has each feature.
 need_feature() {
     for _f in "$@"; do
-        has_feature "$_f" || skip "this kernel ($(uname -r)) lacks $_f"
+        case "$_f" in
+            module_btf) _why="modules without BTF (before 5.11): fentry, nftables and ebtables need it" ;;
+            bpf_loop) _why="no bpf_loop (before 5.17)" ;;
+            *) _why="no $_f" ;;
+        esac
+        has_feature "$_f" || skip "$(uname -r): $_why"
     done
 }
 

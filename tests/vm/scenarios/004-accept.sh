@@ -1,4 +1,5 @@
 # No dropping rule, filter tables in both namespaces: request and reply accepted, both backends.
+# smoke
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2"

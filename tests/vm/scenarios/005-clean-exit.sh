@@ -1,4 +1,5 @@
 # SIGINT: exit status 0, goodbye line, and no BPF program, link or kprobe of the tool left.
+# smoke
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2"

@@ -1,6 +1,8 @@
 # Native nft inet table with custom chain names on one hook: my_input (prio -5, accepts) then
 # late_input (prio 10, drops), for the same skb and in that order; unmatched source absent.
 # Both backends.
+# smoke
+need_feature module_btf
 IP1=10.2.2.1
 IP2=10.2.2.2
 IP3=10.2.2.3

@@ -1,5 +1,6 @@
 # arptables-legacy in b drops ARP requests from a: A_request ... arptables=[table=filter
 # hook=INPUT verdict=DROP], no reply, the ping fails; an unmatched sender is absent.
+# smoke
 IP1=10.2.6.1
 IP2=10.2.6.2
 IP3=10.2.6.3

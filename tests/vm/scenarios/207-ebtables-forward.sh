@@ -2,6 +2,8 @@
 # the two ports (ETH[...] ebtables=[table=filter hook=FORWARD verdict=DROP]), then after deleting
 # the rule request and reply are ACCEPTed; unmatched source absent. Both backends.
 # --ip-proto/--ip-src need ebt_ip (the guest cannot autoload modules).
+# smoke
+need_feature module_btf
 need_module ebt_ip
 IP1=10.2.7.1
 IP2=10.2.7.2

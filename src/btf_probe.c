@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Where a hooked function lives and which prototype it has, read from BTF. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -241,4 +243,117 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 		probe_without_btf(f, "/proc/kallsyms", uname(&u) ? "" : u.release);
 	}
 	return ret;
+}
+
+/* A type id of a module's split BTF, once its types follow the base's at `first` in dst. */
+static __u32 remap_id(__u32 id, __u32 base_cnt, __u32 first)
+{
+	return id < base_cnt ? id : id - base_cnt + first;
+}
+
+/* btf__add_type copies a type with its strings but not its references: remap them. */
+static void remap_type_ids(struct btf_type *t, __u32 base_cnt, __u32 first)
+{
+	struct btf_var_secinfo *var = btf_var_secinfos(t);
+	struct btf_member *member = btf_members(t);
+	struct btf_param *param = btf_params(t);
+	struct btf_array *array = btf_array(t);
+	__u16 n = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
+		t->type = remap_id(t->type, base_cnt, first);
+		break;
+	case BTF_KIND_ARRAY:
+		array->type = remap_id(array->type, base_cnt, first);
+		array->index_type = remap_id(array->index_type, base_cnt, first);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (__u16 i = 0; i < n; i++)
+			member[i].type = remap_id(member[i].type, base_cnt, first);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		t->type = remap_id(t->type, base_cnt, first);
+		for (__u16 i = 0; i < n; i++)
+			param[i].type = remap_id(param[i].type, base_cnt, first);
+		break;
+	case BTF_KIND_DATASEC:
+		for (__u16 i = 0; i < n; i++)
+			var[i].type = remap_id(var[i].type, base_cnt, first);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Appends the types of a module's split BTF (on base, whose ids dst repeats) to dst. */
+static int append_split_btf(struct btf *dst, const struct btf *module, __u32 base_cnt)
+{
+	__u32 first = btf__type_cnt(dst), n = btf__type_cnt(module);
+
+	for (__u32 id = base_cnt; id < n; id++) {
+		int new_id = btf__add_type(dst, module, btf__type_by_id(module, id));
+
+		if (new_id < 0)
+			return new_id;
+		remap_type_ids((struct btf_type *)btf__type_by_id(dst, new_id), base_cnt, first);
+	}
+	return 0;
+}
+
+struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len)
+{
+	struct btf *base, *merged = NULL, *module;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = NULL;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	base = btf__parse(path, NULL);
+	if (!base) {
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	merged = btf__new_empty();
+	d = opendir(dir);
+	if (!merged || !d || btf__add_btf(merged, base) < 0) {
+		snprintf(err, err_len, "cannot merge the BTF of '%s': %s", dir, strerror(errno));
+		goto fail;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		module = btf__parse_split(path, base);
+		ret = module ? append_split_btf(merged, module, btf__type_cnt(base)) : -errno;
+		btf__free(module);
+		if (ret) {
+			snprintf(err, err_len, "cannot read module BTF '%s': %s", path,
+				 strerror(-ret));
+			goto fail;
+		}
+	}
+	if (btf__dedup(merged, NULL)) {
+		snprintf(err, err_len, "cannot merge the BTF of '%s': %s", dir, strerror(errno));
+		goto fail;
+	}
+	closedir(d);
+	btf__free(base);
+	return merged;
+fail:
+	if (d)
+		closedir(d);
+	btf__free(merged);
+	btf__free(base);
+	return NULL;
 }

@@ -57,4 +57,11 @@ enum prototype xt_prototype_by_release(const char *release);
  */
 void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release);
 
+/*
+ * --btf DIR: DIR/vmlinux and the split BTF of modules (other files, as in /sys/kernel/btf)
+ * merged into one BTF, since libbpf's CO-RE takes a single custom BTF file. NULL and err on
+ * failure.
+ */
+struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len);
+
 #endif

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "tracer.h"
 #include "skbtracer.skel.h"
 #include "skbtracer_noloop.skel.h"
@@ -148,7 +151,7 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path);
 	struct skbtracer_bpf__rodata *rodata;
 	bool ringbuf;
 
@@ -296,7 +299,7 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	struct kernel_btf kb = { .path = cfg->btf_path };
+	struct kernel_btf kb = { .path = t->btf_path };
 	int found = 0, ret = 0;
 
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -335,11 +338,47 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 	return 0;
 }
 
+/*
+ * The BTF file for probing and CO-RE: --btf FILE as given; --btf DIR (vmlinux plus module BTF)
+ * merged into a memory file, as libbpf takes one file.
+ */
+static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
+{
+	struct stat st;
+	struct btf *merged;
+	const void *data;
+	__u32 size;
+
+	t->btf_path = cfg->btf_path;
+	if (!cfg->btf_path || stat(cfg->btf_path, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	merged = btf_merge_dir(cfg->btf_path, err, err_len);
+	if (!merged)
+		return -EINVAL;
+	data = btf__raw_data(merged, &size);
+	t->merged_btf_fd = memfd_create("skbtracer-btf", MFD_CLOEXEC);
+	if (!data || t->merged_btf_fd < 0 || write(t->merged_btf_fd, data, size) != (ssize_t)size) {
+		snprintf(err, err_len, "cannot store the merged BTF of '%s': %s", cfg->btf_path,
+			 strerror(errno));
+		if (t->merged_btf_fd >= 0)
+			close(t->merged_btf_fd);
+		btf__free(merged);
+		return -EIO;
+	}
+	btf__free(merged);
+	snprintf(t->merged_btf_path, sizeof(t->merged_btf_path), "/proc/self/fd/%d",
+		 t->merged_btf_fd);
+	t->btf_path = t->merged_btf_path;
+	return 0;
+}
+
 int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend backend, char *err,
 		     size_t err_len)
 {
-	int ret = probe_functions(t, cfg, err, err_len);
+	int ret = resolve_btf(t, cfg, err, err_len);
 
+	if (!ret)
+		ret = probe_functions(t, cfg, err, err_len);
 	if (ret)
 		return ret;
 	return load_backend(t, cfg, backend, err, err_len);
@@ -380,7 +419,10 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	enum backend order[2] = { BACKEND_FENTRY, BACKEND_KPROBE };
 	int tries = cfg->backend == BACKEND_AUTO ? 2 : 1;
 	char why[2][160] = { "", "" };
-	int ret = probe_functions(t, cfg, err, err_len);
+	int ret = resolve_btf(t, cfg, err, err_len);
+
+	if (!ret)
+		ret = probe_functions(t, cfg, err, err_len);
 
 	if (ret)
 		return ret;
@@ -461,4 +503,7 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 void tracer_stop(struct tracer *t)
 {
 	detach_all(t);
+	if (t->btf_path == t->merged_btf_path)
+		close(t->merged_btf_fd);
+	t->btf_path = NULL;
 }

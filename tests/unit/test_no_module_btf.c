@@ -2,6 +2,7 @@
 /* Kernels whose modules have no BTF (before 5.11): prototype by release, presence by kallsyms. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "test.h"
 #include "btf_probe.h"
 
@@ -78,4 +79,84 @@ TEST(probe_without_btf_module_types_needed)
 	ASSERT_TRUE(!f.found, "a data symbol is not a function");
 	ASSERT_CONTAINS(f.why_missing, "neither in the kernel's BTF nor in", "why");
 	unlink(path);
+}
+
+/* Writes btf's raw data (for split BTF: only its own types) to dir/name. */
+static void write_btf(const char *dir, const char *name, const struct btf *btf)
+{
+	char path[256];
+	__u32 size;
+	const void *data = btf__raw_data(btf, &size);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ASSERT_TRUE(f && data && fwrite(data, 1, size, f) == size, path);
+	if (f)
+		fclose(f);
+}
+
+TEST(btf_merge_dir_vmlinux_and_modules)
+{
+	char dir[] = "/tmp/btfdir-XXXXXX", err[256] = "";
+	struct btf *base = btf__new_empty(), *a, *b, *merged;
+	const struct btf_type *t;
+	int u32, skb, id, ptr_skb, self, ptr_u32;
+
+	ASSERT_TRUE(mkdtemp(dir) != NULL, "mkdtemp");
+	/* vmlinux: u32, struct sk_buff { u32 len; } */
+	u32 = btf__add_int(base, "u32", 4, 0);
+	skb = btf__add_struct(base, "sk_buff", 4);
+	btf__add_field(base, "len", u32, 0, 0);
+	/* two modules on it: pointers to a base type and (a) to their own struct */
+	a = btf__new_empty_split(base);
+	ptr_skb = btf__add_ptr(a, skb);
+	self = btf__add_ptr(a, btf__type_cnt(a) + 1); /* the struct added next */
+	id = btf__add_struct(a, "nft_pktinfo", 16);
+	btf__add_field(a, "skb", ptr_skb, 0, 0);
+	btf__add_field(a, "self", self, 64, 0);
+	ASSERT_EQ(btf__type_by_id(a, self)->type, id, "fixture: self points at the struct");
+	b = btf__new_empty_split(base);
+	ptr_u32 = btf__add_ptr(b, u32);
+	btf__add_struct(b, "ipt_entry_x", 8);
+	btf__add_field(b, "counters", ptr_u32, 0, 0);
+	write_btf(dir, "vmlinux", base);
+	write_btf(dir, "nf_tables", a);
+	write_btf(dir, "ip_tables", b);
+
+	merged = btf_merge_dir(dir, err, sizeof(err));
+	if (ASSERT_TRUE(merged != NULL, err)) {
+		id = btf__find_by_name_kind(merged, "nft_pktinfo", BTF_KIND_STRUCT);
+		ASSERT_TRUE(id > 0, "nft_pktinfo merged");
+		t = btf__type_by_id(merged, id);
+		/* skb -> PTR -> struct sk_buff (a base type), self -> PTR -> nft_pktinfo itself */
+		t = btf__type_by_id(merged, btf__type_by_id(merged, btf_members(t)[0].type)->type);
+		ASSERT_STREQ(btf__name_by_offset(merged, t->name_off), "sk_buff", "base reference");
+		t = btf__type_by_id(merged, id);
+		ASSERT_EQ(btf__type_by_id(merged, btf_members(t)[1].type)->type, id,
+			  "own reference");
+		id = btf__find_by_name_kind(merged, "ipt_entry_x", BTF_KIND_STRUCT);
+		ASSERT_TRUE(id > 0, "the second module merged");
+		t = btf__type_by_id(
+			merged,
+			btf__type_by_id(merged, btf_members(btf__type_by_id(merged, id))[0].type)
+				->type);
+		ASSERT_STREQ(btf__name_by_offset(merged, t->name_off), "u32",
+			     "second module's reference");
+	}
+	btf__free(merged);
+	btf__free(a);
+	btf__free(b);
+	btf__free(base);
+	ASSERT_TRUE(btf_merge_dir("/nonexistent-dir", err, sizeof(err)) == NULL, "missing dir");
+	ASSERT_CONTAINS(err, "cannot read BTF from '/nonexistent-dir/vmlinux'", "error");
+	for (const char *const *n =
+		     (const char *const[]){ "vmlinux", "nf_tables", "ip_tables", NULL };
+	     *n; n++) {
+		char path[300];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
 }

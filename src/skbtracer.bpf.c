@@ -919,6 +919,9 @@ static __always_inline int nft_trace(const void *pkt, const struct nft_verdict *
 	if (step->verdict == NFT_JUMP || step->verdict == NFT_GOTO)
 		step->target_chain = BPF_CORE_READ(verdict, chain, handle);
 	step->rule_handle = nft_rule_handle(rule);
+	/* 6.12 reports a chain's end as a rule step: verdict continue on the end marker (handle 0) */
+	if (type == NFT_STEP_RULE && step->verdict == NFT_CONTINUE && !step->rule_handle)
+		step->type = NFT_STEP_RETURN;
 	e->nr_hits = n + 1;
 	return 0;
 }

@@ -7,7 +7,7 @@ build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev lib
 test_packages=("${build_packages[@]}" clang-format qemu-system-x86 busybox-static iptables nftables
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 
-arm64_packages=("${build_packages[@]}" gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64
+arm64_packages=("${build_packages[@]}" qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64)
 
 case "${1:-}" in

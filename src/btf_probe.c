@@ -167,11 +167,11 @@ void probe_without_btf(struct hook_function *f, const char *kallsyms, const char
 		return;
 	}
 	if (!xt) {
-		snprintf(f->why_missing, sizeof(f->why_missing),
-			 "module %s has no BTF on this kernel (module BTF came in Linux 5.11) and "
-			 "this engine needs its types; pass --btf FILE with them "
-			 "(scripts/make-module-btf.sh)",
-			 f->module);
+		snprintf(
+			f->why_missing, sizeof(f->why_missing),
+			"module %s has no BTF here (module BTF came in Linux 5.11) and this engine "
+			"needs its types: pass them with --btf DIR (scripts/make-module-btf.sh)",
+			f->module);
 		return;
 	}
 	f->prototype = xt_prototype_by_release(release);

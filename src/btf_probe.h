@@ -24,7 +24,7 @@ struct hook_function {
 	enum prototype prototype;
 	int nr_params;
 	bool no_btf; /* found in kallsyms, its module has no BTF: kprobes only */
-	char why_missing[160];
+	char why_missing[256];
 	char assumption[200]; /* no BTF: the prototype assumed, and why (said on stderr) */
 };
 

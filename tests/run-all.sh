@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, host BPF, host CLI, VM end-to-end. Ends with one summary line.
 # The VM runs every scenario on Debian 12's 6.1 and the smoke set (`# smoke`) on Debian 11's 5.10
-# and Debian 13's 6.12; with --all-kernels (make test-kernels) every scenario on every kernel.
+# and Debian 13's 6.12; with --all-kernels (make test-kernels) every scenario on every kernel and
+# the arm64 smoke run (tests/vm/arm64-smoke.sh).
 # As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
 set -u
 cd "$(dirname "$0")/.."
@@ -64,6 +65,17 @@ suite vm tests/vm/run.sh ./skbtracer-iptables
 for kernel in 5.10 6.12; do
 	suite "vm-$kernel" tests/vm/run.sh --kernel "$kernel" $other_kernels_set ./skbtracer-iptables
 done
+if [ -z "$other_kernels_set" ]; then
+	# arm64: cross-built, booted under qemu-system-aarch64 (its own smaller smoke set).
+	if scripts/install-deps.sh arm64 && make --no-print-directory ARCH=arm64 \
+		>"$log_dir/build-arm64.log" 2>&1; then
+		suite vm-arm64 tests/vm/arm64-smoke.sh build/arm64/skbtracer-iptables
+	else
+		cat "$log_dir/build-arm64.log"
+		echo "FAIL arm64: cannot build (scripts/install-deps.sh arm64, make ARCH=arm64)"
+		total_failed=$((total_failed + 1))
+	fi
+fi
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 [ "$total_failed" -eq 0 ]

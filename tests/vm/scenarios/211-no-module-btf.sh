@@ -20,8 +20,8 @@ for f in "ipt_do_table ip_tables" "ip6t_do_table ip6_tables" "arpt_do_table arp_
     expect_err "^Attached kprobe\($1\)$"
 done
 expect_no_err "Attached fentry"
-expect_err "^Skipped nft_do_chain \(nftables\): module nf_tables has no BTF on this kernel \(module BTF came in Linux 5\.11\) and this engine needs its types; pass --btf FILE with them \(scripts/make-module-btf\.sh\)$"
-expect_err "^Skipped ebt_do_table \(ebtables\): module ebtables has no BTF on this kernel"
+expect_err "^Skipped nft_do_chain \(nftables\): module nf_tables has no BTF here \(module BTF came in Linux 5\.11\) and this engine needs its types: pass them with --btf DIR \(scripts/make-module-btf\.sh\)$"
+expect_err "^Skipped ebt_do_table \(ebtables\): module ebtables has no BTF here \(module BTF came in Linux 5\.11\) and this engine needs its types: pass them with --btf DIR \(scripts/make-module-btf\.sh\)$"
 expect_out "I_request:$(q "$IP1")->$(q "$IP2") +pkt_type=HOST iptables=\[pf=PF_INET, table=filter hook=INPUT verdict=DROP cost=[^]]*\] rule=INPUT#1: -A INPUT -s $(q "$IP1")/32 -p icmp -j DROP$"
 
 for args in "--backend fentry" "--engines nftables"; do
@@ -31,7 +31,7 @@ for args in "--backend fentry" "--engines nftables"; do
     expect_rc 1
     case "$args" in
         *fentry) expect_cmd "$args: the reason: $(cat "$T_DIR/bad.err")" grep -q "fentry: ipt_do_table's module ip_tables has no BTF (before Linux 5.11); kprobes need none" "$T_DIR/bad.err" ;;
-        *) expect_cmd "$args: the reason: $(cat "$T_DIR/bad.err")" grep -q "nft_do_chain: module nf_tables has no BTF on this kernel" "$T_DIR/bad.err" ;;
+        *) expect_cmd "$args: the reason: $(cat "$T_DIR/bad.err")" grep -q "nft_do_chain: module nf_tables has no BTF here" "$T_DIR/bad.err" ;;
     esac
     expect_cmd "$args: nothing left loaded" sh -c '! bpftool prog show | grep -qE "_do_table|_do_chain"'
 done

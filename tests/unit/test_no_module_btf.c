@@ -68,7 +68,8 @@ TEST(probe_without_btf_module_types_needed)
 	write_kallsyms(path);
 	probe_without_btf(&f, path, "5.10.0");
 	ASSERT_TRUE(!f.found, "nft_do_chain needs its module's types");
-	ASSERT_CONTAINS(f.why_missing, "module nf_tables has no BTF here (module BTF came in Linux 5.11)", "why");
+	ASSERT_CONTAINS(f.why_missing,
+			"module nf_tables has no BTF here (module BTF came in Linux 5.11)", "why");
 
 	f = (struct hook_function){ .name = "xt_replace_table", .module = "x_tables" };
 	probe_without_btf(&f, path, "5.10.0");

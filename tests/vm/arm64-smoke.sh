@@ -61,6 +61,7 @@ build_initramfs() {
 	for a in $("$BUSYBOX" --list); do # the host's busybox: same Debian version
 		[ -e "$root/usr/bin/$a" ] || [ -e "$root/usr/sbin/$a" ] || ln -s ../../bin/busybox "$root/usr/bin/$a"
 	done
+	ln -sf busybox "$root/bin/sh" # /init's interpreter
 	kver=$(ls "$BUILD/kernel/lib/modules")
 	mkdir -p "$root/modules"
 	for m in net/netfilter/x_tables net/ipv4/netfilter/ip_tables net/ipv4/netfilter/iptable_filter; do

@@ -132,8 +132,8 @@ enum prototype xt_prototype_by_release(const char *release)
 	return PROTO_SKB_STATE_TABLE;
 }
 
-/* Does the kallsyms file list a function (text symbol) of that name? */
-static bool kallsyms_has(const char *kallsyms, const char *name)
+/* Does the kallsyms file list a symbol of that name (a function only if text_only)? */
+static bool kallsyms_lists(const char *kallsyms, const char *name, bool text_only)
 {
 	char line[512], type, symbol[256];
 	FILE *f = fopen(kallsyms, "r");
@@ -143,9 +143,23 @@ static bool kallsyms_has(const char *kallsyms, const char *name)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
 		found = sscanf(line, "%*s %c %255s", &type, symbol) == 2 &&
-			(type == 't' || type == 'T') && !strcmp(symbol, name);
+			(!text_only || type == 't' || type == 'T') && !strcmp(symbol, name);
 	fclose(f);
 	return found;
+}
+
+static bool kallsyms_has(const char *kallsyms, const char *name)
+{
+	return kallsyms_lists(kallsyms, name, true);
+}
+
+const char *kallsyms_missing(const char *kallsyms, const char *const *names)
+{
+	for (; *names; names++) {
+		if (!kallsyms_lists(kallsyms, *names, false))
+			return *names;
+	}
+	return NULL;
 }
 
 void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release)

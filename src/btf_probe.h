@@ -57,6 +57,9 @@ enum prototype xt_prototype_by_release(const char *release);
  */
 void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release);
 
+/* The first of the NULL-terminated names that the kallsyms file does not list, or NULL. */
+const char *kallsyms_missing(const char *kallsyms, const char *const *names);
+
 /*
  * --btf DIR: DIR/vmlinux and the split BTF of modules (other files, as in /sys/kernel/btf)
  * merged into one BTF, since libbpf's CO-RE takes a single custom BTF file. NULL and err on

@@ -261,6 +261,14 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
+/* The data symbols the counter walk reads (untyped ksyms): absent without KALLSYMS_ALL. */
+static const char *walk_symbol_missing(void)
+{
+	static const char *const names[] = { "nr_cpu_ids", "__per_cpu_offset", "xt_recseq", NULL };
+
+	return kallsyms_missing("/proc/kallsyms", names);
+}
+
 static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -289,6 +297,12 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
 		fprintf(stderr, "Rule attribution is off: it needs xt_replace_table (module "
 				"x_tables)\n");
+	else if (cfg->track_rules && walk_symbol_missing())
+		fprintf(stderr,
+			"Rule attribution is off: /proc/kallsyms does not list %s (the kernel has "
+			"no "
+			"CONFIG_KALLSYMS_ALL)\n",
+			walk_symbol_missing());
 	else if (cfg->track_rules && t->bounded_walk)
 		fprintf(stderr,
 			"Rule attribution covers legacy tables of up to %d entries: this kernel "

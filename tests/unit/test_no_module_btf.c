@@ -161,3 +161,15 @@ TEST(btf_merge_dir_vmlinux_and_modules)
 	}
 	rmdir(dir);
 }
+
+TEST(kallsyms_missing_data_symbols)
+{
+	char path[] = "/tmp/kallsyms-XXXXXX";
+	static const char *const present[] = { "arpt_do_table", "xt_replace_table", NULL };
+	static const char *const absent[] = { "ipt_do_table", "nr_cpu_ids", NULL };
+
+	write_kallsyms(path);
+	ASSERT_TRUE(kallsyms_missing(path, present) == NULL, "data and text symbols count");
+	ASSERT_STREQ(kallsyms_missing(path, absent), "nr_cpu_ids", "the first missing one");
+	unlink(path);
+}

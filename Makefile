@@ -10,9 +10,20 @@ DESTDIR ?=
 BTF ?= /sys/kernel/btf/vmlinux
 ARGS ?=
 
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
 VMLINUX_DIR := vmlinux/$(ARCH)
-BIN := skbtracer-iptables
+NAME := skbtracer-iptables
+BIN := $(NAME)
+
+# Cross build (make ARCH=arm64 on x86-64): Debian's cross compiler and :arm64 libraries
+# (scripts/install-deps.sh arm64), output in build/arm64/skbtracer-iptables.
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu-)
+CC := $(CROSS_COMPILE)gcc
+OUTPUT := build/$(ARCH)
+BIN := $(OUTPUT)/$(NAME)
+endif
 
 CFLAGS ?= -g -O2
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
@@ -36,8 +47,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install uninstall test test-unit test-host test-vm test-asan test-fuzz fuzz demo bench \
-	run vmlinux check help
+.PHONY: all clean install uninstall test test-kernels test-unit test-host test-vm test-asan \
+	test-fuzz fuzz demo bench run vmlinux check help
 
 all: $(BIN)
 
@@ -48,6 +59,11 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
+
 # bpftool's linker drops the DWARF the skeleton would otherwise embed.
 $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
 	$(Q)$(BPFTOOL) gen object $@ $<
@@ -56,7 +72,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h
 
 $(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)
@@ -72,11 +88,11 @@ vmlinux:
 	$(BPFTOOL) btf dump file $(BTF) format c > $(VMLINUX_DIR)/vmlinux.h
 
 install: $(BIN)
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(BIN)
-	install -D -m 0644 man/$(BIN).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(NAME)
+	install -D -m 0644 man/$(NAME).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	rm -f $(DESTDIR)$(PREFIX)/sbin/$(NAME) $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8
 
 # Install what is missing (as root), build, trace: sudo make run ARGS="--proto icmp"
 run:
@@ -177,6 +193,10 @@ test-vm: $(BIN)
 test:
 	$(Q)tests/run-all.sh
 
+# The same with every VM scenario on every kernel (5.10, 6.1, 6.12), not only the smoke set.
+test-kernels:
+	$(Q)tests/run-all.sh --all-kernels
+
 demo: $(BIN)
 	$(Q)tests/vm/run.sh --demo ./$(BIN)
 
@@ -194,7 +214,8 @@ clean:
 help:
 	@echo 'make            build ./$(BIN) (static, BPF object embedded)'
 	@echo 'make run ARGS=  install what is missing, build and trace (root)'
-	@echo 'make test       install what is missing and run every test'
+	@echo 'make test       install what is missing and run every test (VM: all on 6.1, smoke on 5.10, 6.12)'
+	@echo 'make test-kernels  the same with every VM scenario on 5.10, 6.1 and 6.12'
 	@echo 'make test-unit | test-host | test-vm   one suite'
 	@echo 'make test-asan  unit, host and CLI tests under ASan+UBSan (clang, dynamic)'
 	@echo 'make test-fuzz  every libFuzzer target for 10 s (tests/fuzz/fuzz_*.c)'

@@ -16,6 +16,10 @@ struct tracer {
 	void *on_event_ctx;
 	__u64 perf_lost;      /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
+	bool bounded_walk;    /* no bpf_loop: the object with a bounded rule walk */
+	const char *btf_path; /* --btf FILE, or the merged BTF of --btf DIR */
+	char merged_btf_path[32];
+	int merged_btf_fd; /* open while btf_path is merged_btf_path */
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;

@@ -18,12 +18,12 @@ CFLAGS ?= -g -O2
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I$(VMLINUX_DIR) -Isrc
-LDLIBS := -lbpf -lelf -lz -lzstd
+LDLIBS := -lbpf -lelf -lz -lzstd -lpcap
 LDFLAGS ?= -static
 
 USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
-	src/nft_ruleset.c src/nft_trace_switch.c
+	src/nft_ruleset.c src/nft_trace_switch.c src/pcap_expr.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -44,7 +44,8 @@ all: $(BIN)
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src/*.bpf.h) \
+		       $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -58,11 +59,12 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
 
-$(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
+$(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BIN): $(OUTPUT)/main.o $(USER_OBJS)
+# Static: pcap_no_dbus.o stands in for libpcap's D-Bus capture source (see the file).
+$(BIN): $(OUTPUT)/main.o $(USER_OBJS) $(OUTPUT)/pcap_no_dbus.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages a step needs, when they are missing: build | test.
 set -euo pipefail
 
-build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev)
+build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev libpcap0.8-dev)
 test_packages=("${build_packages[@]}" clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 

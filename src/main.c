@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
+	if (cfg.pcap.note[0])
+		fprintf(stderr, "%s\n", cfg.pcap.note);
 	if (!have_tracing_privileges(err, sizeof(err))) {
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;

@@ -159,12 +159,12 @@ static enum parse_result fail(char *err, size_t err_len, const char *fmt, ...)
 	return PARSE_ERROR;
 }
 
-/* text[0..len) for a one-line message: control and non-ASCII bytes as \n, \t, \xHH. */
-static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
+/* text[0..len), at most max bytes of it, for a one-line message: \n, \t, \xHH escapes. */
+static void shown_limited(const char *text, size_t len, size_t max, char *buf, size_t buf_len)
 {
 	size_t used = 0, i;
 
-	for (i = 0; i < len && i < SHOWN_BYTES && used + 8 < buf_len; i++) {
+	for (i = 0; i < len && i < max && used + 8 < buf_len; i++) {
 		unsigned char c = text[i];
 
 		if (c == '\n')
@@ -183,9 +183,19 @@ static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
 		snprintf(buf + used, buf_len - used, "...");
 }
 
+static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
+{
+	shown_limited(text, len, SHOWN_BYTES, buf, buf_len);
+}
+
 void shown(const char *text, char *buf, size_t buf_len)
 {
 	shown_n(text, strnlen(text, SHOWN_BYTES + 1), buf, buf_len);
+}
+
+void shown_max(const char *text, size_t max_bytes, char *buf, size_t buf_len)
+{
+	shown_limited(text, strnlen(text, max_bytes + 1), max_bytes, buf, buf_len);
 }
 
 /* Parses a decimal number in [min, max]; the whole string must be digits, nothing else. */
@@ -483,22 +493,43 @@ static enum parse_result take_option(const struct option_spec *o, bool typed_sho
 	return apply_option(o->id, name, value, cfg, err, err_len);
 }
 
-enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
-				size_t err_len)
+/* Appends word to the expression *expr (NULL: none yet), separated by a blank. */
+static bool append_word(char **expr, const char *word)
+{
+	size_t used = *expr ? strlen(*expr) : 0, len = strlen(word);
+	char *grown = realloc(*expr, used + len + 2);
+
+	if (!grown)
+		return false;
+	if (used)
+		grown[used++] = ' ';
+	memcpy(grown + used, word, len + 1);
+	*expr = grown;
+	return true;
+}
+
+/* The options into cfg; the other arguments, joined by blanks, into *expr (as tcpdump). */
+static enum parse_result parse_arguments(int argc, char **argv, struct config *cfg, char **expr,
+					 FILE *out, char *err, size_t err_len)
 {
 	enum parse_result result = PARSE_OK;
 	char typed[SHOWN_MAX];
+	bool options_ended = false;
 	int next = 1;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->engines = (1u << ENGINE_MAX) - 1;
-	cfg->track_rules = true;
 	while (result == PARSE_OK && next < argc) {
 		const char *arg = argv[next++];
 		const struct option_spec *o;
 
-		if (!strcmp(arg, "--"))
-			break;
+		if (!options_ended && !strcmp(arg, "--")) {
+			options_ended = true;
+			continue;
+		}
+		if (options_ended || arg[0] != '-' || !arg[1]) {
+			if (!append_word(expr, arg))
+				return fail(err, err_len, "out of memory");
+			continue;
+		}
 		if (!strncmp(arg, "--", 2)) {
 			const char *equals = strchr(arg + 2, '=');
 			size_t len = equals ? (size_t)(equals - arg - 2) : strlen(arg + 2);
@@ -509,10 +540,6 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 			result = take_option(o, false, equals ? equals + 1 : NULL, argc, argv,
 					     &next, cfg, out, err, err_len);
 			continue;
-		}
-		if (arg[0] != '-' || !arg[1]) {
-			shown(arg, typed, sizeof(typed));
-			return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
 		}
 		/* -tv, -c5, -c 5 */
 		for (const char *c = arg + 1; *c && result == PARSE_OK; c++) {
@@ -531,11 +558,42 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 					     err_len);
 		}
 	}
-	if (result != PARSE_OK)
-		return result;
-	if (next < argc) {
-		shown(argv[next], typed, sizeof(typed));
-		return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
+	return result;
+}
+
+/* Compiles the filter expression with libpcap; its message, escaped, when it cannot. */
+static enum parse_result compile_expression(const char *expr, struct config *cfg, char *err,
+					    size_t err_len)
+{
+	char why[PCAP_MESSAGE_LEN], typed[SHOWN_MAX], message[256];
+	char note[sizeof(cfg->pcap.note)];
+
+	if (!expr[strspn(expr, " \t\n")])
+		return PARSE_OK; /* blank: no filter, as tcpdump */
+	if (!pcap_filter_compile(expr, &cfg->pcap, why, sizeof(why))) {
+		shown(expr, typed, sizeof(typed));
+		shown_max(why, sizeof(why) - 1, message, sizeof(message));
+		return fail(err, err_len, "bad filter expression '%s': %s", typed, message);
 	}
-	return check_contradictions(cfg, err, err_len);
+	shown_max(cfg->pcap.note, sizeof(note) - 1, note, sizeof(note));
+	memcpy(cfg->pcap.note, note, sizeof(note));
+	return PARSE_OK;
+}
+
+enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
+				size_t err_len)
+{
+	enum parse_result result;
+	char *expr = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->engines = (1u << ENGINE_MAX) - 1;
+	cfg->track_rules = true;
+	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
+	if (result == PARSE_OK)
+		result = check_contradictions(cfg, err, err_len);
+	if (result == PARSE_OK && expr)
+		result = compile_expression(expr, cfg, err, err_len);
+	free(expr);
+	return result;
 }

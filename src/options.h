@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "pcap_expr.h"
 #include "skbtracer.h"
 
 enum backend { BACKEND_AUTO, BACKEND_FENTRY, BACKEND_KPROBE };
@@ -14,6 +15,7 @@ enum time_mode { TIME_CLOCK, TIME_RELATIVE };
 /* Everything the command line decides. */
 struct config {
 	struct filter filter;
+	struct pcap_filter pcap; /* the filter expression (positional arguments) */
 	enum backend backend;
 	enum time_mode time_mode;
 	unsigned long catch_count; /* 0: until interrupted */
@@ -40,6 +42,8 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 
 /* text for a one-line message: control and non-ASCII bytes escaped (\n, \x1b), cut. */
 void shown(const char *text, char *buf, size_t buf_len);
+/* The same for up to max_bytes of text. */
+void shown_max(const char *text, size_t max_bytes, char *buf, size_t buf_len);
 const char *backend_name(enum backend backend);
 const char *engine_name(int engine);
 

@@ -117,6 +117,16 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 			 loading ? "loading" : "attaching", strerror(error));
 }
 
+/* The filter expression's programs, run by pcap_filter.bpf.h. */
+static void set_pcap_filter(struct skbtracer_bpf__rodata *rodata, const struct pcap_filter *pcap)
+{
+	rodata->pcap_enabled = pcap->enabled;
+	rodata->pcap_l3_len = pcap->l3.len;
+	memcpy((void *)rodata->pcap_l3_insns, pcap->l3.insns, sizeof(pcap->l3.insns));
+	rodata->pcap_l2_len = pcap->l2.len;
+	memcpy((void *)rodata->pcap_l2_insns, pcap->l2.insns, sizeof(pcap->l2.insns));
+}
+
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
@@ -128,6 +138,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 		return -errno;
 	rodata = t->skel->rodata;
 	rodata->filter = cfg->filter;
+	set_pcap_filter(rodata, &cfg->pcap);
 	ringbuf = !cfg->force_perf_buffer &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	rodata->use_ringbuf = ringbuf;

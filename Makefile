@@ -88,7 +88,7 @@ run:
 
 # Unit tests: no root, no kernel.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) tests/unit/test.h | $(OUTPUT)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) $(wildcard tests/unit/*.h) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
@@ -111,9 +111,22 @@ $(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests
+# The filter-expression interpreter alone, run with BPF_PROG_TEST_RUN against libpcap's.
+$(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLINUX_DIR)/vmlinux.h \
+			       | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+PCAP_TEST_SRCS := tests/host/pcap_tests.c tests/host/pcap_oracle.c
+$(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap_packets.h \
+		      $(OUTPUT)/pcap_test.skel.h $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/pcap-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
+	$(Q)$(OUTPUT)/pcap-tests
 
 # Sanitizer builds (clang, dynamically linked): ASan+UBSan tests and libFuzzer targets.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -182,7 +195,7 @@ bench: $(BIN)
 	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
 
 check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c tests/host/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h
 
 clean:

@@ -10,16 +10,16 @@
 static bool supported(__u16 code)
 {
 	static const __u16 codes[] = {
-		PCAP_LD_W_ABS,	 PCAP_LD_H_ABS,	  PCAP_LD_B_ABS,   PCAP_LD_W_IND,   PCAP_LD_H_IND,
-		PCAP_LD_B_IND,	 PCAP_LD_W_LEN,	  PCAP_LD_IMM,	   PCAP_LD_MEM,	    PCAP_LDX_IMM,
-		PCAP_LDX_MEM,	 PCAP_LDX_LEN,	  PCAP_LDX_B_MSH,  PCAP_ST,	    PCAP_STX,
-		PCAP_ALU_ADD_K,	 PCAP_ALU_SUB_K,  PCAP_ALU_MUL_K,  PCAP_ALU_DIV_K,  PCAP_ALU_OR_K,
-		PCAP_ALU_AND_K,	 PCAP_ALU_LSH_K,  PCAP_ALU_RSH_K,  PCAP_ALU_NEG,    PCAP_ALU_MOD_K,
-		PCAP_ALU_XOR_K,	 PCAP_ALU_ADD_X,  PCAP_ALU_SUB_X,  PCAP_ALU_MUL_X,  PCAP_ALU_DIV_X,
-		PCAP_ALU_OR_X,	 PCAP_ALU_AND_X,  PCAP_ALU_LSH_X,  PCAP_ALU_RSH_X,  PCAP_ALU_MOD_X,
-		PCAP_ALU_XOR_X,	 PCAP_JMP_JA,	  PCAP_JMP_JEQ_K,  PCAP_JMP_JGT_K,  PCAP_JMP_JGE_K,
-		PCAP_JMP_JSET_K, PCAP_JMP_JEQ_X,  PCAP_JMP_JGT_X,  PCAP_JMP_JGE_X,  PCAP_JMP_JSET_X,
-		PCAP_RET_K,	 PCAP_RET_A,	  PCAP_MISC_TAX,   PCAP_MISC_TXA,
+		PCAP_LD_W_ABS,	 PCAP_LD_H_ABS,	 PCAP_LD_B_ABS,	 PCAP_LD_W_IND,	 PCAP_LD_H_IND,
+		PCAP_LD_B_IND,	 PCAP_LD_W_LEN,	 PCAP_LD_IMM,	 PCAP_LD_MEM,	 PCAP_LDX_IMM,
+		PCAP_LDX_MEM,	 PCAP_LDX_LEN,	 PCAP_LDX_B_MSH, PCAP_ST,	 PCAP_STX,
+		PCAP_ALU_ADD_K,	 PCAP_ALU_SUB_K, PCAP_ALU_MUL_K, PCAP_ALU_DIV_K, PCAP_ALU_OR_K,
+		PCAP_ALU_AND_K,	 PCAP_ALU_LSH_K, PCAP_ALU_RSH_K, PCAP_ALU_NEG,	 PCAP_ALU_MOD_K,
+		PCAP_ALU_XOR_K,	 PCAP_ALU_ADD_X, PCAP_ALU_SUB_X, PCAP_ALU_MUL_X, PCAP_ALU_DIV_X,
+		PCAP_ALU_OR_X,	 PCAP_ALU_AND_X, PCAP_ALU_LSH_X, PCAP_ALU_RSH_X, PCAP_ALU_MOD_X,
+		PCAP_ALU_XOR_X,	 PCAP_JMP_JA,	 PCAP_JMP_JEQ_K, PCAP_JMP_JGT_K, PCAP_JMP_JGE_K,
+		PCAP_JMP_JSET_K, PCAP_JMP_JEQ_X, PCAP_JMP_JGT_X, PCAP_JMP_JGE_X, PCAP_JMP_JSET_X,
+		PCAP_RET_K,	 PCAP_RET_A,	 PCAP_MISC_TAX,	 PCAP_MISC_TXA,
 	};
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
@@ -32,8 +32,9 @@ static bool supported(__u16 code)
 bool pcap_program_check(const struct pcap_insn *insns, __u32 len, char *err, size_t err_len)
 {
 	if (!len || len > PCAP_MAX_INSNS) {
-		snprintf(err, err_len, "it compiles to %u instructions; at most %d run in the kernel",
-			 len, PCAP_MAX_INSNS);
+		snprintf(err, err_len,
+			 "it compiles to %u instructions; at most %d run in the kernel", len,
+			 PCAP_MAX_INSNS);
 		return false;
 	}
 	for (__u32 pc = 0; pc < len; pc++) {
@@ -42,8 +43,9 @@ bool pcap_program_check(const struct pcap_insn *insns, __u32 len, char *err, siz
 		bool jump = (in->code & 0x07) == 0x05;
 
 		if (!supported(in->code)) {
-			snprintf(err, err_len, "instruction %u (opcode 0x%02x) cannot run in the kernel",
-				 pc, in->code);
+			snprintf(err, err_len,
+				 "instruction %u (opcode 0x%02x) cannot run in the kernel", pc,
+				 in->code);
 			return false;
 		}
 		if ((in->code == PCAP_JMP_JA && next + in->k >= len) ||
@@ -51,7 +53,8 @@ bool pcap_program_check(const struct pcap_insn *insns, __u32 len, char *err, siz
 		    (jump && in->code != PCAP_JMP_JA && next + in->jf >= len)) {
 			/* libpcap's protochain loops backwards through IPv6 headers */
 			snprintf(err, err_len,
-				 "instruction %u jumps outside the program (backwards, as 'protochain' "
+				 "instruction %u jumps outside the program (backwards, as "
+				 "'protochain' "
 				 "does): the kernel runs forward jumps only",
 				 pc);
 			return false;

@@ -62,8 +62,9 @@ static __always_inline bool pcap_vlan_tag(struct sk_buff *skb, __u8 tag[PCAP_VLA
 	__be16 proto = BPF_CORE_READ(skb, vlan_proto);
 	__u16 tci = BPF_CORE_READ(skb, vlan_tci);
 
-	if (bpf_core_field_exists(old->vlan_present) ? !BPF_CORE_READ_BITFIELD_PROBED(old, vlan_present)
-						      : !proto)
+	if (bpf_core_field_exists(old->vlan_present)
+		    ? !BPF_CORE_READ_BITFIELD_PROBED(old, vlan_present)
+		    : !proto)
 		return false;
 	__builtin_memcpy(tag, &proto, 2);
 	tag[2] = tci >> 8;
@@ -75,8 +76,8 @@ static __always_inline bool pcap_vlan_tag(struct sk_buff *skb, __u8 tag[PCAP_VLA
  * The frame as on the wire from offset `at` (12: after the addresses, 16: after a VLAN tag put
  * back): the rest of the Ethernet header when there is one, else the ethertype and the packet.
  */
-static __always_inline __u32 pcap_frame_rest(__u8 *buf, __u32 at, const void *mac, __s64 mac_avail, const void *nh,
-					     __s64 nh_avail, __u16 l3proto)
+static __always_inline __u32 pcap_frame_rest(__u8 *buf, __u32 at, const void *mac, __s64 mac_avail,
+					     const void *nh, __s64 nh_avail, __u16 l3proto)
 {
 	if (mac)
 		return at + pcap_copy(buf + at, PCAP_SNAP_LEN - at, mac + PCAP_ETH_ADDRS_LEN,
@@ -102,7 +103,8 @@ static __always_inline __u32 pcap_snapshot_l2(__u8 *buf, struct sk_buff *skb, __
 	__u8 tag[PCAP_VLAN_TAG_LEN];
 	bool tagged = pcap_vlan_tag(skb, tag);
 
-	if (mac_header != PCAP_MAC_HEADER_UNSET && BPF_CORE_READ(skb, dev, type) == PCAP_ARPHRD_ETHER &&
+	if (mac_header != PCAP_MAC_HEADER_UNSET &&
+	    BPF_CORE_READ(skb, dev, type) == PCAP_ARPHRD_ETHER &&
 	    network_header >= mac_header + PCAP_ETH_HEADER_LEN) {
 		mac = head + mac_header;
 		*wire_len = len + data - mac_header;
@@ -117,9 +119,8 @@ static __always_inline __u32 pcap_snapshot_l2(__u8 *buf, struct sk_buff *skb, __
 				       head + network_header, tail - network_header, l3proto);
 	__builtin_memcpy(buf + PCAP_ETH_ADDRS_LEN, tag, PCAP_VLAN_TAG_LEN);
 	*wire_len += PCAP_VLAN_TAG_LEN;
-	cap = pcap_frame_rest(buf, PCAP_ETH_ADDRS_LEN + PCAP_VLAN_TAG_LEN, mac,
-			      tail - mac_header, head + network_header, tail - network_header,
-			      l3proto);
+	cap = pcap_frame_rest(buf, PCAP_ETH_ADDRS_LEN + PCAP_VLAN_TAG_LEN, mac, tail - mac_header,
+			      head + network_header, tail - network_header, l3proto);
 	return cap;
 }
 

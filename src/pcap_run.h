@@ -134,7 +134,10 @@ static __always_inline bool pcap_run(const volatile struct pcap_insn *insns, __u
 		case PCAP_LD_H_IND:
 		case PCAP_LD_B_IND:
 			if (!pcap_load(data, cap_len, (code & 0x40 ? (__u64)x : 0) + k,
-				       code & 0x10 ? 1 : code & 0x08 ? 2 : 4, &a))
+				       code & 0x10   ? 1
+				       : code & 0x08 ? 2
+						     : 4,
+				       &a))
 				return false;
 			break;
 		case PCAP_LD_W_LEN:

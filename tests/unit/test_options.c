@@ -178,8 +178,9 @@ TEST(options_bad_syntax)
 	expect_error("unknown option '-x'", "-x", NULL);
 	expect_error("option '--port' needs a value", "--port", NULL);
 	expect_error("option '-H/--ipaddr' needs a value", "-H", NULL);
-	expect_error("bad filter expression 'icmp prot 1': can't parse filter expression: syntax error",
-		     "icmp", "prot", "1", NULL);
+	expect_error(
+		"bad filter expression 'icmp prot 1': can't parse filter expression: syntax error",
+		"icmp", "prot", "1", NULL);
 }
 
 /* Regression (issue 9): the command-line contract on hostile input. */

@@ -7,81 +7,8 @@
 #include <pcap/pcap.h>
 #include "options.h"
 #include "pcap_expr.h"
+#include "pcap_packets.h"
 #include "test.h"
-
-struct packet {
-	__u8 bytes[PCAP_SNAP_LEN + 64];
-	__u32 len;
-};
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-/* IPv4 (proto 6, 17 or 1) or IPv6 (proto 6 or 58) from src to dst, ports or ICMP type. */
-static struct packet ip_packet(int version, __u8 proto, __u8 src_last, __u8 dst_last, __u16 sport,
-			       __u16 dport, __u8 tcp_flags)
-{
-	struct packet p = {};
-	__u8 *l4;
-	__u32 l4_len = proto == 6 ? 20 : 8;
-
-	if (version == 4) {
-		__u8 *ip = p.bytes;
-
-		ip[0] = 0x45;
-		put16(ip + 2, 20 + l4_len + 32);
-		ip[8] = 64;
-		ip[9] = proto;
-		ip[12] = 10, ip[15] = src_last;
-		ip[16] = 10, ip[19] = dst_last;
-		l4 = ip + 20;
-		p.len = 20 + l4_len + 32;
-	} else {
-		__u8 *ip = p.bytes;
-
-		ip[0] = 0x60;
-		put16(ip + 4, l4_len + 32);
-		ip[6] = proto;
-		ip[7] = 64;
-		put16(ip + 8, 0x2001), put16(ip + 10, 0xdb8), ip[23] = src_last;
-		put16(ip + 24, 0x2001), put16(ip + 26, 0xdb8), ip[39] = dst_last;
-		l4 = ip + 40;
-		p.len = 40 + l4_len + 32;
-	}
-	if (proto == 1 || proto == 58) {
-		l4[0] = sport; /* ICMP type */
-	} else {
-		put16(l4, sport);
-		put16(l4 + 2, dport);
-		if (proto == 6) {
-			l4[12] = 0x50;
-			l4[13] = tcp_flags;
-		}
-	}
-	return p;
-}
-
-/* The packet in an Ethernet frame, with a VLAN tag when vlan_id is not 0. */
-static struct packet frame(const struct packet *ip, __u16 ethertype, __u16 vlan_id)
-{
-	struct packet f = {};
-	__u32 at = 12;
-
-	for (int i = 0; i < 12; i++)
-		f.bytes[i] = i + 1;
-	if (vlan_id) {
-		put16(f.bytes + 12, 0x8100);
-		put16(f.bytes + 14, vlan_id);
-		at = 16;
-	}
-	put16(f.bytes + at, ethertype);
-	memcpy(f.bytes + at + 2, ip->bytes, ip->len);
-	f.len = at + 2 + ip->len;
-	return f;
-}
 
 static bool run_ours(const struct pcap_program *prog, const struct packet *p)
 {
@@ -148,10 +75,8 @@ TEST(test_pcap_expressions_select_and_reject)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct packet f = frame(cases[i].packet, cases[i].packet->bytes[0] >> 4 == 6 ?
-								 0x86dd :
-								 0x0800,
-					0);
+		struct packet f = frame(cases[i].packet,
+					cases[i].packet->bytes[0] >> 4 == 6 ? 0x86dd : 0x0800, 0);
 
 		if (!compile(cases[i].expr))
 			continue;
@@ -225,7 +150,9 @@ TEST(test_pcap_program_check)
 		const char *message;
 	} cases[] = {
 		{ { { PCAP_JMP_JEQ_K, 0, 5, 1 }, { PCAP_RET_K, 0, 0, 1 } }, 2, "jumps outside" },
-		{ { { PCAP_JMP_JA, 0, 0, 0xffffffffu }, { PCAP_RET_K, 0, 0, 1 } }, 2, "jumps outside" },
+		{ { { PCAP_JMP_JA, 0, 0, 0xffffffffu }, { PCAP_RET_K, 0, 0, 1 } },
+		  2,
+		  "jumps outside" },
 		{ { { 0x20 | 0x18, 0, 0, 0 }, { PCAP_RET_K, 0, 0, 1 } }, 2, "opcode 0x38" },
 		{ { { PCAP_ST, 0, 0, 16 }, { PCAP_RET_K, 0, 0, 1 } }, 2, "scratch word 16" },
 		{ { { PCAP_ALU_DIV_K, 0, 0, 0 }, { PCAP_RET_K, 0, 0, 1 } }, 2, "divides by 0" },
@@ -244,63 +171,32 @@ TEST(test_pcap_program_check)
 	}
 }
 
-/* xorshift: the same pseudo-random packets on every run. */
-static __u32 next_random(__u32 *state)
-{
-	*state ^= *state << 13;
-	*state ^= *state >> 17;
-	*state ^= *state << 5;
-	return *state;
-}
-
 /* pcap_run() and bpf_filter() agree on valid packets and on bytes flipped at random. */
 TEST(test_pcap_run_agrees_with_libpcap)
 {
-	static const char *const expressions[] = {
-		"tcp port 443 and net 10.0.0.0/8",
-		"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and portrange 1000-50000",
-		"ip[2:2] - ((ip[0] & 0xf) << 2) > 40 or len > 1000",
-		"ip[0] << ip[1] > 3 or ip[8] >> ip[9] == 1 or ip[10] / ip[11] == 2 or ip[12] % ip[13] == 1",
-		"icmp or ip6 and icmp6[icmp6type] == icmp6-echo",
-		"udp dst port 5353 or ip6 and tcp port 22 or ip[6] & 0x20 != 0",
-		"not host 10.0.0.1 and (tcp or udp)",
-		"vlan 10 and icmp or vlan and udp",
-		"ether src 01:02:03:04:05:06 or ether broadcast",
-	};
-	struct packet bases[] = {
-		ip_packet(4, 6, 1, 2, 1500, 443, 0x02), ip_packet(4, 17, 3, 2, 53, 5353, 0),
-		ip_packet(4, 1, 1, 2, 8, 0, 0),		ip_packet(6, 58, 1, 2, 128, 0, 0),
-		ip_packet(6, 6, 1, 2, 1500, 22, 0x12),
-	};
-	__u32 seed = 12345, compared = 0, matched = 0;
+	__u32 seed = ORACLE_SEED, compared = 0, matched = 0;
 
-	for (size_t e = 0; e < sizeof(expressions) / sizeof(expressions[0]); e++) {
+	for (size_t e = 0; e < NR_ORACLE_EXPRESSIONS; e++) {
 		char err[PCAP_MESSAGE_LEN] = "";
 
 		memset(&filter, 0, sizeof(filter));
-		if (!ASSERT_TRUE(pcap_filter_compile(expressions[e], &filter, err, sizeof(err)),
-				 expressions[e]))
+		if (!ASSERT_TRUE(
+			    pcap_filter_compile(oracle_expressions[e], &filter, err, sizeof(err)),
+			    oracle_expressions[e]))
 			continue;
-		for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
-			for (int round = 0; round < 400; round++) {
-				struct packet ip = bases[b], f;
-				bool l3_ours, l2_ours;
+		for (int i = 0; i < NR_ORACLE_PACKETS; i++) {
+			struct packet ip, f;
+			bool l3_ours, l2_ours;
 
-				for (int flips = round % 4; flips > 0; flips--)
-					ip.bytes[next_random(&seed) % ip.len] ^=
-						1u << (next_random(&seed) % 8);
-				if (round % 5 == 4)
-					ip.len = next_random(&seed) % ip.len;
-				f = frame(&ip, ip.bytes[0] >> 4 == 6 ? 0x86dd : 0x0800,
-					  round % 3 == 1 ? 10 : 0);
-				l3_ours = run_ours(&filter.l3, &ip);
-				l2_ours = run_ours(&filter.l2, &f);
-				if (!ASSERT_EQ(l3_ours, run_libpcap(&filter.l3, &ip), expressions[e]) ||
-				    !ASSERT_EQ(l2_ours, run_libpcap(&filter.l2, &f), expressions[e]))
-					return;
-				compared += 2;
-				matched += l3_ours + l2_ours;
-			}
+			oracle_packet(i, &seed, &ip, &f);
+			l3_ours = run_ours(&filter.l3, &ip);
+			l2_ours = run_ours(&filter.l2, &f);
+			if (!ASSERT_EQ(l3_ours, run_libpcap(&filter.l3, &ip),
+				       oracle_expressions[e]) ||
+			    !ASSERT_EQ(l2_ours, run_libpcap(&filter.l2, &f), oracle_expressions[e]))
+				return;
+			compared += 2;
+			matched += l3_ours + l2_ours;
 		}
 	}
 	/* The comparison means something only if both outcomes occur. */

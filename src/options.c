@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Command line → struct config. Pure: no kernel, nothing attached. */
+/* Command line → struct config. Nothing attached; reads only the files -N and --btf name. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "netns.h"
 #include "options.h"
 #include "version.h"
 
@@ -70,7 +71,8 @@ static const char usage_text[] =
 	"      --dport N          TCP/UDP destination port (ports: not with --proto icmp/icmp6)\n"
 	"      --icmpid N         ICMP/ICMPv6 echo identifier (not with --proto tcp/udp)\n"
 	"  -p, --pid N            process id (tgid) the packet is handled in\n"
-	"  -N, --netns INODE      network namespace inode (ls -L -i /proc/PID/ns/net)\n"
+	"  -N, --netns NS         network namespace: inode (ls -L -i /proc/PID/ns/net),\n"
+	"                         path (/proc/PID/ns/net, /run/netns/NAME) or `ip netns` name\n"
 	"  -i, --iface NAME       interface the packet arrives on or leaves by\n"
 	"\n"
 	"Output:\n"
@@ -274,6 +276,7 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	struct filter *f = &cfg->filter;
 	char arg[SHOWN_MAX];
 	unsigned long long n;
+	int ret;
 
 	if (value)
 		shown(value, arg, sizeof(arg));
@@ -324,11 +327,22 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 		f->flags |= FILTER_PID;
 		break;
 	case 'N':
-		if (!parse_number(value, 1, UINT32_MAX, &n))
-			return fail(err, err_len,
-				    "invalid %s '%s': expected a network namespace inode number",
-				    name, arg);
-		f->netns = n;
+		if (*value && !value[strspn(value, "0123456789")]) {
+			if (!parse_number(value, 1, UINT32_MAX, &n))
+				return fail(err, err_len,
+					    "invalid %s '%s': expected a network namespace inode "
+					    "number",
+					    name, arg);
+			f->netns = n;
+		} else if ((ret = netns_inode_of(value, &f->netns))) {
+			return fail(
+				err, err_len,
+				"invalid %s '%s': %s%s (expected an inode number, a path such as "
+				"/proc/PID/ns/net or a name from `ip netns`)",
+				name, arg,
+				ret == -EINVAL ? "not a network namespace" : strerror(-ret),
+				strchr(value, '/') ? "" : " in " NETNS_RUN_DIR);
+		}
 		f->flags |= FILTER_NETNS;
 		break;
 	case 'i':

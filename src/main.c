@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
 	}
-	tracer_set_verbose(cfg.verbose);
+	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	install_signal_handlers();
 

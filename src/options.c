@@ -24,6 +24,7 @@ enum long_only_option {
 	OPT_ENGINES,
 	OPT_NO_RULES,
 	OPT_NFT_TRACE,
+	OPT_DEBUG,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -50,6 +51,7 @@ static const struct option_spec {
 	{ "no-rules", OPT_NO_RULES, false },
 	{ "nft-trace", OPT_NFT_TRACE, false },
 	{ "verbose", 'v', false },
+	{ "debug", OPT_DEBUG, false },
 	{ "help", 'h', false },
 	{ "version", 'V', false },
 };
@@ -57,13 +59,17 @@ static const struct option_spec {
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static const char usage_text[] =
-	"Usage: skbtracer-iptables [OPTIONS]\n"
+	"Usage: skbtracer-iptables [OPTIONS] [EXPRESSION]\n"
 	"\n"
 	"Trace packets through the kernel's packet filters (iptables, ip6tables, nftables,\n"
 	"arptables, ebtables): one line per table or base chain a packet goes through, with\n"
 	"its hook and verdict.\n"
 	"\n"
-	"Filters (applied in the kernel, on the packet as it enters the table):\n"
+	"Filters (applied in the kernel, on the packet as it enters the table; all must hold):\n"
+	"  EXPRESSION             a tcpdump filter expression (pcap-filter(7)); several\n"
+	"                         arguments are joined by blanks. It sees the first 256\n"
+	"                         bytes from the network header at IP hooks, from the\n"
+	"                         Ethernet header at bridge, netdev and ARP hooks\n"
 	"  -H, --ipaddr ADDR      IPv4 or IPv6 address, source or destination\n"
 	"      --proto PROTO      tcp, udp, icmp, icmp6 or any (default: any)\n"
 	"  -P, --port N           TCP/UDP port, source or destination\n"
@@ -83,7 +89,8 @@ static const char usage_text[] =
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         removed at exit (not with --no-rules)\n"
-	"  -v, --verbose          also list every rule matched on the way, and libbpf's log\n"
+	"  -v, --verbose          also list every rule matched on the way\n"
+	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"\n"
 	"Engines and kernel:\n"
 	"      --engines LIST     comma-separated: iptables, nftables, arptables, ebtables\n"
@@ -100,7 +107,15 @@ static const char usage_text[] =
 	"  skbtracer-iptables --proto icmp              every ICMP packet in every table\n"
 	"  skbtracer-iptables -H 10.0.0.2 --dport 80    to or from 10.0.0.2, destination port 80\n"
 	"  skbtracer-iptables -H 2001:db8::1 -c 10      ten events for that IPv6 address\n"
-	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n";
+	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n"
+	"  skbtracer-iptables -N ns2 'tcp port 443 and net 10.0.0.0/8'\n"
+	"                                               an expression in `ip netns` ns2\n"
+	"  skbtracer-iptables 'tcp[tcpflags] & tcp-syn != 0 and portrange 8000-8100'\n"
+	"                                               connection attempts to those ports\n"
+	"  skbtracer-iptables 'icmp6 or icmp[icmptype] == icmp-echo'\n"
+	"                                               all ICMPv6, IPv4 echo requests\n"
+	"  skbtracer-iptables --engines ebtables 'vlan 10 and icmp'\n"
+	"                                               ICMP on VLAN 10 in a bridge\n";
 
 const char *engine_name(int engine)
 {
@@ -392,6 +407,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 		break;
 	case 'v':
 		cfg->verbose = true;
+		break;
+	case OPT_DEBUG:
+		cfg->debug = true;
 		break;
 	}
 	return PARSE_OK;

@@ -21,10 +21,11 @@ struct config {
 	unsigned long catch_count; /* 0: until interrupted */
 	const char *btf_path;	   /* NULL: the running kernel's */
 	unsigned int engines;	   /* bit (1 << enum engine) set: trace that engine */
-	bool verbose;
-	bool track_rules;	/* name the rule that decided (legacy tables) */
-	bool nft_trace;		/* switch the kernel's nft tracing on to name nftables rules */
-	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
+	bool verbose;		   /* -v: every rule matched on the way */
+	bool debug;		   /* --debug: libbpf's log */
+	bool track_rules;	   /* name the rule that decided (legacy tables) */
+	bool nft_trace;		   /* switch the kernel's nft tracing on to name nftables rules */
+	bool force_perf_buffer;	   /* tests: the path of kernels before 5.8 */
 };
 
 enum parse_result {

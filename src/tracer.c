@@ -44,20 +44,20 @@ static bool wanted(const struct config *cfg, int func)
 	return cfg->engines & (1u << hooked[func].engine);
 }
 
-static bool verbose_libbpf;
+static bool libbpf_log;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	(void)level;
-	/* Failures are reported by us in one line; -v shows libbpf's detail. */
-	if (!verbose_libbpf)
+	/* Failures are reported by us in one line; --debug shows libbpf's detail. */
+	if (!libbpf_log)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
 
-void tracer_set_verbose(bool verbose)
+void tracer_set_libbpf_log(bool on)
 {
-	verbose_libbpf = verbose;
+	libbpf_log = on;
 	libbpf_set_print(print_libbpf);
 }
 
@@ -113,8 +113,8 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 	else if (b == BACKEND_FENTRY && loading && (error == EPERM || error == ENOTSUPP))
 		snprintf(buf, len, "fentry: the kernel refused to load it (%s)", strerror(error));
 	else
-		snprintf(buf, len, "%s: %s failed (%s; -v shows libbpf's log)", backend_name(b),
-			 loading ? "loading" : "attaching", strerror(error));
+		snprintf(buf, len, "%s: %s failed (%s; --debug shows libbpf's log)",
+			 backend_name(b), loading ? "loading" : "attaching", strerror(error));
 }
 
 /* The filter expression's programs, run by pcap_filter.bpf.h. */

@@ -95,7 +95,7 @@ int main(void)
 		printf("host-bpf: 0 passed, 0 failed, 1 skipped\n");
 		return 0;
 	}
-	tracer_set_verbose(getenv("V") != NULL);
+	tracer_set_libbpf_log(getenv("V") != NULL);
 	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
 		load_backend(b, &none, false, NULL, "no filter");
 		load_backend(b, &every, false, NULL, "every filter");

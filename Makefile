@@ -76,9 +76,14 @@ vmlinux:
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(BIN)
 	install -D -m 0644 man/$(BIN).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	install -D -m 0644 completions/$(BIN).bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(BIN)
+	install -D -m 0644 completions/_$(BIN) $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(BIN)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	rm -f $(DESTDIR)$(PREFIX)/sbin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(BIN) \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(BIN)
 
 # Install what is missing (as root), build, trace: sudo make run ARGS="--proto icmp"
 run:

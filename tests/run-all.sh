@@ -52,6 +52,7 @@ suite host-fetch build/fetch-tests
 suite host-pcap build/pcap-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
+suite completion tests/host/completion.sh ./skbtracer-iptables
 suite asan make --no-print-directory test-asan
 suite fuzz make --no-print-directory test-fuzz
 suite vm tests/vm/run.sh ./skbtracer-iptables

@@ -90,6 +90,12 @@ int main(void)
 		.iface = "eth0",
 	};
 
+	static char near_limit[4096] = "tcp port 1";
+
+	/* 120 port tests: close to the 512 instructions the interpreter runs */
+	for (int port = 2; port <= 120; port++)
+		snprintf(near_limit + strlen(near_limit), sizeof(near_limit) - strlen(near_limit),
+			 " or tcp port %d", port);
 	if (geteuid() != 0) {
 		printf("SKIP host BPF tests: they need root\n");
 		printf("host-bpf: 0 passed, 0 failed, 1 skipped\n");
@@ -100,6 +106,8 @@ int main(void)
 		load_backend(b, &none, false, NULL, "no filter");
 		load_backend(b, &every, false, NULL, "every filter");
 		load_backend(b, &every, true, NULL, "every filter, perf buffer");
+		load_backend(b, &every, false, near_limit,
+			     "an expression of about 500 instructions");
 		for (size_t i = 0; i < sizeof(expressions) / sizeof(expressions[0]); i++) {
 			char what[256];
 

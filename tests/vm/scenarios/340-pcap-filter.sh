@@ -53,6 +53,18 @@ expect_out "T_SYN:$A1:[0-9]+->$A2:80 .*hook=OUTPUT " "-P 80 and the expression"
 expect_out "T_SYN,ACK:$A2:80->$A1:[0-9]+ .*hook=INPUT " "-P 80 and the expression: answer"
 expect_no_out "8080| I_|fd00" "-P 80 and the expression: nothing else"
 
+# An expression close to the 512 instructions the kernel runs: the verifier takes it, and it
+# selects the one port of its 120 that the traffic uses.
+many="tcp port 1000"
+for port in $(seq 1001 1118); do many="$many or tcp port $port"; done
+tracer_start --engines iptables "$many or tcp port 8080"
+traffic
+tracer_stop
+expect_rc 0
+expect_count "T_SYN:$A1:[0-9]+->$A2:8080 .*hook=(OUTPUT|INPUT) " 2 "120 ports: SYN to 8080"
+expect_count "T_ACK,RST:$A2:8080->$A1:[0-9]+ .*hook=(OUTPUT|INPUT) " 2 "120 ports: the reset"
+expect_count 'iptables=\[' 4 "120 ports: nothing else"
+
 # A bad expression: one line with pcap's message, exit 2, nothing traced.
 T_RC=0
 "$TRACER" 'tcp prot 80' > "$T_OUT" 2> "$T_ERR" || T_RC=$?

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Shell completion offers exactly what --help documents: every option (bash: by running the
-# completion function; zsh: from its _arguments lines, and `zsh -n` when zsh is installed) and
-# the values of --proto, --backend and --engines. So the three cannot drift apart.
+# Shell completion offers exactly what --help documents: every option (bash: what the completion
+# function offers; zsh: the specs its _arguments call receives) and the values of --proto,
+# --backend and --engines. So the three cannot drift apart.
 set -u
 BIN=${1:-./skbtracer-iptables}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,22 +50,22 @@ same "bash: --engines list" "iptables,nftables" "$(bash_complete --engines iptab
 same "bash: after --, the expression only" "" "$(bash_complete -- -)"
 same "bash: expression words" "portrange" "$(bash_complete 'tcp' portr)"
 
-zsh_specs=$(sed -n '/^_arguments/,$p' "$ZSH_COMPLETION" | sed 's/\[[^]]*\]//g')
-zsh_options=$(grep -oE "(^|[{,'])--?[A-Za-z][A-Za-z-]*" <<<"$zsh_specs" | grep -oE -- '--?[A-Za-z-]+' |
-	LC_ALL=C sort)
-same "zsh: options" "$help_options" "$zsh_options"
-# zsh_values OPTION: the (a b c) list or the _values list after OPTION's spec.
-zsh_values() {
-	grep -E "'--$1=" <<<"$zsh_specs" | sed -E "s/.*[:(]\(?//; s/^.*engine //; s/[)'].*//" |
-		tr ' ' '\n' | grep -v '^$' | LC_ALL=C sort
-}
-same "zsh: --proto values" "$(help_values proto)" "$(zsh_values proto)"
-same "zsh: --backend values" "$(help_values backend)" "$(zsh_values backend)"
-same "zsh: --engines values" "$(help_values engines)" "$(zsh_values engines)"
+# zsh: the specs its _arguments call receives (a stub prints them), one per line.
 if command -v zsh >/dev/null; then
 	if out=$(zsh -n "$ZSH_COMPLETION" 2>&1); then pass "zsh: syntax"; else fail "zsh: syntax" "$out"; fi
+	zsh_specs=$(zsh -fc '_arguments() { print -rl -- "${@:3}" }; source "$1"' - "$ZSH_COMPLETION")
+	zsh_options=$(grep -oE '^--?[A-Za-z][A-Za-z-]*' <<<"$zsh_specs" | LC_ALL=C sort)
+	same "zsh: options" "$help_options" "$zsh_options"
+	# zsh_values OPTION: the (a b c) list, or the _values list, of OPTION's spec.
+	zsh_values() {
+		grep -E "^--$1=" <<<"$zsh_specs" | sed -E 's/.*:(\(|_values -s , [a-z]+ )//; s/\)$//' |
+			tr ' ' '\n' | LC_ALL=C sort
+	}
+	same "zsh: --proto values" "$(help_values proto)" "$(zsh_values proto)"
+	same "zsh: --backend values" "$(help_values backend)" "$(zsh_values backend)"
+	same "zsh: --engines values" "$(help_values engines)" "$(zsh_values engines)"
 else
-	skip "zsh: syntax" "zsh is not installed"
+	skip "zsh" "zsh is not installed"
 fi
 
 echo "completion: $passed passed, $failed failed, $skipped skipped"

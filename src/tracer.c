@@ -120,6 +120,9 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 /* The filter expression's programs, run by pcap_filter.bpf.h. */
 static void set_pcap_filter(struct skbtracer_bpf__rodata *rodata, const struct pcap_filter *pcap)
 {
+	_Static_assert(sizeof(rodata->pcap_l3_insns) == sizeof(pcap->l3.insns) &&
+			       sizeof(rodata->pcap_l2_insns) == sizeof(pcap->l2.insns),
+		       "the BPF side holds PCAP_MAX_INSNS instructions");
 	rodata->pcap_enabled = pcap->enabled;
 	rodata->pcap_l3_len = pcap->l3.len;
 	memcpy((void *)rodata->pcap_l3_insns, pcap->l3.insns, sizeof(pcap->l3.insns));

@@ -1,7 +1,7 @@
-# Filter expressions at IP hooks (iptables-legacy, IPv4 and IPv6): host and icmp types, tcp flags
-# with a port range, ip6 with a net, and an expression combined with -P. Each run sees the same
-# traffic (ping, ping6, TCP to port 80 answered, TCP to port 8080 refused) and must show exactly
-# the packets its expression selects.
+# Filter expressions at IP hooks (iptables-legacy, IPv4 and IPv6): host and icmp types (both
+# backends), tcp flags with a port range, ip6 with a net, an expression combined with -P, one of
+# about 500 instructions, a bad one. Each run sees the same traffic (ping, ping6, TCP to port 80
+# answered, TCP to port 8080 refused) and must show exactly the packets its expression selects.
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2" fd00::1 fd00::2
@@ -21,13 +21,15 @@ traffic() {
     wait_quiet 3
 }
 
-tracer_start --engines iptables 'host 10.0.1.2 and icmp[icmptype] == icmp-echo'
-traffic
-tracer_stop
-expect_rc 0
-expect_count "I_request:$A1->$A2 .*hook=(OUTPUT|INPUT) " 2 "icmp-echo to $IP2: OUTPUT and INPUT"
-expect_count 'iptables=\[' 2 "icmp-echo: nothing else"
-expect_no_out "I_reply| T_|fd00" "icmp-echo: no reply, TCP or IPv6"
+for backend in fentry kprobe; do
+    tracer_start --backend "$backend" --engines iptables 'host 10.0.1.2 and icmp[icmptype] == icmp-echo'
+    traffic
+    tracer_stop
+    expect_rc 0
+    expect_count "I_request:$A1->$A2 .*hook=(OUTPUT|INPUT) " 2 "$backend: icmp-echo to $IP2"
+    expect_count 'iptables=\[' 2 "$backend: icmp-echo, nothing else"
+    expect_no_out "I_reply| T_|fd00" "$backend: icmp-echo, no reply, TCP or IPv6"
+done
 
 tracer_start --engines iptables 'tcp[tcpflags] & tcp-syn != 0 and dst portrange 8000-8100'
 traffic

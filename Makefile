@@ -23,7 +23,8 @@ LDFLAGS ?= -static
 
 USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
-	src/nft_ruleset.c src/nft_trace_switch.c src/pcap_expr.c src/netns.c
+	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
+	src/pcap_expr.c src/netns.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -59,7 +60,8 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
 
-$(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
+$(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) \
+		| $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -116,6 +118,10 @@ $(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
+$(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
 # The filter-expression interpreter alone, run with BPF_PROG_TEST_RUN against libpcap's.
 $(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLINUX_DIR)/vmlinux.h \
 			       | $(OUTPUT)
@@ -128,9 +134,10 @@ $(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/pcap-tests
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
+	$(Q)$(OUTPUT)/nft-tests
 	$(Q)$(OUTPUT)/pcap-tests
 
 # Sanitizer builds (clang, dynamically linked): ASan+UBSan tests and libFuzzer targets.
@@ -200,8 +207,8 @@ bench: $(BIN)
 	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
 
 check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c tests/host/*.h \
-		tests/fuzz/*.c tests/fuzz/*.h
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
+		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)

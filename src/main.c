@@ -1,24 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 /* skbtracer-iptables: parse → check → load and attach → print events → clean up. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include "event_queue.h"
 #include "format.h"
+#include "lost.h"
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
 #include "rules.h"
 #include "system_iptables.h"
 #include "tracer.h"
+#include "xt_fetch.h"
 
 #define EXIT_USAGE 2
 #define EXIT_SIGNAL_BASE 128 /* start-up interrupted by signal N: exit 128 + N */
 #define POLL_MS 100
 #define NS_PER_SEC 1000000000ULL
+#define QUEUED_EVENTS 4096
+#define PRINTER_GRACE_SEC 2
 
 static volatile sig_atomic_t stop_signal;
+
+static bool stop_requested(void)
+{
+	return stop_signal != 0;
+}
 
 static void on_signal(int sig)
 {
@@ -26,15 +38,35 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL); /* a second one ends the program at once */
 }
 
+/*
+ * Until tracing starts a signal ends the program at once: loading can take seconds, and all it
+ * holds is released by the kernel (BPF objects are file descriptors, the --nft-trace table is
+ * owned by its socket on 5.12+). Only async-signal-safe calls here.
+ */
+static void on_startup_signal(int sig)
+{
+	static const char msg[] = "Interrupted during start-up\n";
+
+	ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+	(void)ignored;
+	_exit(EXIT_SIGNAL_BASE + sig);
+}
+
 struct run_state {
 	const struct config *cfg;
 	struct rules_cache *rules;
+	struct nft_trace_switch *nft_trace; /* NULL without --nft-trace */
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
-	bool done;	    /* -c reached */
-	bool stdout_closed; /* e.g. | head -n 3 */
-	__u64 reported_lost;
+	_Atomic bool done;	    /* -c reached */
+	_Atomic bool stdout_closed; /* e.g. | head -n 3 */
+	/* The reader queues events; one printer thread names rules and prints, in order. */
+	struct event_queue *queue;
+	_Atomic __u64 queue_full; /* events the queue had no room for */
+	bool printer_stuck;	  /* blocked writing: nobody reads standard output */
+	struct lost_counts reported_lost;
 };
 
 static __u64 clock_ns(clockid_t clock)
@@ -45,14 +77,10 @@ static __u64 clock_ns(clockid_t clock)
 	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
-static int print_event(void *ctx, void *data, size_t size)
+static void print_event(struct run_state *rs, const struct event *e)
 {
-	struct run_state *rs = ctx;
-	const struct event *e = data;
 	char line[1280], rule[8192], matched[16384];
 
-	if (size < sizeof(*e) || rs->done || rs->stdout_closed)
-		return 0;
 	if (!rs->have_first) {
 		rs->time_format.first_ns = e->ts_ns;
 		rs->have_first = true;
@@ -63,42 +91,74 @@ static int print_event(void *ctx, void *data, size_t size)
 	if (printf("%s%s\n%s", line, rule, rs->cfg->verbose ? matched : "") < 0 ||
 	    fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
-		return -EPIPE;
+		return;
 	}
 	rs->events++;
-	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count) {
+	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
 		rs->done = true;
-		return 1;
-	}
-	return 0;
 }
 
-static __u64 total_lost(struct tracer *t)
+static void *printer_thread(void *ctx)
 {
-	__u64 counters[COUNTER_MAX] = {};
+	struct run_state *rs = ctx;
+	struct event e;
+	size_t size;
 
-	if (tracer_read_counters(t, counters))
-		return 0;
-	return counters[COUNTER_LOST] + counters[COUNTER_UNPAIRED];
+	while (event_queue_pop(rs->queue, &e, &size)) {
+		if (size == sizeof(e) && !rs->done && !rs->stdout_closed)
+			print_event(rs, &e);
+	}
+	return NULL;
+}
+
+/* The ring-buffer callback: never waits for rule text. */
+static int queue_event(void *ctx, void *data, size_t size)
+{
+	struct run_state *rs = ctx;
+
+	if (rs->done || rs->stdout_closed)
+		return 1;
+	if (size >= sizeof(struct event) &&
+	    !event_queue_push(rs->queue, data, sizeof(struct event)))
+		rs->queue_full++;
+	return 0;
 }
 
 static void report_lost(struct run_state *rs, struct tracer *t)
 {
-	__u64 lost = total_lost(t);
+	struct lost_counts now;
 
-	if (lost == rs->reported_lost)
-		return;
-	fprintf(stderr, "Lost %llu events (%llu in total): the reader could not keep up\n",
-		(unsigned long long)(lost - rs->reported_lost), (unsigned long long)lost);
-	rs->reported_lost = lost;
+	lost_read(t, &now);
+	now.queue_full = rs->queue_full;
+	lost_report_progress(stderr, &now, &rs->reported_lost);
 }
 
-static void install_signal_handlers(void)
+/* `nft flush ruleset` removes the table where the kernel has no table owners (before 5.12). */
+static void check_nft_trace_switch(struct nft_trace_switch *sw)
 {
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from puts() */
+	char err[256];
+
+	if (!sw)
+		return;
+	switch (nft_trace_switch_check(sw, err, sizeof(err))) {
+	case 1:
+		fprintf(stderr, "Table inet %s was deleted by someone else: added it again\n",
+			sw->table);
+		break;
+	case -1:
+		fprintf(stderr,
+			"Error: table inet %s was deleted by someone else and %s: "
+			"nftables lines name no rule from now on\n",
+			sw->table, err);
+		break;
+	}
+}
+
+static void install_signal_handlers(void (*handler)(int))
+{
+	signal(SIGINT, handler);
+	signal(SIGTERM, handler);
+	signal(SIGHUP, handler);
 }
 
 static int trace(struct tracer *t, struct run_state *rs)
@@ -114,6 +174,7 @@ static int trace(struct tracer *t, struct run_state *rs)
 		}
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
 			report_lost(rs, t);
+			check_nft_trace_switch(rs->nft_trace);
 			last_report = clock_ns(CLOCK_MONOTONIC);
 		}
 	}
@@ -122,11 +183,44 @@ static int trace(struct tracer *t, struct run_state *rs)
 	return 0;
 }
 
+/* What is queued prints in well under a second, unless nobody reads standard output. */
+static bool joined_within(pthread_t thread, int seconds)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += seconds;
+	return !pthread_timedjoin_np(thread, NULL, &deadline);
+}
+
+/* Polls in this thread, names rules and prints in another; the queue is between them. */
+static int trace_with_printer(struct tracer *t, struct run_state *rs)
+{
+	pthread_t printer;
+	int status;
+
+	rs->queue = event_queue_new(QUEUED_EVENTS, sizeof(struct event));
+	if (!rs->queue || pthread_create(&printer, NULL, printer_thread, rs)) {
+		fprintf(stderr, "Error: cannot start the printer thread\n");
+		event_queue_free(rs->queue);
+		return 1;
+	}
+	status = trace(t, rs);
+	event_queue_close(rs->queue);
+	if (!joined_within(printer, PRINTER_GRACE_SEC)) {
+		rs->printer_stuck = true;
+		return 1;
+	}
+	event_queue_free(rs->queue);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
 	struct tracer tracer = {};
 	struct run_state rs = { .cfg = &cfg };
+	struct nft_trace_switch nft_trace = { .sock = -1 };
 	const char *iptables_hint;
 	char err[512];
 	int status;
@@ -151,14 +245,11 @@ int main(int argc, char **argv)
 	}
 	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	install_signal_handlers();
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */
+	install_signal_handlers(on_startup_signal);
+	run_in_netns_set_stop_check(stop_requested);
 
-	tracer.stop = &stop_signal;
-	status = tracer_start(&tracer, &cfg, print_event, &rs, err, sizeof(err));
-	if (status == -EINTR) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_SIGNAL_BASE + stop_signal;
-	}
+	status = tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err));
 	if (status) {
 		fprintf(stderr, "Error: %s\n", err);
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
@@ -169,48 +260,58 @@ int main(int argc, char **argv)
 		tracer_stop(&tracer);
 		return 1;
 	}
-	if (cfg.nft_trace && !stop_signal) {
-		if (!nft_trace_switch_on(err, sizeof(err))) {
+	if (cfg.nft_trace) {
+		if (nft_trace_switch_on(&nft_trace, err, sizeof(err))) {
 			fprintf(stderr, "Error: %s\n", err);
 			rules_cache_free(rs.rules);
 			tracer_stop(&tracer);
 			return 1;
 		}
+		rs.nft_trace = &nft_trace;
 		fprintf(stderr,
 			"Added table inet %s: one chain hooked nowhere (no packet runs it) "
-			"that switches nftables tracing on; removed at exit\n",
-			NFT_TRACE_SWITCH_TABLE);
-	} else if (cfg.nft_trace) {
-		cfg.nft_trace = false; /* interrupted: the table was not added */
+			"that switches nftables tracing on; %s\n",
+			nft_trace.table,
+			nft_trace.owned ? "the kernel deletes it when this program ends"
+					: "removed at exit (this kernel has no table owners: "
+					  "a kill -9 leaves it, the next run deletes it)");
 	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
 		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
 	}
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
-	iptables_hint = stop_signal ? NULL : describe_iptables_variant(system_iptables_variant());
+	iptables_hint = describe_iptables_variant(system_iptables_variant());
 	if (iptables_hint)
 		fprintf(stderr, "%s\n", iptables_hint);
-	if (stop_signal) {
-		fprintf(stderr, "Interrupted during start-up\n");
-		status = EXIT_SIGNAL_BASE + stop_signal;
-	} else {
-		puts(format_header());
-		fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
-		status = trace(&tracer, &rs);
+	install_signal_handlers(on_signal);
+	puts(format_header());
+	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
+
+	status = trace_with_printer(&tracer, &rs);
+	if (rs.printer_stuck) {
+		/* It holds stdout's lock: end without touching stdout, what it uses, or exit(). */
+		fprintf(stderr, "Error: the printer did not finish within 2 s (nobody reads "
+				"standard output?): "
+				"exiting without printing the events still queued\n");
+		if (cfg.nft_trace)
+			nft_trace_switch_off(&nft_trace);
+		_exit(1);
 	}
-	rs.reported_lost = total_lost(&tracer);
+	report_lost(&rs, &tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	if (cfg.nft_trace) {
-		if (nft_trace_switch_off())
-			fprintf(stderr, "Removed table inet %s\n", NFT_TRACE_SWITCH_TABLE);
+		if (nft_trace_switch_off(&nft_trace))
+			fprintf(stderr, "Removed table inet %s\n", nft_trace.table);
 		else
 			fprintf(stderr,
 				"Error: could not remove table inet %s: delete it with "
 				"`nft delete table inet %s`\n",
-				NFT_TRACE_SWITCH_TABLE, NFT_TRACE_SWITCH_TABLE);
+				nft_trace.table, nft_trace.table);
 	}
-	fprintf(stderr, "%lu events, %llu lost\n", rs.events, (unsigned long long)rs.reported_lost);
+	fprintf(stderr, "%lu events, %llu lost\n", rs.events,
+		(unsigned long long)lost_total(&rs.reported_lost));
+	lost_report_causes(stderr, &rs.reported_lost);
 	return status;
 }

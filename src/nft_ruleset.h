@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-/* One nftables table as `nft -a list table` prints it: chains and rules by handle. */
+/* One nftables table as `nft -a list ruleset` prints it: chains and rules by handle. */
 struct nft_rule_text {
 	__u64 handle;
 	int chain;  /* index into chains */
@@ -15,8 +15,7 @@ struct nft_rule_text {
 
 struct nft_chain_text {
 	__u64 handle;
-	char name[256];
-	char policy[16]; /* "accept", "drop" for base chains */
+	char *name;
 };
 
 struct nft_ruleset {
@@ -27,13 +26,16 @@ struct nft_ruleset {
 	int nr_rules;
 };
 
-int nft_parse_table(const char *text, struct nft_ruleset *rs);
+/*
+ * Picks the table with this family ("inet") and handle out of two listings of the same ruleset,
+ * `nft -a -s list ruleset` (with_handles) and `nft -s list ruleset` (plain): a "# handle N" is
+ * the tool's only where the plain listing ends the line, so names and comments holding one
+ * cannot pass for it. A table whose names or strings make its text ambiguous is refused:
+ * -1 with the reason in why, never a guess.
+ */
+int nft_parse_ruleset(const char *with_handles, const char *plain, const char *family,
+		      __u64 table_handle, struct nft_ruleset *rs, char *why, size_t why_len);
 void nft_ruleset_free(struct nft_ruleset *rs);
 const struct nft_rule_text *nft_find_rule(const struct nft_ruleset *rs, __u64 handle);
 const struct nft_chain_text *nft_find_chain(const struct nft_ruleset *rs, __u64 handle);
-const struct nft_chain_text *nft_find_chain_named(const struct nft_ruleset *rs, const char *name);
-/* `nft -a -s list table FAMILY NAME` (stateless: no counter values) in that namespace. */
-int nft_fetch_table(int netns_fd, const char *family, const char *table, struct nft_ruleset *rs,
-		    char *err, size_t err_len);
-
 #endif

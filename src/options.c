@@ -88,7 +88,7 @@ static const char usage_text[] =
 	"      --no-rules         do not name the rule that decided (legacy tables)\n"
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
-	"                         removed at exit (not with --no-rules)\n"
+	"                         deleted when the program ends (not with --no-rules)\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"\n"

@@ -3,9 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "format.h"
-#include "nft_ruleset.h"
+#include "nft_fetch.h"
 #include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"
@@ -31,9 +32,10 @@ struct cached_table {
 struct cached_nft_table {
 	__u32 netns;
 	__u8 family;
-	char name[NAME_LEN];
+	__u64 handle; /* unique in its namespace */
 	bool usable;
 	char why[160];
+	__u64 loaded_ms; /* when last read: at most once a second */
 	struct nft_ruleset rules;
 	unsigned long last_used;
 };
@@ -63,6 +65,8 @@ const char *rule_status_reason(__u32 status)
 		return "more matched entries than the tool records";
 	case RULES_UNAVAILABLE:
 		return "this kernel lacks what the counter walk needs";
+	case RULES_GENERATION_UNKNOWN:
+		return "the tool lost track of this table's ruleset generations (too many tables)";
 	default:
 		return "no attribution";
 	}
@@ -81,7 +85,7 @@ struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx)
 
 static void drop_table(struct cached_table *t)
 {
-	xt_blob_free(&t->model.blob); /* the model keeps the entries it was decoded from */
+	xt_blob_free(&t->model.blob); /* xt_decode's model took over the fetched entries */
 	xt_model_free(&t->model);
 	saved_rules_free(&t->text);
 	memset(t, 0, sizeof(*t));
@@ -197,32 +201,62 @@ static void format_step(const struct cached_table *t, int index, char *buf, size
 	snprintf(buf, len, "%s%s%s", where, text ? ": " : "", text ? text : "");
 }
 
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
 static void load_nft_table(struct cached_nft_table *t)
 {
 	int netns_fd = open_netns(t->netns);
 
+	t->loaded_ms = now_ms();
 	nft_ruleset_free(&t->rules);
 	t->usable = false;
 	if (netns_fd < 0) {
 		snprintf(t->why, sizeof(t->why), "network namespace %u is gone", t->netns);
 		return;
 	}
-	t->usable = !nft_fetch_table(netns_fd, family_name(t->family), t->name, &t->rules, t->why,
+	t->usable = !nft_fetch_table(netns_fd, family_name(t->family), t->handle, &t->rules, t->why,
 				     sizeof(t->why));
 	close(netns_fd);
 }
 
-/* The table as cached, read again when the event names a handle the cache lacks. */
+/*
+ * Handles the event names that the cache lacks. On 5.17+ the implicit return at a chain's end
+ * comes with the chain's trailer as its rule, whose handle is not set (the kernel's own
+ * tracer leaves it out): only rule decisions name a rule.
+ */
+static bool names_unknown_handle(const struct nft_ruleset *rs, const struct event *e)
+{
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS; i++) {
+		const struct nft_step *s = &e->steps[i];
+
+		if (s->type == NFT_STEP_RULE && !nft_find_rule(rs, s->rule_handle))
+			return true;
+		if (s->type == NFT_STEP_RULE && s->target_chain &&
+		    !nft_find_chain(rs, s->target_chain))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The table as cached, read again when it could not be read or the event names a handle the
+ * cache lacks, at most once a second (a table nft cannot list is not listed for every event).
+ */
 static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const struct event *e)
 {
 	struct cached_nft_table *t = NULL, *oldest = &cache->nft_tables[0];
-	bool stale = false;
 
 	for (int i = 0; i < cache->nr_nft_tables && !t; i++) {
 		struct cached_nft_table *c = &cache->nft_tables[i];
 
 		if (c->netns == e->netns && c->family == e->family &&
-		    !strncmp(c->name, e->table, NAME_LEN))
+		    c->handle == e->nft_table_handle)
 			t = c;
 		else if (c->last_used < oldest->last_used)
 			oldest = c;
@@ -235,14 +269,12 @@ static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const 
 		memset(t, 0, sizeof(*t));
 		t->netns = e->netns;
 		t->family = e->family;
-		snprintf(t->name, sizeof(t->name), "%.*s", NAME_LEN - 1, e->table);
-		stale = true;
-	}
-	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !stale; i++)
-		stale = e->steps[i].rule_handle &&
-			!nft_find_rule(&t->rules, e->steps[i].rule_handle);
-	if (stale || t->rules.table_handle != e->nft_table_handle)
+		t->handle = e->nft_table_handle;
 		load_nft_table(t);
+	} else if ((!t->usable || names_unknown_handle(&t->rules, e)) &&
+		   now_ms() - t->loaded_ms >= 1000) {
+		load_nft_table(t);
+	}
 	t->last_used = ++cache->clock;
 	return t;
 }
@@ -261,6 +293,20 @@ static void format_nft_rule(const struct nft_ruleset *rs, __u64 handle, bool wit
 			 with_text ? r->text : "");
 }
 
+/*
+ * The policy in force when the packet met it: nft_do_chain returns it (a drop as NF_DROP, or on
+ * 6.x as NF_STOLEN with EPERM once the skb is freed); the policy step's own verdict is still
+ * the last rule's, NFT_CONTINUE, on 6.1.
+ */
+static const char *policy_name(__u32 verdict)
+{
+	unsigned int code = verdict & 0xff, arg = verdict >> 16; /* NF_VERDICT_MASK, QBITS */
+
+	if (code == 0 || (code == 2 && arg))
+		return "drop";
+	return code == 1 ? "accept" : "?";
+}
+
 /* A jump or goto still in force: the rule that made it and the chain it entered. */
 struct nft_call {
 	__u64 rule;
@@ -272,12 +318,10 @@ static void format_nft_step(const struct nft_ruleset *rs, const struct event *e,
 			    const struct nft_step *step, const struct nft_call *top, char *buf,
 			    size_t len)
 {
-	const struct nft_chain_text *base = nft_find_chain_named(rs, e->chain);
 	const struct nft_chain_text *left = top ? nft_find_chain(rs, top->chain) : NULL;
 
 	if (step->type == NFT_STEP_POLICY)
-		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain,
-			 base && base->policy[0] ? base->policy : "");
+		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain, policy_name(e->verdict));
 	else if (step->type == NFT_STEP_RETURN)
 		snprintf(buf, len, "%s:return", left ? left->name : top ? "?" : e->chain);
 	else
@@ -301,10 +345,6 @@ static void describe_nft_rules(struct rules_cache *cache, const struct event *e,
 
 	if (!t->usable) {
 		snprintf(rule, rule_len, " rule=?(%s)", t->why);
-		return;
-	}
-	if (t->rules.table_handle != e->nft_table_handle) {
-		snprintf(rule, rule_len, " rule=?(the table was replaced since)");
 		return;
 	}
 	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !decider; i++) {
@@ -349,6 +389,7 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 				: e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6
 							       : XT_IPV4;
 	struct cached_table *t;
+	struct xt_hit hits[MAX_RULE_HITS];
 	struct xt_path path;
 	char why[160], step[4200];
 	size_t used = 0;
@@ -371,9 +412,11 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 		snprintf(rule, rule_len, " rule=?(%s)", t->why);
 		return;
 	}
-	if (xt_explain(&t->model, e->hook, e->hits,
-		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, &path, why,
-		       sizeof(why))) {
+	for (__u32 i = 0; i < e->nr_hits && i < MAX_RULE_HITS; i++)
+		hits[i] = (struct xt_hit){ e->hits[i].offset, e->hits[i].packets };
+	if (xt_explain(&t->model, e->hook, hits,
+		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, e->verdict, &path,
+		       why, sizeof(why))) {
 		snprintf(rule, rule_len, " rule=?(%s)", why);
 		return;
 	}

@@ -71,24 +71,30 @@ struct pending_call {
 	__u64 nft_pkt;	      /* nft_do_chain's pkt, to match its trace calls */
 	__u64 table_private;  /* the table's xt_table_info at entry */
 	__u32 recseq;	      /* this CPU's xt_recseq before the snapshot */
+	__u32 recseq_step;    /* what the call adds to it: 2, or 0 inside another traversal */
 	__u16 next_offset_at; /* where next_offset and counters are in this table's entries */
 	__u16 counters_at;
 	bool snapshot_taken;
-	bool interfered; /* a nested call traversed the same table */
+	__u8 snapshot_level; /* which of the CPU's snapshots */
+	bool silent;	     /* filtered out: walked only to keep an enclosing call's diff exact */
+	bool interfered;     /* a nested call traversed the same table */
+	bool exiting;	     /* its exit is walking the counters or sending the event */
 	struct event event;
 };
 
 /* Per-CPU stack of calls in progress: softirqs and targets such as REJECT nest calls. */
 struct call_stack {
 	__u32 depth;
-	bool snapshot_busy; /* the CPU's counter snapshot belongs to a pending call */
+	__u8 snapshots_used; /* snapshot levels held by pending calls */
 	/*
-	 * The snapshot still holds this CPU's counters of table generation fresh_private, as
-	 * the last exit walk left them, if xt_recseq is still fresh_recseq: no traversal since.
+	 * The snapshot still holds this CPU's counters of ruleset fresh_private (generation
+	 * fresh_generation: addresses are reused), as the last exit walk left them, if xt_recseq
+	 * is still fresh_recseq: no traversal since.
 	 */
 	bool fresh;
 	__u32 fresh_recseq;
 	__u64 fresh_private;
+	__u64 fresh_generation;
 	struct pending_call calls[MAX_NESTING];
 };
 
@@ -99,21 +105,28 @@ struct counter_snapshot {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1); /* set to the number of possible CPUs before load */
+	__uint(max_entries, 1); /* set to SNAPSHOT_LEVELS × the number of possible CPUs */
 	__type(key, __u32);
 	__type(value, struct counter_snapshot);
 } snapshots SEC(".maps");
 
 /*
  * struct xt_table * → its generations. Numbered, because a freed xt_table_info's address is
- * often reused by the next ruleset of the same size.
+ * often reused by the next ruleset of the same size. Entries go when their table is
+ * unregistered (its address may then be reused by another table).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct table_generation);
 } table_generations SEC(".maps");
+
+/* The last generation number given out, to any table. */
+__u64 last_generation = 0;
+/* A generation could not be recorded: a table missing from the map may have been replaced. */
+bool generations_lost = false;
 
 /* Task (pid_tgid) running xt_replace_table → the table it replaces. */
 struct {
@@ -465,17 +478,19 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 				count(COUNTER_UNPAIRED);
 		}
 		stack->depth = depth = 0;
-		stack->snapshot_busy = false;
+		stack->snapshots_used = 0;
 	}
 	if (depth >= MAX_NESTING) {
-		count(COUNTER_UNPAIRED);
+		count(COUNTER_TOO_DEEP);
 		return NULL;
 	}
 	call = &stack->calls[depth];
 	/* hits/steps beyond nr_hits are never read: clearing the header is enough. */
 	__builtin_memset(&call->event, 0, __builtin_offsetof(struct event, hits));
 	call->snapshot_taken = false;
+	call->silent = false;
 	call->interfered = false;
+	call->exiting = false;
 	*stack_out = stack;
 	return call;
 }
@@ -510,6 +525,7 @@ static __always_inline __u32 read_recseq(__u64 cpu_offset)
 struct table_walk {
 	const void *entries;
 	__u32 *snapshot;
+	__u32 *enclosing; /* the enclosing same-table call's snapshot: gets this call's hits */
 	struct event *event;
 	__u64 cpu_offset;
 	__u32 size;
@@ -550,28 +566,42 @@ static long walk_entry(__u32 index, void *ctx)
 			e->rule_status = RULES_TOO_MANY_HITS;
 			return 1;
 		}
-		e->hits[n & (MAX_RULE_HITS - 1)] = w->offset;
+		e->hits[n & (MAX_RULE_HITS - 1)].offset = w->offset;
+		e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - w->snapshot[index];
 		e->nr_hits = n + 1;
+		if (w->enclosing)
+			w->enclosing[index] += (__u32)counter - w->snapshot[index];
 		w->snapshot[index] = counter; /* the next call may start from here */
 	}
 	w->offset += next;
 	return 0;
 }
 
-/* Walks every entry of the table's current ruleset; false when the walk could not finish. */
-static __always_inline bool walk_table(struct pending_call *call, const struct xt_table_info *info,
-				       bool diff)
+/* This CPU's counter snapshot of the given level. */
+static __always_inline __u32 *snapshot_of_level(__u32 level)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 key = bpf_get_smp_processor_id() * SNAPSHOT_LEVELS + level;
+
+	return bpf_map_lookup_elem(&snapshots, &key);
+}
+
+/*
+ * Walks every entry of the table's current ruleset; false when the walk could not finish.
+ * enclosing (diff only): the snapshot to which this call's hits are added.
+ */
+static __always_inline bool walk_table(struct pending_call *call, const struct xt_table_info *info,
+				       bool diff, __u32 *enclosing)
+{
 	unsigned int cpus = 0;
 	struct table_walk w = {
 		.event = &call->event,
+		.enclosing = enclosing,
 		.next_offset_at = call->next_offset_at,
 		.counters_at = call->counters_at,
 		.diff = diff,
 	};
 
-	w.snapshot = bpf_map_lookup_elem(&snapshots, &cpu);
+	w.snapshot = snapshot_of_level(call->snapshot_level);
 	if (!w.snapshot)
 		return false;
 	bpf_probe_read_kernel(&cpus, sizeof(cpus), &nr_cpu_ids);
@@ -583,23 +613,29 @@ static __always_inline bool walk_table(struct pending_call *call, const struct x
 	return !w.broken;
 }
 
-/* The generation number of the table's ruleset `info`; false while a swap is half done. */
-static __always_inline bool generation_of(const struct xt_table *table,
-					  const struct xt_table_info *info, __u64 *seq)
+enum generation_state {
+	GENERATION_KNOWN,
+	GENERATION_SWAPPING, /* info is neither the old nor the new ruleset of a swap */
+	GENERATION_UNKNOWN,  /* not in the map, but generations were lost */
+};
+
+/* The generation number of the table's ruleset `info`. */
+static __always_inline enum generation_state
+generation_of(const struct xt_table *table, const struct xt_table_info *info, __u64 *seq)
 {
 	__u64 key = (__u64)table;
 	struct table_generation *g = bpf_map_lookup_elem(&table_generations, &key);
 
 	*seq = 0;
-	if (!g) /* not replaced since tracing began */
-		return true;
+	if (!g) /* not replaced since tracing began, unless its replacement was not recorded */
+		return generations_lost ? GENERATION_UNKNOWN : GENERATION_KNOWN;
 	if (g->private == (__u64)info && !g->in_flight)
 		*seq = g->seq;
 	else if (g->prev_private == (__u64)info)
 		*seq = g->prev_seq;
 	else
-		return false;
-	return true;
+		return GENERATION_SWAPPING;
+	return GENERATION_KNOWN;
 }
 
 /* At entry: this CPU's counter of every rule, before the table runs. */
@@ -611,16 +647,22 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 
 	e->table_ptr = (__u64)table;
 	call->table_private = (__u64)info;
-	if (!generation_of(table, info, &e->table_gen)) {
+	switch (generation_of(table, info, &e->table_gen)) {
+	case GENERATION_SWAPPING:
 		e->rule_status = RULES_REPLACED;
 		return;
+	case GENERATION_UNKNOWN:
+		e->rule_status = RULES_GENERATION_UNKNOWN;
+		return;
+	default:
+		break;
 	}
 	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) || !&xt_recseq ||
 	    !&__per_cpu_offset || !&nr_cpu_ids) {
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
-	if (stack->snapshot_busy) {
+	if (stack->snapshots_used >= SNAPSHOT_LEVELS) {
 		e->rule_status = RULES_NESTED;
 		return;
 	}
@@ -628,50 +670,87 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		e->rule_status = RULES_TOO_LARGE;
 		return;
 	}
+	call->snapshot_level = stack->snapshots_used & (SNAPSHOT_LEVELS - 1);
 	call->recseq = read_recseq(this_cpu_offset());
+	/* an odd sequence: called inside another table's traversal, which counts for both */
+	call->recseq_step = call->recseq & 1 ? 0 : 2;
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
-	if (!(stack->fresh && stack->fresh_private == (__u64)info &&
-	      stack->fresh_recseq == call->recseq) &&
-	    !walk_table(call, info, false)) {
+	if (!(call->snapshot_level == 0 && stack->fresh && stack->fresh_private == (__u64)info &&
+	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
+	    !walk_table(call, info, false, NULL)) {
 		stack->fresh = false;
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
-	stack->fresh = false; /* this traversal will move counters */
+	if (call->snapshot_level == 0)
+		stack->fresh = false; /* this traversal will move counters */
 	e->rule_status = RULES_OK;
 	call->snapshot_taken = true;
-	stack->snapshot_busy = true;
+	stack->snapshots_used = call->snapshot_level + 1;
 }
 
-/* At exit: the rules whose counters moved, if nothing else can have moved them. */
-static __always_inline void diff_rules(struct call_stack *stack, struct pending_call *call)
+/*
+ * The nearest pending call below `slot` measuring the same table: a call nested in it (e.g.
+ * the reset REJECT sends, through OUTPUT) moves counters it must not count.
+ */
+static __always_inline struct pending_call *enclosing_call(struct call_stack *stack, __u32 slot,
+							   __u64 table)
+{
+	struct pending_call *found = NULL;
+
+	for (__u32 i = 0; i < MAX_NESTING; i++) {
+		if (i < slot && stack->calls[i].snapshot_taken &&
+		    stack->calls[i].event.table_ptr == table)
+			found = &stack->calls[i];
+	}
+	return found;
+}
+
+/*
+ * At exit: the rules whose counters moved, if nothing else can have moved them. The snapshot
+ * stays this call's until its walk is done: a softirq interrupting the walk must not take it.
+ */
+static __always_inline void diff_rules(struct call_stack *stack, struct pending_call *call,
+				       __u32 slot)
 {
 	struct event *e = &call->event;
 	const struct xt_table *table = (const void *)e->table_ptr;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+	struct pending_call *outer = enclosing_call(stack, slot, e->table_ptr);
+	__u32 *enclosing = NULL;
 	__u32 after;
 	__u64 seq;
 
-	stack->snapshot_busy = false;
-	if ((__u64)info != call->table_private || !generation_of(table, info, &seq) ||
-	    seq != e->table_gen) {
+	/* Its diff must not count this call's hits: they go into its snapshot too. */
+	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered)
+		enclosing = snapshot_of_level(outer->snapshot_level);
+
+	if ((__u64)info != call->table_private ||
+	    generation_of(table, info, &seq) != GENERATION_KNOWN || seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
-		return;
+		goto release;
 	}
-	if (!walk_table(call, info, true)) {
+	if (!walk_table(call, info, true, enclosing)) {
 		e->rule_status = RULES_UNAVAILABLE;
-		return;
+		goto release;
 	}
 	after = read_recseq(this_cpu_offset());
-	if (call->interfered || after - call->recseq != 2) {
+	if (call->interfered || after - call->recseq != call->recseq_step) {
 		e->rule_status = RULES_INTERFERED;
-		return;
+		goto release;
 	}
-	if (e->rule_status == RULES_OK) {
+	if (e->rule_status == RULES_OK && call->snapshot_level == 0) {
 		stack->fresh = true;
 		stack->fresh_private = (__u64)info;
+		stack->fresh_generation = e->table_gen;
 		stack->fresh_recseq = after;
 	}
+release:
+	/* hits this call's diff may have left out, the enclosing call cannot subtract */
+	if (outer && (e->rule_status != RULES_OK || !enclosing))
+		outer->interfered = true;
+	stack->snapshots_used = call->snapshot_level;
+	call->snapshot_taken = false; /* another call may take this level while this one is sent */
 }
 
 /* A traversal of a table that a pending call on this CPU is measuring spoils its diff. */
@@ -680,7 +759,7 @@ static __always_inline void mark_interference(const void *table)
 	__u32 zero = 0;
 	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
 
-	if (!stack || !stack->snapshot_busy)
+	if (!stack || !stack->snapshots_used)
 		return;
 	for (__u32 i = 0; i < MAX_NESTING; i++) {
 		if (i < stack->depth && stack->calls[i].snapshot_taken &&
@@ -689,21 +768,48 @@ static __always_inline void mark_interference(const void *table)
 	}
 }
 
-static __always_inline void send_event(void *ctx, struct event *e)
+/* Sends the finished event: reserved in the ring buffer, copied, committed. */
+static __always_inline void send_event(void *ctx, const struct event *e)
 {
-	long ret;
+	struct event *record;
 
-	if (use_ringbuf)
-		ret = bpf_ringbuf_output(&events, e, sizeof(*e), 0);
-	else
-		ret = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, e, sizeof(*e));
-	if (ret)
+	if (!use_ringbuf) {
+		if (bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, (void *)e,
+					  sizeof(*e)))
+			count(COUNTER_LOST);
+		return;
+	}
+	record = bpf_ringbuf_reserve(&events, sizeof(*record), 0);
+	if (!record) {
 		count(COUNTER_LOST);
+		return;
+	}
+	bpf_probe_read_kernel(record, sizeof(*record), e);
+	bpf_ringbuf_submit(record, 0);
+}
+
+/* Calls from index `from` up to the top lost their exit: counted, dropped. */
+static __always_inline void drop_calls_above(struct call_stack *stack, __u32 from)
+{
+	for (__u32 i = 0; i < MAX_NESTING; i++) {
+		if (i < from || i >= stack->depth)
+			continue;
+		if (!stack->calls[i].silent)
+			count(COUNTER_UNPAIRED);
+		/* the snapshot died with its call */
+		if (stack->calls[i].snapshot_taken &&
+		    stack->calls[i].snapshot_level < stack->snapshots_used)
+			stack->snapshots_used = stack->calls[i].snapshot_level;
+	}
+	if (stack->depth > from)
+		stack->depth = from;
 }
 
 /*
- * Finds the pending call this exit belongs to, from the top of the stack down. Exits of calls
- * the filter rejected find nothing. Calls above the match lost their exit: counted, dropped.
+ * Finds the pending call this exit belongs to, from the top of the stack down, and sends it.
+ * Exits of calls the filter rejected find nothing. The call keeps its slot until its event is
+ * sent: an interrupt's softirq during the counter walk pushes its own calls above it, and an
+ * exit never looks below a call whose exit is in progress (exiting).
  */
 static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
 				   __u32 verdict)
@@ -711,7 +817,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	__u32 zero = 0;
 	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
 	struct pending_call *call;
-	__u32 depth, i;
+	__u32 depth, i, slot;
 
 	if (!stack)
 		return 0;
@@ -720,24 +826,28 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 		if (i > depth)
 			return 0;
 		call = &stack->calls[(depth - i) & (MAX_NESTING - 1)];
+		if (call->exiting)
+			return 0;
 		if (key_is_stack_pointer ? key >= call->key && key - call->key <= SP_SLACK
 					 : key == call->key && key2 == call->key2)
 			break;
 	}
 	if (i > MAX_NESTING)
 		return 0;
-	for (__u32 lost = 1; lost < i; lost++) {
-		count(COUNTER_UNPAIRED);
-		if (stack->calls[(depth - lost) & (MAX_NESTING - 1)].snapshot_taken)
-			stack->snapshot_busy = false; /* the snapshot died with its call */
-	}
-	stack->depth = depth - i;
+	slot = depth - i;
+	drop_calls_above(stack, slot + 1);
+	call->exiting = true;
 	/* cost is the table's own time: taken before the counter walk */
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
 	call->event.verdict = verdict;
 	if (call->snapshot_taken)
-		diff_rules(stack, call);
-	send_event(ctx, &call->event);
+		diff_rules(stack, call, slot);
+	if (!call->silent)
+		send_event(ctx, &call->event);
+	call->exiting = false;
+	drop_calls_above(stack, slot + 1); /* orphans pushed meanwhile (their exit was skipped) */
+	if (stack->depth > slot)
+		stack->depth = slot;
 	return 0;
 }
 
@@ -790,16 +900,22 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	struct xt_args args = xt_args(func, a, b, c);
 	struct call_stack *stack;
 	struct pending_call *call = push_slot(&stack);
+	bool rules = track_rules && func != FUNC_EBT_DO_TABLE;
 	struct event *e;
 	const char *name;
 
-	if (track_rules && func != FUNC_EBT_DO_TABLE)
-		mark_interference(args.table);
-	if (!call)
+	if (!call) {
+		if (rules)
+			mark_interference(args.table);
 		return 0;
+	}
 	e = &call->event;
-	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb)))
-		return 0;
+	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb))) {
+		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
+		if (!rules || !enclosing_call(stack, stack->depth, (__u64)args.table))
+			return 0;
+		call->silent = true;
+	}
 	if (func == FUNC_EBT_DO_TABLE) {
 		e->engine = ENGINE_EBTABLES;
 		name = ((const struct ebt_table *)args.table)->name;
@@ -808,10 +924,12 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		name = ((const struct xt_table *)args.table)->name;
 	}
 	bpf_probe_read_kernel_str(e->table, sizeof(e->table), name);
-	if (track_rules && func != FUNC_EBT_DO_TABLE) {
+	if (rules) {
 		set_entry_layout(call, func);
 		snapshot_rules(stack, call, args.table);
 		e->ts_ns = bpf_ktime_get_ns(); /* cost excludes the walk */
+		if (!call->snapshot_taken)     /* it cannot take its hits out of enclosing calls */
+			mark_interference(args.table);
 	}
 	if (key)
 		push(stack, call, key, 0);
@@ -999,7 +1117,10 @@ int BPF_KPROBE(kprobe___nft_trace_packet, __u64 a, __u64 b, __u64 c, __u64 d, __
 	return nft_trace_args(a, b, c, d, e);
 }
 
-/* A new ruleset generation begins: numbered, in flight until xt_replace_table returns. */
+/*
+ * A new ruleset generation begins (a replacement, or a table's registration): numbered, in
+ * flight until xt_replace_table returns. A generation the map cannot hold is counted lost.
+ */
 static __always_inline int replacement_starts(const struct xt_table *table, const void *newinfo)
 {
 	__u64 key = (__u64)table, task = bpf_get_current_pid_tgid();
@@ -1011,10 +1132,34 @@ static __always_inline int replacement_starts(const struct xt_table *table, cons
 		.in_flight = 1,
 	};
 
-	g.seq = g.prev_seq + 1;
-	bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY);
+	g.seq = __sync_fetch_and_add(&last_generation, 1) + 1;
+	if (bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY)) {
+		generations_lost = true;
+		return 0;
+	}
 	bpf_map_update_elem(&replacing, &task, &key, BPF_ANY);
 	return 0;
+}
+
+/* The table is going away: its address may next belong to another table. */
+static __always_inline int table_unregistered(const void *table)
+{
+	__u64 key = (__u64)table;
+
+	bpf_map_delete_elem(&table_generations, &key);
+	return 0;
+}
+
+SEC("fentry/xt_unregister_table")
+int BPF_PROG(fentry_xt_unregister_table, struct xt_table *table)
+{
+	return table_unregistered(table);
+}
+
+SEC("kprobe/xt_unregister_table")
+int BPF_KPROBE(kprobe_xt_unregister_table, struct xt_table *table)
+{
+	return table_unregistered(table);
 }
 
 static __always_inline int replacement_done(void)

@@ -27,11 +27,12 @@ static const struct {
 	[FUNC_NFT_DO_CHAIN] = { "nft_do_chain", "nf_tables", ENGINE_NFTABLES },
 	[FUNC_XT_REPLACE_TABLE] = { "xt_replace_table", "x_tables", AUX_FUNCTION },
 	[FUNC_NFT_TRACE_PACKET] = { "__nft_trace_packet", "nf_tables", AUX_FUNCTION },
+	[FUNC_XT_UNREGISTER_TABLE] = { "xt_unregister_table", "x_tables", AUX_FUNCTION },
 };
 
 static bool has_exit_program(int func)
 {
-	return func != FUNC_NFT_TRACE_PACKET;
+	return func != FUNC_NFT_TRACE_PACKET && func != FUNC_XT_UNREGISTER_TABLE;
 }
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
@@ -151,12 +152,13 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
-				 rodata->track_rules ? libbpf_num_possible_cpus() : 1);
+				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
+						     : 1);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
-		if (func == FUNC_XT_REPLACE_TABLE)
+		if (func == FUNC_XT_REPLACE_TABLE || func == FUNC_XT_UNREGISTER_TABLE)
 			found = found && rodata->track_rules;
 		if (func == FUNC_NFT_TRACE_PACKET)
 			found = found && rodata->nft_trace_variant != NFT_TRACE_OFF;
@@ -252,15 +254,6 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 				"xt_replace_table (module x_tables)\n");
 }
 
-/* Did a signal ask to stop? Start-up checks between steps that can take long. */
-static bool interrupted(const struct tracer *t, char *err, size_t err_len)
-{
-	if (!t->stop || !*t->stop)
-		return false;
-	snprintf(err, err_len, "Interrupted during start-up");
-	return true;
-}
-
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
 	struct kernel_btf kb = { .path = cfg->btf_path };
@@ -276,10 +269,6 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 			f->found = false;
 			snprintf(f->why_missing, sizeof(f->why_missing), "not wanted");
 			continue;
-		}
-		if (interrupted(t, err, err_len)) {
-			ret = -EINTR;
-			break;
 		}
 		ret = probe_hook_function(&kb, f, err, err_len);
 		if (ret)
@@ -358,15 +347,9 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	if (cfg->backend != BACKEND_AUTO)
 		order[0] = cfg->backend;
 	for (int i = 0; i < tries; i++) {
-		if (interrupted(t, err, err_len))
-			return -EINTR;
 		ret = load_backend(t, cfg, order[i], why[i], sizeof(why[i]));
 		if (ret)
 			continue;
-		if (interrupted(t, err, err_len)) {
-			detach_all(t);
-			return -EINTR;
-		}
 		ret = attach_backend(t, order[i], why[i], sizeof(why[i]));
 		if (ret) {
 			detach_all(t);
@@ -387,10 +370,6 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		snprintf(err, err_len, "cannot open the event buffer (%s)", strerror(-ret));
 		detach_all(t);
 		return ret;
-	}
-	if (interrupted(t, err, err_len)) {
-		detach_all(t);
-		return -EINTR;
 	}
 	report_attached(t, cfg);
 	return 0;
@@ -426,6 +405,29 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])
 	return ret;
 }
 
+static __u64 recursion_misses(struct bpf_program *prog)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = prog ? bpf_program__fd(prog) : -1;
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits)
+{
+	*entries = *exits = 0;
+	if (!t->skel)
+		return;
+	for (int func = 0; func < FUNC_MAX; func++) {
+		*entries += recursion_misses(program(t, entry_kind(t->backend), func));
+		if (has_exit_program(func))
+			*exits += recursion_misses(program(t, exit_kind(t->backend), func));
+	}
+}
+
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 {
 	struct tracer *t = ctx;
@@ -434,7 +436,7 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 	*generation = 0;
 	if (bpf_map__lookup_elem(t->skel->maps.table_generations, &table_ptr, sizeof(table_ptr), &g,
 				 sizeof(g), 0))
-		return true; /* never replaced while tracing: generation 0 */
+		return !t->skel->bss->generations_lost; /* never replaced while tracing: 0 */
 	*generation = g.seq;
 	return !g.in_flight;
 }

@@ -19,13 +19,9 @@ struct tracer {
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;
-	const volatile sig_atomic_t *stop; /* set by a signal: start-up gives up between steps */
 };
 
-/*
- * Probes, loads and attaches; reports each function attached or skipped on stderr.
- * -EINTR when *t->stop was set during start-up: nothing is left attached.
- */
+/* Probes, loads and attaches; reports each function attached or skipped on stderr. */
 int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len);
 /* Loads the programs of one backend without attaching them (verifier check). */
@@ -34,6 +30,12 @@ int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend ba
 int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sums the per-CPU counters (enum counter) into totals. */
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
+/*
+ * Calls the kernel's recursion protection kept this tool's programs from seeing (a program
+ * of the tool was already running on that CPU): at entry (the call was never seen) and at
+ * exit (its event is counted as unpaired if it had matched). Summed over the programs.
+ */
+void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits);
 void tracer_stop(struct tracer *t);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
@@ -306,13 +307,62 @@ static int index_of_offset(const struct xt_table_model *m, unsigned int offset)
 	return lo < m->nr_entries && m->entries[lo].offset == offset ? (int)lo : -1;
 }
 
-static bool was_hit(unsigned int offset, const unsigned int *hits, unsigned int nr_hits)
+/* The index in hits of the entry at offset, or -1. */
+static int hit_index(unsigned int offset, const struct xt_hit *hits, unsigned int nr_hits)
 {
 	for (unsigned int i = 0; i < nr_hits; i++) {
-		if (hits[i] == offset)
+		if (hits[i].offset == offset)
+			return i;
+	}
+	return -1;
+}
+
+/* What an extension target can return (checked in the kernel's net/netfilter/xt_*.c). */
+enum target_kind {
+	TARGET_CONTINUES, /* always XT_CONTINUE: never decides */
+	TARGET_DECIDES,	  /* never XT_CONTINUE */
+	TARGET_EITHER, /* continues, or drops (e.g. a header it cannot mangle); unknown targets */
+};
+
+static const char *const continuing_targets[] = {
+	"AUDIT",   "CHECKSUM",	"CLASSIFY", "CONNMARK", "CONNSECMARK", "CT",
+	"HMARK",   "IDLETIMER", "LED",	    "LOG",	"MARK",	       "NFLOG",
+	"NOTRACK", "RATEEST",	"SECMARK",  "SET",	"TEE",	       "TRACE",
+};
+
+static const char *const deciding_targets[] = {
+	"DNAT", "MASQUERADE", "NETMAP", "NFQUEUE", "REDIRECT", "REJECT", "SNAT", "TPROXY",
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(name, list[i]))
 			return true;
 	}
 	return false;
+}
+
+static enum target_kind target_kind(const char *name)
+{
+	if (in_list(name, continuing_targets,
+		    sizeof(continuing_targets) / sizeof(continuing_targets[0])))
+		return TARGET_CONTINUES;
+	if (in_list(name, deciding_targets, sizeof(deciding_targets) / sizeof(deciding_targets[0])))
+		return TARGET_DECIDES;
+	return TARGET_EITHER;
+}
+
+/* Can the entry's target have returned verdict? Only fixed ones are checked. */
+static bool verdict_agrees(const struct xt_entry_info *e, unsigned int verdict)
+{
+	if (!e->target[0])
+		return verdict == (unsigned int)(-e->verdict - 1);
+	if (!strcmp(e->target, "REJECT"))
+		return verdict == NF_DROP;
+	if (!strcmp(e->target, "NFQUEUE"))
+		return (verdict & NF_VERDICT_MASK) == NF_QUEUE;
+	return true;
 }
 
 /* A frame of the jump stack: the jumping entry and where to resume (-1 for a goto). */
@@ -321,79 +371,168 @@ struct jump {
 	int resume;
 };
 
+/* The replay's state: where it is, what it has used of the hits. */
+struct replay {
+	const struct xt_table_model *m;
+	const struct xt_hit *hits;
+	unsigned int nr_hits;
+	unsigned int *used; /* packets of each hit the path has explained */
+	struct jump stack[XT_MAX_PATH];
+	int depth;
+	int extension;		    /* last matched extension target that may have decided */
+	unsigned int rules_skipped; /* unmatched rules after it */
+};
+
 static int explain_failed(char *err, size_t err_len, const char *why)
 {
 	snprintf(err, err_len, "%s", why);
 	return -1;
 }
 
+/* Did the packet match entry idx on this visit? -1: more visits than its counter moved. */
+static int matched_now(struct replay *r, int idx)
+{
+	int h = hit_index(r->m->entries[idx].offset, r->hits, r->nr_hits);
+
+	if (h < 0)
+		return 0;
+	if (r->used[h] == r->hits[h].packets)
+		return -1;
+	r->used[h]++;
+	return 1;
+}
+
+/* The path reached a chain end that did not match: something before it ended the call. */
+static int ended_before_chain_end(const struct replay *r, unsigned int verdict,
+				  struct xt_path *path, char *err, size_t err_len)
+{
+	const struct xt_entry_info *x = r->extension >= 0 ? &r->m->entries[r->extension] : NULL;
+	char where[XT_NAME_LEN + 16];
+
+	/* hotdrop: a match found a malformed header; ipt_do_table returns NF_DROP at once */
+	if (x &&
+	    (target_kind(x->target) == TARGET_DECIDES || verdict != NF_DROP || !r->rules_skipped)) {
+		if (!verdict_agrees(x, verdict))
+			return explain_failed(err, err_len,
+					      "the verdict disagrees with the rule that decided");
+		path->decider = r->extension;
+		return 0;
+	}
+	if (x) {
+		xt_format_entry(r->m, r->extension, where, sizeof(where));
+		snprintf(err, err_len,
+			 "unclear whether %s (-j %s) or a later match dropping a malformed packet "
+			 "(hotdrop) ended it",
+			 where, x->target);
+		return -1;
+	}
+	if (verdict == NF_DROP)
+		return explain_failed(
+			err, err_len,
+			"no rule decided: a match dropped a malformed packet (hotdrop)");
+	return explain_failed(err, err_len, "no matched entry decided");
+}
+
 /*
  * Replays ipt_do_table over the entries: a matched entry (its counter moved) applies its
- * target, an unmatched one falls through. Every hit must lie on the one path replayed.
+ * target, an unmatched one falls through. Every counted packet must lie on the one path
+ * replayed, each entry matching as often as its counter moved.
  */
-int xt_explain(const struct xt_table_model *m, unsigned int hook, const unsigned int *hits,
-	       unsigned int nr_hits, struct xt_path *path, char *err, size_t err_len)
+int xt_explain(const struct xt_table_model *m, unsigned int hook, const struct xt_hit *hits,
+	       unsigned int nr_hits, unsigned int verdict, struct xt_path *path, char *err,
+	       size_t err_len)
 {
-	struct jump stack[XT_MAX_PATH];
-	int depth = 0, pending_extension = -1, idx;
-	unsigned int explained = 0;
+	struct replay r = { .m = m, .hits = hits, .nr_hits = nr_hits, .extension = -1 };
+	unsigned long long visits = 0, max_visits = (XT_MAX_PATH + 1ULL) * (m->nr_entries + 1);
+	unsigned int explained = 0, total = 0;
+	int idx, ret = -1;
 
 	memset(path, 0, sizeof(*path));
 	path->decider = -1;
 	if (hook >= m->blob.nr_hooks || !(m->blob.valid_hooks & (1u << hook)))
 		return explain_failed(err, err_len, "hook not in this table");
+	r.used = calloc(nr_hits ? nr_hits : 1, sizeof(*r.used));
+	if (!r.used)
+		return explain_failed(err, err_len, "out of memory");
+	for (unsigned int i = 0; i < nr_hits; i++)
+		total += hits[i].packets;
 	idx = index_of_offset(m, m->blob.hook_entry[hook]);
-	for (unsigned int steps = 0; idx >= 0 && steps <= 2 * m->nr_entries; steps++) {
+	for (; idx >= 0 && visits <= max_visits; visits++) {
 		const struct xt_entry_info *e = &m->entries[idx];
-		bool hit = was_hit(e->offset, hits, nr_hits);
+		int matched;
 
-		if (e->kind == XT_ENTRY_CHAIN_HEAD || e->kind == XT_ENTRY_END)
-			return explain_failed(err, err_len, "path ran past the end of a chain");
-		if (!hit) {
+		if (e->kind == XT_ENTRY_CHAIN_HEAD || e->kind == XT_ENTRY_END) {
+			explain_failed(err, err_len, "path ran past the end of a chain");
+			goto out;
+		}
+		matched = matched_now(&r, idx);
+		if (matched < 0) {
+			explain_failed(err, err_len,
+				       "the path is inconsistent: an entry matched differently on "
+				       "another visit");
+			goto out;
+		}
+		if (!matched) {
 			if (e->kind == XT_ENTRY_RULE) {
+				r.rules_skipped++;
 				idx++;
 				continue;
 			}
-			/* A chain's end that did not match: only a terminating extension explains it. */
-			if (pending_extension < 0)
-				return explain_failed(err, err_len, "no matched entry decided");
-			path->decider = pending_extension;
-			break;
+			ret = ended_before_chain_end(&r, verdict, path, err, err_len);
+			goto done;
 		}
-		if (path->nr_steps == XT_MAX_PATH)
-			return explain_failed(err, err_len, "path longer than the tool follows");
+		if (path->nr_steps == XT_MAX_PATH) {
+			explain_failed(err, err_len, "path longer than the tool follows");
+			goto out;
+		}
 		path->steps[path->nr_steps++] = idx;
 		explained++;
-		if (e->target[0]) { /* LOG, MARK continue; REJECT, DNAT decide: the path tells */
-			pending_extension = idx;
+		r.extension = -1;
+		r.rules_skipped = 0;
+		if (e->target[0]) {
+			if (target_kind(e->target) != TARGET_CONTINUES)
+				r.extension = idx;
 			idx++;
 			continue;
 		}
-		pending_extension = -1;
-		if (e->verdict >= 0) {
-			if (depth == XT_MAX_PATH)
-				return explain_failed(err, err_len, "jumps nest too deep");
-			stack[depth++] = (struct jump){ idx, e->is_goto ? -1 : idx + 1 };
+		if (e->verdict >= 0 && idx + 1 < (int)m->nr_entries &&
+		    (unsigned int)e->verdict == m->entries[idx + 1].offset) {
+			idx++; /* no target (an accounting rule): the kernel just goes on */
+		} else if (e->verdict >= 0) {
+			r.stack[r.depth++] = (struct jump){ idx, e->is_goto ? -1 : idx + 1 };
 			idx = index_of_offset(m, (unsigned int)e->verdict);
 		} else if (e->verdict == XT_RETURN) {
-			while (depth > 0 && stack[depth - 1].resume < 0)
-				depth--; /* leaving a chain entered by goto leaves its caller too */
-			if (depth > 0)
-				idx = stack[--depth].resume;
+			while (r.depth > 0 && r.stack[r.depth - 1].resume < 0)
+				r.depth--; /* leaving a chain entered by goto leaves its caller too */
+			if (r.depth > 0)
+				idx = r.stack[--r.depth].resume;
 			else
 				idx = index_of_offset(m, m->blob.underflow[hook]);
 		} else {
+			if (!verdict_agrees(e, verdict)) {
+				explain_failed(err, err_len,
+					       "the verdict disagrees with the rule that decided");
+				goto out;
+			}
 			path->decider = idx;
-			break;
+			ret = 0;
+			goto done;
 		}
 	}
-	if (path->decider < 0)
-		return explain_failed(err, err_len, "no matched entry decided");
-	if (explained != nr_hits)
-		return explain_failed(err, err_len, "counters moved off the packet's path");
-	for (int i = 0; i < depth; i++)
-		path->calls[path->nr_calls++] = stack[i].from;
-	return 0;
+	explain_failed(err, err_len, "no matched entry decided");
+	goto out;
+done:
+	if (ret)
+		goto out;
+	if (explained != total) {
+		ret = explain_failed(err, err_len, "counters moved off the packet's path");
+		goto out;
+	}
+	for (int i = 0; i < r.depth; i++)
+		path->calls[path->nr_calls++] = r.stack[i].from;
+out:
+	free(r.used);
+	return ret;
 }
 
 void xt_format_entry(const struct xt_table_model *m, int index, char *buf, size_t len)

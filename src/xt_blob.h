@@ -9,7 +9,11 @@
 
 #define XT_MAX_HOOKS 5
 #define XT_NAME_LEN 32
-#define XT_MAX_PATH 16
+/*
+ * Matched entries a replayed path may have, chain-end returns and policies included. A ufw
+ * default-policy drop takes 17; the jump stack never outgrows the path.
+ */
+#define XT_MAX_PATH 128
 
 enum xt_family { XT_IPV4, XT_IPV6, XT_ARP };
 
@@ -56,6 +60,12 @@ struct xt_table_model {
 	unsigned int nr_chains;
 };
 
+/* An entry whose counter moved during the call, and by how many packets. */
+struct xt_hit {
+	unsigned int offset;
+	unsigned int packets;
+};
+
 /* The matched entries in the order the kernel evaluated them, and which one decided. */
 struct xt_path {
 	int steps[XT_MAX_PATH]; /* entry indexes of every matched entry, in evaluation order */
@@ -68,9 +78,13 @@ struct xt_path {
 const char *xt_hook_name(enum xt_family family, unsigned int hook);
 int xt_decode(const struct xt_blob *blob, struct xt_table_model *model, char *err, size_t err_len);
 void xt_model_free(struct xt_table_model *model);
-/* Explains the entries whose counters moved; returns 0, or -1 with the reason in err. */
-int xt_explain(const struct xt_table_model *model, unsigned int hook, const unsigned int *hits,
-	       unsigned int nr_hits, struct xt_path *path, char *err, size_t err_len);
+/*
+ * Explains the entries whose counters moved during a call that returned verdict (NF_*);
+ * returns 0, or -1 with the reason in err.
+ */
+int xt_explain(const struct xt_table_model *model, unsigned int hook, const struct xt_hit *hits,
+	       unsigned int nr_hits, unsigned int verdict, struct xt_path *path, char *err,
+	       size_t err_len);
 /* "INPUT#3", "INPUT:policy" */
 void xt_format_entry(const struct xt_table_model *model, int index, char *buf, size_t len);
 

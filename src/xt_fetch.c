@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
@@ -18,7 +21,10 @@
 #include <linux/netfilter_arp/arp_tables.h>
 #include "xt_fetch.h"
 
-#define SAVE_OUTPUT_MAX (64u << 20)
+#define CHILD_OUTPUT_MAX (64u << 20)
+#define CHILD_TIMEOUT_MS 5000
+#define POLL_SLICE_MS 200
+#define CHILD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int open_if_inode(const char *path, unsigned int inode)
 {
@@ -173,16 +179,107 @@ void xt_blob_free(struct xt_blob *blob)
 	blob->entries = NULL;
 }
 
-char *run_in_netns(int netns_fd, char *const argv[])
+static bool (*stop_requested)(void);
+
+void run_in_netns_set_stop_check(bool (*fn)(void))
+{
+	stop_requested = fn;
+}
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static bool grow(char **buf, size_t *capacity)
+{
+	char *bigger = *capacity < CHILD_OUTPUT_MAX ? realloc(*buf, *capacity * 2) : NULL;
+
+	if (!bigger)
+		return false;
+	*buf = bigger;
+	*capacity *= 2;
+	return true;
+}
+
+/* Reads the child's output until it closes it; why is set when it is cut short. */
+static char *read_child(int fd, const char *name, char *why, size_t why_len)
 {
 	size_t used = 0, capacity = 1 << 16;
 	char *out = malloc(capacity);
-	int pipefd[2], status;
-	pid_t pid;
-	ssize_t n;
+	__u64 deadline = now_ms() + CHILD_TIMEOUT_MS;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	ssize_t n = 1;
 
-	if (!out || pipe2(pipefd, O_CLOEXEC)) {
+	while (out && n > 0) {
+		if (stop_requested && stop_requested()) {
+			snprintf(why, why_len, "`%s` stopped: the program is ending", name);
+			break;
+		}
+		if (now_ms() >= deadline) {
+			snprintf(why, why_len, "`%s` stopped: no answer within %d s", name,
+				 CHILD_TIMEOUT_MS / 1000);
+			break;
+		}
+		if (poll(&pfd, 1, POLL_SLICE_MS) <= 0)
+			continue; /* EINTR: the stop check runs next */
+		n = read(fd, out + used, capacity - used - 1);
+		if (n < 0 && errno == EINTR) {
+			n = 1;
+			continue;
+		}
+		used += n > 0 ? n : 0;
+		if (used + 1 == capacity && !grow(&out, &capacity)) {
+			snprintf(why, why_len, "`%s` stopped: more than %u MiB of output", name,
+				 CHILD_OUTPUT_MAX >> 20);
+			break;
+		}
+	}
+	if (!out || n != 0) {
+		if (!why[0])
+			snprintf(why, why_len, "`%s`: cannot read its output", name);
 		free(out);
+		return NULL;
+	}
+	out[used] = '\0';
+	return out;
+}
+
+/* The program in the fixed PATH, found before fork (the child only calls what is safe there). */
+static bool find_program(const char *name, char *path, size_t len)
+{
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+					    "/usr/bin",	       "/sbin",		 "/bin" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, len, "%s/%s", dirs[i], name);
+		if (!access(path, X_OK))
+			return true;
+	}
+	return false;
+}
+
+char *run_in_netns(int netns_fd, char *const argv[], char *why, size_t why_len)
+{
+	char *const envp[] = { "PATH=" CHILD_PATH, "LC_ALL=C", NULL };
+	int pipefd[2], status;
+	char path[256], *out;
+	pid_t pid;
+
+	why[0] = '\0';
+	if (stop_requested && stop_requested()) {
+		snprintf(why, why_len, "`%s` not run: the program is ending", argv[0]);
+		return NULL;
+	}
+	if (!find_program(argv[0], path, sizeof(path))) {
+		snprintf(why, why_len, "`%s` not found in " CHILD_PATH, argv[0]);
+		return NULL;
+	}
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		snprintf(why, why_len, "`%s`: %s", argv[0], strerror(errno));
 		return NULL;
 	}
 	pid = fork();
@@ -191,29 +288,27 @@ char *run_in_netns(int netns_fd, char *const argv[])
 
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
-		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 		if (!setns(netns_fd, CLONE_NEWNET))
-			execvp(argv[0], argv);
+			execve(path, argv, envp);
 		_exit(127);
 	}
 	close(pipefd[1]);
-	while (pid > 0 && (n = read(pipefd[0], out + used, capacity - used - 1)) > 0) {
-		used += n;
-		if (used + 1 == capacity && capacity < SAVE_OUTPUT_MAX) {
-			char *bigger = realloc(out, capacity * 2);
-
-			if (!bigger)
-				break;
-			out = bigger;
-			capacity *= 2;
-		}
-	}
+	out = pid > 0 ? read_child(pipefd[0], argv[0], why, why_len) : NULL;
 	close(pipefd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		free(out);
+	if (pid < 0) {
+		snprintf(why, why_len, "`%s`: %s", argv[0], strerror(errno));
 		return NULL;
 	}
-	out[used] = '\0';
+	if (!out)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (out && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+		snprintf(why, why_len, "`%s` failed%s", argv[0],
+			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (cannot run it)" : "");
+		free(out);
+		out = NULL;
+	}
 	return out;
 }
 
@@ -232,11 +327,9 @@ int xt_fetch_rule_text(int netns_fd, enum xt_family family, const char *table,
 
 	memset(rules, 0, sizeof(*rules));
 	for (int i = 0; i < 2 && !text; i++)
-		text = run_in_netns(netns_fd, commands[i]);
-	if (!text) {
-		snprintf(err, err_len, "%s not found or failed", commands[0][0]);
+		text = run_in_netns(netns_fd, commands[i], err, err_len);
+	if (!text)
 		return -1;
-	}
 	parse_saved_rules(family, text, rules);
 	free(text);
 	return 0;

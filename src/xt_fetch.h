@@ -18,8 +18,14 @@ int open_netns(unsigned int inode);
 int xt_fetch_blob(int netns_fd, enum xt_family family, const char *table, struct xt_blob *blob,
 		  char *err, size_t err_len);
 void xt_blob_free(struct xt_blob *blob);
-/* Runs argv inside the namespace; its standard output, or NULL when it failed. */
-char *run_in_netns(int netns_fd, char *const argv[]);
+/*
+ * Runs argv inside the namespace; its standard output, or NULL with the reason in why when it
+ * failed, ran longer than 5 s or the stop check said the program is ending (the child is then
+ * killed). No data ever goes into argv: names come from whoever controls a namespace.
+ */
+char *run_in_netns(int netns_fd, char *const argv[], char *why, size_t why_len);
+/* fn() is asked about every 200 ms while a child runs: true cuts it short. */
+void run_in_netns_set_stop_check(bool (*fn)(void));
 /* Runs iptables-legacy-save (ip6tables-legacy-save, arptables-legacy -L) in that namespace. */
 int xt_fetch_rule_text(int netns_fd, enum xt_family family, const char *table,
 		       struct saved_rules *rules, char *err, size_t err_len);

@@ -38,7 +38,8 @@ if ! scripts/install-deps.sh test; then
 	exit 1
 fi
 mkdir -p "$log_dir"
-if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests build/pcap-tests \
+if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
+	build/nft-tests build/pcap-tests \
 	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
@@ -49,6 +50,7 @@ suite style tests/style.sh
 suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests
+suite host-nft build/nft-tests
 suite host-pcap build/pcap-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables

@@ -113,11 +113,11 @@ static void check_hits_clamped(void)
 	snprintf(e->table, sizeof(e->table), "filter");
 	/* INPUT's first rule, off the FORWARD path: every hits[] entry is compared. */
 	for (int i = 0; i < MAX_RULE_HITS; i++)
-		e->hits[i] = blob.hook_entry[1];
+		e->hits[i] = (struct rule_hit){ blob.hook_entry[1], 1 };
 	e->nr_hits = ~0u;
 	describe_rules(cache, e, rule, sizeof(rule), matched, sizeof(matched));
-	check(strstr(rule, "rule=?(no matched entry decided)") != NULL, "nr_hits clamped", rule);
-	e->hits[0] = blob.underflow[2];
+	check(strstr(rule, "rule=?(no rule decided") != NULL, "nr_hits clamped", rule);
+	e->hits[0] = (struct rule_hit){ blob.underflow[2], 1 };
 	e->nr_hits = 1;
 	xt_blob_free(&blob);
 	describe_rules(cache, e, rule, sizeof(rule), matched, sizeof(matched));

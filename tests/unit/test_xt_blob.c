@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Decoding of x_tables blobs built here entry by entry, as the kernel lays them out. */
 #include <stdlib.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "test.h"
@@ -148,28 +149,39 @@ out:
 	free(s);
 }
 
-/* Replays hits and returns the path as text: "INPUT#3 > MYCHAIN#1 | steps". */
-static void explain(struct sample *s, const unsigned int *hits, unsigned int n, char *out,
-		    size_t len)
+/* Path as text: "INPUT#3 > MYCHAIN#1 | steps", or "? reason". */
+static void explain_model(const struct xt_table_model *m, const struct xt_hit *hits, unsigned int n,
+			  unsigned int verdict, char *out, size_t len)
 {
 	struct xt_path path;
-	char err[128], where[64];
+	char err[256], where[64];
 	size_t used = 0;
 
-	if (xt_explain(&s->model, 1, hits, n, &path, err, sizeof(err))) {
+	if (xt_explain(m, 1, hits, n, verdict, &path, err, sizeof(err))) {
 		snprintf(out, len, "? %s", err);
 		return;
 	}
 	for (int i = 0; i < path.nr_calls; i++) {
-		xt_format_entry(&s->model, path.calls[i], where, sizeof(where));
+		xt_format_entry(m, path.calls[i], where, sizeof(where));
 		used += snprintf(out + used, len - used, "%s > ", where);
 	}
-	xt_format_entry(&s->model, path.decider, where, sizeof(where));
+	xt_format_entry(m, path.decider, where, sizeof(where));
 	used += snprintf(out + used, len - used, "%s |", where);
-	for (int i = 0; i < path.nr_steps; i++) {
-		xt_format_entry(&s->model, path.steps[i], where, sizeof(where));
+	for (int i = 0; i < path.nr_steps && used < len; i++) {
+		xt_format_entry(m, path.steps[i], where, sizeof(where));
 		used += snprintf(out + used, len - used, " %s", where);
 	}
+}
+
+/* Replays offsets each matched once. */
+static void explain(struct sample *s, const unsigned int *offsets, unsigned int n,
+		    unsigned int verdict, char *out, size_t len)
+{
+	struct xt_hit hits[16];
+
+	for (unsigned int i = 0; i < n; i++)
+		hits[i] = (struct xt_hit){ offsets[i], 1 };
+	explain_model(&s->model, hits, n, verdict, out, len);
 }
 
 TEST(xt_explain_paths)
@@ -180,39 +192,221 @@ TEST(xt_explain_paths)
 	build_sample(s);
 	if (!ASSERT_EQ(xt_decode(&s->blob, &s->model, err, sizeof(err)), 0, err))
 		goto out;
-	explain(s, (unsigned int[]){ s->input[0] }, 1, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input[0] }, 1, NF_ACCEPT, out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT#1 | INPUT#1", "first rule accepts");
 
-	explain(s, (unsigned int[]){ s->input_policy }, 1, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input_policy }, 1, NF_DROP, out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT:policy | INPUT:policy", "policy");
 
-	explain(s, (unsigned int[]){ s->input[1], s->input_policy }, 2, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input[1], s->input_policy }, 2, NF_DROP, out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT:policy | INPUT#2 INPUT:policy", "LOG then policy");
 
-	explain(s, (unsigned int[]){ s->input[2], s->my[0] }, 2, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input[2], s->my[0] }, 2, NF_ACCEPT, out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT#3 > MYCHAIN#1 | INPUT#3 MYCHAIN#1", "jump then accept");
 
-	explain(s, (unsigned int[]){ s->input[2], s->my[1], s->input_policy }, 3, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input[2], s->my[1], s->input_policy }, 3, NF_DROP, out,
+		sizeof(out));
 	ASSERT_STREQ(out, "INPUT:policy | INPUT#3 MYCHAIN#2 INPUT:policy", "explicit RETURN");
 
-	explain(s, (unsigned int[]){ s->input[2], s->my_return, s->input[3], s->other[0] }, 4, out,
-		sizeof(out));
+	explain(s, (unsigned int[]){ s->input[2], s->my_return, s->input[3], s->other[0] }, 4,
+		NF_DROP, out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT#4 > OTHER#1 | INPUT#3 MYCHAIN:return INPUT#4 OTHER#1",
 		     "implicit RETURN, then goto and a terminating extension target");
 
-	explain(s, (unsigned int[]){ s->input[3], s->other_return, s->input_policy }, 3, out,
-		sizeof(out));
+	explain(s, (unsigned int[]){ s->input[3], s->other_return, s->input_policy }, 3, NF_DROP,
+		out, sizeof(out));
 	ASSERT_STREQ(out, "INPUT:policy | INPUT#4 OTHER:return INPUT:policy",
 		     "return from a goto chain goes back to the builtin chain's policy");
 
-	explain(s, (unsigned int[]){ s->input[0], s->my[0] }, 2, out, sizeof(out));
+	explain(s, (unsigned int[]){ s->input[0], s->my[0] }, 2, NF_ACCEPT, out, sizeof(out));
 	ASSERT_STREQ(out, "? counters moved off the packet's path", "inconsistent hits");
 
-	explain(s, NULL, 0, out, sizeof(out));
+	explain(s, NULL, 0, NF_ACCEPT, out, sizeof(out));
 	ASSERT_STREQ(out, "? no matched entry decided", "no hit");
 out:
 	xt_model_free(&s->model);
 	free(s);
+}
+
+TEST(xt_explain_verdict_must_agree)
+{
+	struct sample *s = calloc(1, sizeof(*s));
+	char err[128], out[256];
+
+	build_sample(s);
+	if (!ASSERT_EQ(xt_decode(&s->blob, &s->model, err, sizeof(err)), 0, err))
+		goto out;
+	/* LOG matched, then a later match hotdropped: LOG never decides */
+	explain(s, (unsigned int[]){ s->input[1] }, 1, NF_DROP, out, sizeof(out));
+	ASSERT_STREQ(out, "? no rule decided: a match dropped a malformed packet (hotdrop)",
+		     "hotdrop after LOG");
+	explain(s, NULL, 0, NF_DROP, out, sizeof(out));
+	ASSERT_STREQ(out, "? no rule decided: a match dropped a malformed packet (hotdrop)",
+		     "hotdrop in the first rule");
+	explain(s, (unsigned int[]){ s->input[0] }, 1, NF_DROP, out, sizeof(out));
+	ASSERT_STREQ(out, "? the verdict disagrees with the rule that decided", "ACCEPT != DROP");
+	explain(s, (unsigned int[]){ s->input[3], s->other[0] }, 2, NF_ACCEPT, out, sizeof(out));
+	ASSERT_STREQ(out, "? the verdict disagrees with the rule that decided", "REJECT accepted");
+out:
+	xt_model_free(&s->model);
+	free(s);
+}
+
+/* One entry of a table built from a list: kind, chain name or target, verdict or jump. */
+struct spec {
+	const char *kind; /* "std", "next" (no target), "jump", "ext", "head", "end" */
+	const char *name; /* ext: target; head: chain */
+	int arg;	  /* std: verdict; jump: index of the spec jumped to */
+};
+
+struct built {
+	struct blob_builder b;
+	struct xt_table_model model;
+	unsigned int offsets[64];
+};
+
+static unsigned int spec_size(const struct spec *sp)
+{
+	if (!strcmp(sp->kind, "head") || !strcmp(sp->kind, "end"))
+		return sizeof(struct ipt_entry) +
+		       XT_ALIGN(sizeof(struct xt_entry_target) + XT_FUNCTION_MAXNAMELEN);
+	if (!strcmp(sp->kind, "ext"))
+		return sizeof(struct ipt_entry) + XT_ALIGN(sizeof(struct xt_entry_target) + 8);
+	return entry_size(0);
+}
+
+/* A filter table whose only hook is INPUT (spec 0); policy at spec index policy. */
+static bool build_table(struct built *t, const struct spec *specs, int n, int policy)
+{
+	unsigned int off = 0;
+	char err[128] = "", nothing[8] = {};
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < n; i++) {
+		t->offsets[i] = off;
+		off += spec_size(&specs[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct spec *sp = &specs[i];
+
+		if (!strcmp(sp->kind, "std"))
+			add_standard(&t->b, sp->arg);
+		else if (!strcmp(sp->kind, "next"))
+			add_standard(&t->b, t->offsets[i + 1]);
+		else if (!strcmp(sp->kind, "jump"))
+			add_standard(&t->b, t->offsets[sp->arg]);
+		else if (!strcmp(sp->kind, "ext"))
+			add_entry(&t->b, sp->name, nothing, sizeof(nothing), false);
+		else
+			add_error(&t->b, sp->name);
+	}
+	struct xt_blob blob = {
+		.family = XT_IPV4,
+		.valid_hooks = 1 << 1,
+		.nr_hooks = 5,
+		.hook_entry = { 0, 0, 0, 0, 0 },
+		.underflow = { 0, t->offsets[policy], 0, 0, 0 },
+		.entries = t->b.buf,
+		.size = t->b.size,
+	};
+	return ASSERT_EQ(xt_decode(&blob, &t->model, err, sizeof(err)), 0, err);
+}
+
+/* Replays specs (index, packets) pairs. */
+static void explain_specs(struct built *t, const int (*hit)[2], int n, unsigned int verdict,
+			  char *out, size_t len)
+{
+	struct xt_hit hits[64];
+
+	for (int i = 0; i < n; i++)
+		hits[i] = (struct xt_hit){ t->offsets[hit[i][0]], hit[i][1] };
+	explain_model(&t->model, hits, n, verdict, out, len);
+}
+
+TEST(xt_explain_rule_without_target_falls_through)
+{
+	const struct spec specs[] = {
+		{ "next", NULL, 0 },
+		{ "std", NULL, NF_DROP_V },
+		{ "std", NULL, NF_ACCEPT_V },
+		{ "end", "ERROR", 0 },
+	};
+	struct built *t = calloc(1, sizeof(*t));
+	char out[256];
+
+	if (build_table(t, specs, 4, 2)) {
+		explain_specs(t, (const int[][2]){ { 0, 1 }, { 1, 1 } }, 2, NF_DROP, out,
+			      sizeof(out));
+		ASSERT_STREQ(out, "INPUT#2 | INPUT#1 INPUT#2", "accounting rule, then DROP");
+	}
+	xt_model_free(&t->model);
+	free(t);
+}
+
+TEST(xt_explain_long_path)
+{
+	struct spec specs[24];
+	int hits[24][2];
+	struct built *t = calloc(1, sizeof(*t));
+	char out[1024];
+
+	for (int i = 0; i < 20; i++) {
+		specs[i] = (struct spec){ "ext", "LOG", 0 };
+		hits[i][0] = i;
+		hits[i][1] = 1;
+	}
+	specs[20] = (struct spec){ "std", NULL, NF_DROP_V };
+	specs[21] = (struct spec){ "end", "ERROR", 0 };
+	hits[20][0] = 20;
+	hits[20][1] = 1;
+	if (build_table(t, specs, 22, 20)) {
+		explain_specs(t, (const int(*)[2])hits, 21, NF_DROP, out, sizeof(out));
+		ASSERT_TRUE(!strncmp(out, "INPUT:policy | INPUT#1 INPUT#2", 30), out);
+	}
+	xt_model_free(&t->model);
+	free(t);
+}
+
+/* INPUT: 1 -j X  2 -j TCPMSS  3 -j X  4 (a rule that does not match) ACCEPT  policy DROP;
+ * X: 1 LOG, return */
+static const struct spec two_calls[] = {
+	{ "jump", NULL, 6 },	      { "ext", "TCPMSS", 0 },	  { "jump", NULL, 6 },
+	{ "std", NULL, NF_ACCEPT_V }, { "std", NULL, NF_DROP_V }, { "head", "X", 0 },
+	{ "ext", "LOG", 0 },	      { "std", NULL, XT_RETURN }, { "end", "ERROR", 0 },
+};
+
+TEST(xt_explain_counts_visits)
+{
+	struct built *t = calloc(1, sizeof(*t));
+	char out[256];
+
+	if (!build_table(t, two_calls, 9, 4))
+		goto out;
+	/* LOG matched on both visits */
+	explain_specs(
+		t, (const int[][2]){ { 0, 1 }, { 6, 2 }, { 7, 2 }, { 1, 1 }, { 2, 1 }, { 4, 1 } },
+		6, NF_DROP, out, sizeof(out));
+	ASSERT_STREQ(out,
+		     "INPUT:policy | INPUT#1 X#1 X:return INPUT#2 INPUT#3 X#1 X:return "
+		     "INPUT:policy",
+		     "a chain entered twice");
+	/* LOG matched on one visit only (-m mark after MARK, limit, recent) */
+	explain_specs(
+		t, (const int[][2]){ { 0, 1 }, { 6, 1 }, { 7, 2 }, { 1, 1 }, { 2, 1 }, { 4, 1 } },
+		6, NF_DROP, out, sizeof(out));
+	ASSERT_STREQ(out,
+		     "? the path is inconsistent: an entry matched differently on another visit",
+		     "one of two visits matched");
+	/* TCPMSS last, then an unmatched rule: it dropped, or that rule's match hotdropped */
+	explain_specs(t, (const int[][2]){ { 0, 1 }, { 6, 1 }, { 7, 1 }, { 1, 1 } }, 4, NF_DROP,
+		      out, sizeof(out));
+	ASSERT_STREQ(out,
+		     "? unclear whether INPUT#2 (-j TCPMSS) or a later match dropping a malformed "
+		     "packet (hotdrop) ended it",
+		     "TCPMSS or hotdrop");
+out:
+	xt_model_free(&t->model);
+	free(t);
 }
 
 TEST(xt_decode_malformed)

@@ -19,12 +19,12 @@ KVER=$(basename "$KSRC")
 # Module directories (under lib/modules/KVER) taken whole, and single modules by name; plus
 # everything these depend on.
 MODULE_DIRS="kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge"
-MODULE_NAMES="veth dummy 8021q"
+MODULE_NAMES="veth dummy sch_netem 8021q"
 
 # coreutils' env (not busybox's) can start the tracer with SIGINT un-ignored.
 REQUIRED_BINS="/usr/sbin/ip /usr/sbin/xtables-legacy-multi /usr/bin/env"
 # (arptables-legacy-save/-restore and ebtables-legacy-save are perl scripts: left out.)
-OPTIONAL_BINS="/usr/sbin/bridge /usr/sbin/xtables-nft-multi /usr/sbin/nft /usr/sbin/bpftool
+OPTIONAL_BINS="/usr/sbin/tc /usr/sbin/bridge /usr/sbin/xtables-nft-multi /usr/sbin/nft /usr/sbin/bpftool
   /usr/sbin/arptables-legacy /usr/sbin/ebtables-legacy /usr/sbin/ebtables-legacy-restore"
 ETC_FILES="/etc/protocols /etc/services /etc/ethertypes"
 
@@ -182,6 +182,24 @@ install_modules() {
     log "$(find "$ROOT/lib/modules" -name '*.ko' | wc -l) modules for $KVER"
 }
 
+# Small test programs (tests/vm/helpers/NAME.c), static, as /usr/bin/NAME.
+install_helpers() {
+    local src
+    for src in "$HERE"/helpers/*.c; do
+        [ -e "$src" ] || continue
+        ${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$ROOT/usr/bin/$(basename "$src" .c)" "$src" ||
+            die "cannot build $src"
+    done
+}
+
+# ufw's init script and templates (Debian's package, unpacked by fetch-kernel.sh) in /opt/ufw.
+install_ufw() {
+    local pkg=$VM_CACHE/ufw
+    [ -e "$pkg/.done" ] || { log "warning: no ufw in $VM_CACHE, skipped"; return 0; }
+    mkdir -p "$ROOT/opt/ufw"
+    cp -a "$pkg/lib" "$pkg/etc" "$pkg/usr" "$ROOT/opt/ufw/"
+}
+
 install_tests() {
     cp "$HERE/guest-init.sh" "$ROOT/init"
     chmod 755 "$ROOT/init"
@@ -206,6 +224,8 @@ main() {
     install_binaries
     link_xtables
     install_modules
+    install_helpers
+    install_ufw
     install_tests
     make_cpio
     [ "${VM_KEEP_ROOT:-0}" = 1 ] || rm -rf "$ROOT"

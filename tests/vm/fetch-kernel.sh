@@ -42,6 +42,8 @@ main() {
     fi
     fetch_unpack "$kpkg" "$VM_CACHE/$kpkg"
     fetch_unpack busybox-static "$VM_CACHE/busybox-static"
+    # ufw's own init script and rule templates: scenarios load a ruleset ufw generates.
+    fetch_unpack ufw "$VM_CACHE/ufw" || log "warning: ufw not downloaded; its scenario skips"
     echo "$kpkg" > "$VM_CACHE/kernel-pkg"
     ln -sfn "$kpkg" "$VM_CACHE/kernel"
     local vmlinuz

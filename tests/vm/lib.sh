@@ -324,3 +324,21 @@ $_want
 got
 $_got$(show_tracer)"
 }
+
+# ---- the kernel's own rule counters: the oracle for rule attribution -----------------------
+
+# ipt_pkts NS TABLE CHAIN NUM|policy: packets the kernel counted for rule NUM of CHAIN (or for
+# its policy), from iptables -L -v -x -n --line-numbers.
+ipt_pkts() {
+    /usr/sbin/ip netns exec "$1" iptables -t "$2" -L "$3" -v -x -n --line-numbers |
+        awk -v want="$4" 'NR == 1 && want == "policy" { print $5; exit }
+            NR > 2 && $1 == want { print $2; exit }'
+}
+
+# quiet_kernel_log / restore_kernel_log: LOG targets write to the kernel log; keep it off the
+# console (where the results are read) while a scenario uses them.
+quiet_kernel_log() {
+    _printk=$(cut -f1 /proc/sys/kernel/printk)
+    dmesg -n 1
+}
+restore_kernel_log() { dmesg -n "${_printk:-7}"; }

@@ -43,7 +43,7 @@ tracer_stop
 
 expect_rc 0
 expect_err "skbtracer_iptables_trace"
-expect_err "^Removed table inet skbtracer_iptables_trace$"
+expect_err "^Removed table inet skbtracer_iptables_trace_[0-9]+$"
 ev() { echo "I_request:$(q "$1")->$(q "$IP2") +pkt_type=HOST nftables=\[family=inet table=mine chain=in_c hook=INPUT prio=-5 verdict=$2 cost=[^]]*\]"; }
 expect_out "\[$NSB\] .* v-a .* $(ev "$IP1" 'DROP\(EPERM\)') rule=in_c\[handle $J1\] > sub\[handle $D\]: ip saddr $(q "$IP1") icmp type echo-request drop$"
 expect_matched "$(ev "$IP1" 'DROP\(EPERM\)')" "in_c[handle $J1]: ip saddr $IP1 counter jump sub" \

@@ -22,23 +22,23 @@ NSB=$(netns_inode b)
 nft list ruleset > "$T_DIR/init.before"
 /usr/sbin/ip netns exec b nft list ruleset > "$T_DIR/b.before"
 
-tool_table_exists() { nft list table inet skbtracer_iptables_trace > /dev/null 2>&1; }
+tool_table_exists() { nft list table inet "skbtracer_iptables_trace_$T_PID" > /dev/null 2>&1; }
 
 check_unchanged() {
     nft list ruleset > "$T_DIR/init.after"
     /usr/sbin/ip netns exec b nft list ruleset > "$T_DIR/b.after"
     expect_cmd "$1: the init namespace's ruleset unchanged" cmp "$T_DIR/init.before" "$T_DIR/init.after"
     expect_cmd "$1: b's ruleset unchanged" cmp "$T_DIR/b.before" "$T_DIR/b.after"
-    if tool_table_exists; then fail "$1: table inet skbtracer_iptables_trace left behind"; fi
+    if tool_table_exists; then fail "$1: table inet skbtracer_iptables_trace_$T_PID left behind"; fi
     if nft list tables | grep -q skbtracer; then fail "$1: $(nft list tables)"; fi
-    expect_err "^Removed table inet skbtracer_iptables_trace$" "$1"
+    expect_err "^Removed table inet skbtracer_iptables_trace_$T_PID$" "$1"
 }
 
 RULE="rule=in_c\[handle [0-9]+\]: ip saddr $(q "$IP1") icmp type echo-request drop$"
 
 tracer_start --engines nftables --nft-trace --proto icmp -N "$NSB"
 expect_err "skbtracer_iptables_trace" "the table is announced"
-tool_table_exists || fail "SIGINT: no table inet skbtracer_iptables_trace while tracing$(show_tracer)"
+tool_table_exists || fail "SIGINT: no table inet skbtracer_iptables_trace_$T_PID while tracing$(show_tracer)"
 ping_from a "$IP2"
 wait_out "$RULE"
 tracer_stop INT
@@ -47,7 +47,7 @@ expect_out "$RULE" "SIGINT"
 check_unchanged SIGINT
 
 tracer_start --engines nftables --nft-trace -c 1 --proto icmp -N "$NSB"
-tool_table_exists || fail "-c 1: no table inet skbtracer_iptables_trace while tracing$(show_tracer)"
+tool_table_exists || fail "-c 1: no table inet skbtracer_iptables_trace_$T_PID while tracing$(show_tracer)"
 ping_from a "$IP2"
 tracer_wait 15
 expect_rc 0

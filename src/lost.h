@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef LOST_H
+#define LOST_H
+
+#include <stdio.h>
+#include <linux/types.h>
+#include "tracer.h"
+
+/* Events that never reached the output, by cause: only ring_full is the reader's fault. */
+struct lost_counts {
+	__u64 ring_full;  /* the ring (or perf) buffer was full */
+	__u64 unpaired;	  /* the call's exit was never seen */
+	__u64 too_deep;	  /* more calls nested on one CPU than the tool follows */
+	__u64 queue_full; /* the printer's queue was full: naming rules could not keep up */
+	/* the kernel's recursion protection skipped the tool's program (filtered or not) */
+	__u64 recursion_entries;
+	__u64 recursion_exits;
+};
+
+/* The kernel-side causes; queue_full is the caller's to fill. */
+void lost_read(struct tracer *t, struct lost_counts *counts);
+/* Events known lost: ring_full + unpaired + too_deep + queue_full. */
+__u64 lost_total(const struct lost_counts *counts);
+/* One stderr line per cause that grew since *reported; updates *reported. */
+void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_counts *reported);
+/* The causes of the exit summary's "N lost", and the recursion misses; nothing if all are 0. */
+void lost_report_causes(FILE *out, const struct lost_counts *counts);
+
+#endif

@@ -1,0 +1,39 @@
+# The table replaced 300 times under traffic (each replacement a new ruleset generation the tool
+# fetches and caches): the tool's RSS stays flat. Every cached table used to leak its blob.
+IP1=10.3.36.1
+IP2=10.3.36.2
+netns_pair a "$IP1" b "$IP2"
+{
+    echo "*filter"
+    echo ":INPUT ACCEPT [0:0]"
+    echo ":FORWARD ACCEPT [0:0]"
+    echo ":OUTPUT ACCEPT [0:0]"
+    i=0
+    while [ $i -lt 150 ]; do echo "-A INPUT -s 10.5.0.$((i + 1))/32 -j DROP"; i=$((i + 1)); done
+    echo "-A INPUT -s $IP1/32 -p icmp -j ACCEPT"
+    echo "COMMIT"
+} > "$T_DIR/rules"
+in_ns b iptables-legacy-restore "$T_DIR/rules"
+NSB=$(netns_inode b)
+
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$T_PID/status"; }
+tracer_start --engines iptables --proto icmp -H "$IP1" -N "$NSB"
+/usr/sbin/ip netns exec a ping -q -i 0.05 -w 100 "$IP2" > /dev/null 2>&1 &
+PING=$!
+n=0
+while [ $n -lt 300 ]; do
+    /usr/sbin/ip netns exec b iptables-legacy-restore "$T_DIR/rules"
+    n=$((n + 1))
+    [ $n -eq 50 ] && RSS50=$(rss)
+done
+kill "$PING" 2> /dev/null || true
+wait_quiet 10
+RSS300=$(rss)
+tracer_stop
+expect_rc 0
+named=$(grep -c "rule=INPUT#151" "$T_OUT" || true)
+gens=$(grep -c "iptables=\[" "$T_OUT" || true)
+log "RSS after 50 replacements ${RSS50} kB, after 300 ${RSS300} kB; $named of $gens lines name INPUT#151"
+echo "@@INFO $T_NAME rss50=${RSS50}kB rss300=${RSS300}kB named=$named lines=$gens" > /dev/console
+[ "$named" -ge 100 ] || fail "only $named lines named their rule$(show_tracer)"
+[ $((RSS300 - RSS50)) -lt 1024 ] || fail "RSS grew from ${RSS50} kB to ${RSS300} kB over 250 replacements"

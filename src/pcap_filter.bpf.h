@@ -98,7 +98,7 @@ static __always_inline __u32 pcap_snapshot_l2(__u8 *buf, struct sk_buff *skb, __
 	__u16 mac_header = BPF_CORE_READ(skb, mac_header);
 	__u16 network_header = BPF_CORE_READ(skb, network_header);
 	__s64 tail = BPF_CORE_READ(skb, tail), data = BPF_CORE_READ(skb, data) - head;
-	__u32 len = BPF_CORE_READ(skb, len), cap;
+	__u32 len = BPF_CORE_READ(skb, len);
 	const void *mac = NULL;
 	__u8 tag[PCAP_VLAN_TAG_LEN];
 	bool tagged = pcap_vlan_tag(skb, tag);
@@ -119,9 +119,8 @@ static __always_inline __u32 pcap_snapshot_l2(__u8 *buf, struct sk_buff *skb, __
 				       head + network_header, tail - network_header, l3proto);
 	__builtin_memcpy(buf + PCAP_ETH_ADDRS_LEN, tag, PCAP_VLAN_TAG_LEN);
 	*wire_len += PCAP_VLAN_TAG_LEN;
-	cap = pcap_frame_rest(buf, PCAP_ETH_ADDRS_LEN + PCAP_VLAN_TAG_LEN, mac, tail - mac_header,
-			      head + network_header, tail - network_header, l3proto);
-	return cap;
+	return pcap_frame_rest(buf, PCAP_ETH_ADDRS_LEN + PCAP_VLAN_TAG_LEN, mac, tail - mac_header,
+			       head + network_header, tail - network_header, l3proto);
 }
 
 /* Copies the packet from its network header into buf; *wire_len is its length from there. */

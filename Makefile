@@ -29,12 +29,13 @@ CFLAGS ?= -g -O2
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I$(VMLINUX_DIR) -Isrc
-LDLIBS := -lbpf -lelf -lz -lzstd
+LDLIBS := -lbpf -lelf -lz -lzstd -lpcap
 LDFLAGS ?= -static
 
 USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
-	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c
+	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
+	src/pcap_expr.c src/netns.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -55,7 +56,8 @@ all: $(BIN)
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src/*.bpf.h) \
+		       $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -74,11 +76,13 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h
 
-$(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
+$(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) \
+		| $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BIN): $(OUTPUT)/main.o $(USER_OBJS)
+# Static: pcap_no_dbus.o stands in for libpcap's D-Bus capture source (see the file).
+$(BIN): $(OUTPUT)/main.o $(USER_OBJS) $(OUTPUT)/pcap_no_dbus.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -90,9 +94,14 @@ vmlinux:
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(NAME)
 	install -D -m 0644 man/$(NAME).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8
+	install -D -m 0644 completions/$(NAME).bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(NAME)
+	install -D -m 0644 completions/_$(NAME) $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(NAME)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/$(NAME) $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8
+	rm -f $(DESTDIR)$(PREFIX)/sbin/$(NAME) $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(NAME) \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(NAME)
 
 # Install what is missing (as root), build, trace: sudo make run ARGS="--proto icmp"
 run:
@@ -102,7 +111,7 @@ run:
 
 # Unit tests: no root, no kernel.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) tests/unit/test.h | $(OUTPUT)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) $(wildcard tests/unit/*.h) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
@@ -129,10 +138,23 @@ $(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests
+# The filter-expression interpreter alone, run with BPF_PROG_TEST_RUN against libpcap's.
+$(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLINUX_DIR)/vmlinux.h \
+			       | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+PCAP_TEST_SRCS := tests/host/pcap_tests.c tests/host/pcap_oracle.c
+$(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap_packets.h \
+		      $(OUTPUT)/pcap_test.skel.h $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/nft-tests
+	$(Q)$(OUTPUT)/pcap-tests
 
 # Sanitizer builds (clang, dynamically linked): ASan+UBSan tests and libFuzzer targets.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -206,7 +228,7 @@ bench: $(BIN)
 
 check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
-		tests/fuzz/*.c tests/fuzz/*.h
+		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)

@@ -3,8 +3,8 @@
 # arm64 (make ARCH=arm64 on x86-64) adds the arm64 architecture to dpkg (multiarch).
 set -euo pipefail
 
-build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev)
-test_packages=("${build_packages[@]}" clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
+build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev libpcap0.8-dev)
+test_packages=("${build_packages[@]}" zsh clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 
 arm64_packages=("${build_packages[@]}" qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64

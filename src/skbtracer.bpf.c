@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "skbtracer.h"
+#include "pcap_filter.bpf.h"
 
 #define MAX_NESTING 4
 #define STALE_CALL_NS 1000000000ULL
@@ -440,6 +441,8 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	in = BPF_CORE_READ(state, in);
 	out = BPF_CORE_READ(state, out);
 	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
+		return false;
+	if (!pcap_filter_matches(skb, state, l3proto))
 		return false;
 	parse_packet(e, skb, l3proto);
 	if (!packet_matches(e))

@@ -49,20 +49,20 @@ static bool wanted(const struct config *cfg, int func)
 	return cfg->engines & (1u << hooked[func].engine);
 }
 
-static bool verbose_libbpf;
+static bool libbpf_log;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	(void)level;
-	/* Failures are reported by us in one line; -v shows libbpf's detail. */
-	if (!verbose_libbpf)
+	/* Failures are reported by us in one line; --debug shows libbpf's detail. */
+	if (!libbpf_log)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
 
-void tracer_set_verbose(bool verbose)
+void tracer_set_libbpf_log(bool on)
 {
-	verbose_libbpf = verbose;
+	libbpf_log = on;
 	libbpf_set_print(print_libbpf);
 }
 
@@ -118,8 +118,21 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 	else if (b == BACKEND_FENTRY && loading && (error == EPERM || error == ENOTSUPP))
 		snprintf(buf, len, "fentry: the kernel refused to load it (%s)", strerror(error));
 	else
-		snprintf(buf, len, "%s: %s failed (%s; -v shows libbpf's log)", backend_name(b),
-			 loading ? "loading" : "attaching", strerror(error));
+		snprintf(buf, len, "%s: %s failed (%s; --debug shows libbpf's log)",
+			 backend_name(b), loading ? "loading" : "attaching", strerror(error));
+}
+
+/* The filter expression's programs, run by pcap_filter.bpf.h. */
+static void set_pcap_filter(struct skbtracer_bpf__rodata *rodata, const struct pcap_filter *pcap)
+{
+	_Static_assert(sizeof(rodata->pcap_l3_insns) == sizeof(pcap->l3.insns) &&
+			       sizeof(rodata->pcap_l2_insns) == sizeof(pcap->l2.insns),
+		       "the BPF side holds PCAP_MAX_INSNS instructions");
+	rodata->pcap_enabled = pcap->enabled;
+	rodata->pcap_l3_len = pcap->l3.len;
+	memcpy((void *)rodata->pcap_l3_insns, pcap->l3.insns, sizeof(pcap->l3.insns));
+	rodata->pcap_l2_len = pcap->l2.len;
+	memcpy((void *)rodata->pcap_l2_insns, pcap->l2.insns, sizeof(pcap->l2.insns));
 }
 
 /* Both objects come from one source: the same maps, programs and read-only data. */
@@ -162,6 +175,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 		return -errno;
 	rodata = t->skel->rodata;
 	rodata->filter = cfg->filter;
+	set_pcap_filter(rodata, &cfg->pcap);
 	ringbuf = !cfg->force_perf_buffer &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	rodata->use_ringbuf = ringbuf;

@@ -43,6 +43,7 @@ void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits);
 void tracer_stop(struct tracer *t);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);
-void tracer_set_verbose(bool verbose);
+/* libbpf's own log (loading, the verifier's output) on stderr: --debug. */
+void tracer_set_libbpf_log(bool on);
 
 #endif

@@ -51,7 +51,7 @@ if ! scripts/install-deps.sh test; then
 fi
 mkdir -p "$log_dir"
 if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
-	build/nft-tests \
+	build/nft-tests build/pcap-tests \
 	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
@@ -63,8 +63,10 @@ suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests
 suite host-nft build/nft-tests
+suite host-pcap build/pcap-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
+suite completion tests/host/completion.sh ./skbtracer-iptables
 suite asan make --no-print-directory test-asan
 suite fuzz make --no-print-directory test-fuzz
 suite vm tests/vm/run.sh ./skbtracer-iptables

@@ -243,6 +243,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
 	}
+	if (cfg.track_rules) {
+		attribution_limits(err, sizeof(err));
+		if (err[0])
+			fprintf(stderr, "%s\n", err);
+	}
 	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */

@@ -131,6 +131,28 @@ else
 	skip "unprivileged user" "needs root and setpriv to drop privileges"
 fi
 
+# CAP_BPF and CAP_PERFMON only: tracing is allowed, and what rule attribution lacks is said.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+		--ambient-caps=-all,+bpf,+perfmon "$BIN" --proto icmp 2>&1 >/dev/null)
+	if grep -q 'without CAP_SYS_ADMIN it cannot enter other network namespaces' <<<"$err" &&
+		grep -q 'without CAP_NET_ADMIN it cannot read tables' <<<"$err" &&
+		! grep -q 'needs root' <<<"$err"; then
+		pass "CAP_BPF and CAP_PERFMON only"
+	else
+		fail "CAP_BPF and CAP_PERFMON only" "attribution limits not said" "$err"
+	fi
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+		--ambient-caps=-all,+bpf,+perfmon "$BIN" --proto icmp --no-rules 2>&1 >/dev/null)
+	if grep -q 'Rule attribution is limited' <<<"$err"; then
+		fail "CAP_BPF and CAP_PERFMON only, --no-rules" "limits said though attribution is off" "$err"
+	else
+		pass "CAP_BPF and CAP_PERFMON only, --no-rules"
+	fi
+else
+	skip "CAP_BPF and CAP_PERFMON only" "needs root and setpriv"
+fi
+
 # On a kernel that cannot attach (no kprobes, fentry refused) the tool must say why.
 if [ "$(id -u)" -ne 0 ]; then
 	skip "untraceable kernel" "needs root"

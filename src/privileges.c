@@ -67,17 +67,20 @@ void describe_attribution_limits(bool sys_admin, bool net_admin, bool kallsyms_a
 		snprintf(buf + used, len - used, " such events say rule=?(reason)");
 }
 
-/* Does /proc/kallsyms show this process real addresses (kptr_restrict, CAP_SYSLOG)? */
+/*
+ * Does /proc/kallsyms show this process real addresses (kptr_restrict, CAP_SYSLOG)? Per-CPU
+ * symbols are at 0 even when addresses are shown, so any non-zero address says yes.
+ */
 static bool kallsyms_shows_addresses(void)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
-	char address[32] = "";
-	bool shown;
+	char line[256];
+	bool shown = false;
 
-	if (!f)
-		return false;
-	shown = fscanf(f, "%31s", address) == 1 && strspn(address, "0") != strlen(address);
-	fclose(f);
+	for (int i = 0; f && !shown && i < 4096 && fgets(line, sizeof(line), f); i++)
+		shown = strspn(line, "0") < strspn(line, "0123456789abcdef");
+	if (f)
+		fclose(f);
 	return shown;
 }
 

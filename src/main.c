@@ -13,6 +13,8 @@
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
+#include "record.h"
+#include "render_text.h"
 #include "rules.h"
 #include "system_iptables.h"
 #include "tracer.h"
@@ -64,8 +66,9 @@ struct run_state {
 	_Atomic bool stdout_closed; /* e.g. | head -n 3 */
 	/* The reader queues events; one printer thread names rules and prints, in order. */
 	struct event_queue *queue;
-	_Atomic __u64 queue_full; /* events the queue had no room for */
-	bool printer_stuck;	  /* blocked writing: nobody reads standard output */
+	_Atomic __u64 queue_full;     /* events the queue had no room for */
+	_Atomic __u64 unknown_events; /* of a kind or version this program does not read */
+	bool printer_stuck;	      /* blocked writing: nobody reads standard output */
 	struct lost_counts reported_lost;
 };
 
@@ -79,16 +82,15 @@ static __u64 clock_ns(clockid_t clock)
 
 static void print_event(struct run_state *rs, const struct event *e)
 {
-	char line[1280], rule[8192], matched[16384];
+	static struct trace_record record; /* one printer thread; large */
 
 	if (!rs->have_first) {
 		rs->time_format.first_ns = e->ts_ns;
 		rs->have_first = true;
 	}
-	format_event(e, &rs->time_format, line, sizeof(line));
-	describe_rules(rs->rules, e, rule, sizeof(rule), rs->cfg->verbose ? matched : NULL,
-		       sizeof(matched));
-	if (printf("%s%s\n%s", line, rule, rs->cfg->verbose ? matched : "") < 0 ||
+	record_build(&record, e, rs->time_format.realtime_off_ns);
+	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose);
+	if (render_text(stdout, &record, &rs->time_format, rs->cfg->verbose) < 0 ||
 	    fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return;
@@ -118,8 +120,11 @@ static int queue_event(void *ctx, void *data, size_t size)
 
 	if (rs->done || rs->stdout_closed)
 		return 1;
-	if (size >= sizeof(struct event) &&
-	    !event_queue_push(rs->queue, data, sizeof(struct event)))
+	if (!event_known(data, size)) {
+		rs->unknown_events++;
+		return 0;
+	}
+	if (!event_queue_push(rs->queue, data, sizeof(struct event)))
 		rs->queue_full++;
 	return 0;
 }
@@ -311,5 +316,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "%lu events, %llu lost\n", rs.events,
 		(unsigned long long)lost_total(&rs.reported_lost));
 	lost_report_causes(stderr, &rs.reported_lost);
+	if (rs.unknown_events)
+		fprintf(stderr, "%llu records of an unknown kind or version skipped\n",
+			(unsigned long long)rs.unknown_events);
 	return status;
 }

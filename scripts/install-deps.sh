@@ -3,7 +3,7 @@
 set -euo pipefail
 
 build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev)
-test_packages=("${build_packages[@]}" clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
+test_packages=("${build_packages[@]}" clang-format jq libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 
 case "${1:-}" in

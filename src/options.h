@@ -10,6 +10,7 @@
 
 enum backend { BACKEND_AUTO, BACKEND_FENTRY, BACKEND_KPROBE };
 enum time_mode { TIME_CLOCK, TIME_RELATIVE };
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
 
 /* Everything the command line decides. */
 struct config {
@@ -20,9 +21,11 @@ struct config {
 	const char *btf_path;	   /* NULL: the running kernel's */
 	unsigned int engines;	   /* bit (1 << enum engine) set: trace that engine */
 	bool verbose;
-	bool track_rules;	/* name the rule that decided (legacy tables) */
-	bool nft_trace;		/* switch the kernel's nft tracing on to name nftables rules */
-	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
+	enum output_format output;
+	unsigned int summary_sec; /* --summary: refresh every N seconds; 0: one line per event */
+	bool track_rules;	  /* name the rule that decided (legacy tables) */
+	bool nft_trace;		  /* switch the kernel's nft tracing on to name nftables rules */
+	bool force_perf_buffer;	  /* tests: the path of kernels before 5.8 */
 };
 
 enum parse_result {

@@ -8,6 +8,7 @@
 #define NF_VERDICT_MASK 0xff
 #define NF_VERDICT_QBITS 16
 
+/* The verdict's code; NF_STOLEN carrying an errno is a drop (the skb was freed, 6.x). */
 static const char *verdict_code_name(__u32 verdict)
 {
 	static const char *const codes[] = {
@@ -15,6 +16,8 @@ static const char *verdict_code_name(__u32 verdict)
 	};
 	unsigned int code = verdict & NF_VERDICT_MASK;
 
+	if (code == 2 && verdict >> NF_VERDICT_QBITS)
+		return "DROP";
 	return code < sizeof(codes) / sizeof(codes[0]) ? codes[code] : "UNKNOWN";
 }
 

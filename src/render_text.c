@@ -4,8 +4,7 @@
 #include "render_text.h"
 
 /* "INPUT#3: -A INPUT ... -j DROP", "sub[handle 4]: ... drop", "INPUT:policy DROP", "s:return" */
-static void render_step(const struct attribution *a, const struct rule_step *s, bool with_text,
-			char *buf, size_t len)
+void render_text_step(bool nft, const struct rule_step *s, bool with_text, char *buf, size_t len)
 {
 	const char *chain = s->chain ? s->chain : "?";
 	bool text = with_text && s->text;
@@ -14,9 +13,9 @@ static void render_step(const struct attribution *a, const struct rule_step *s, 
 		snprintf(buf, len, "%s:policy%s%s", chain, text ? " " : "", text ? s->text : "");
 	else if (s->kind == RULE_STEP_RETURN)
 		snprintf(buf, len, "%s:return", chain);
-	else if (a->nft && !s->chain)
+	else if (nft && !s->chain)
 		snprintf(buf, len, "?[handle %llu]", (unsigned long long)s->handle);
-	else if (a->nft)
+	else if (nft)
 		snprintf(buf, len, "%s[handle %llu]%s%s", chain, (unsigned long long)s->handle,
 			 text ? ": " : "", text ? s->text : "");
 	else
@@ -36,7 +35,7 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 	if (a->status == ATTRIBUTION_NOT_TRACKED)
 		return;
 	for (int i = 0; matched && i < a->nr_matched && mused < matched_len; i++) {
-		render_step(a, &a->matched[i], true, step, sizeof(step));
+		render_text_step(a->nft, &a->matched[i], true, step, sizeof(step));
 		mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n", step);
 	}
 	if (a->status == ATTRIBUTION_UNKNOWN) {
@@ -45,10 +44,10 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 	}
 	used = snprintf(rule, rule_len, " rule=");
 	for (int i = 0; i < a->nr_path && used < rule_len; i++) {
-		render_step(a, &a->path[i], false, step, sizeof(step));
+		render_text_step(a->nft, &a->path[i], false, step, sizeof(step));
 		used += snprintf(rule + used, rule_len - used, "%s > ", step);
 	}
-	render_step(a, &a->decider, true, step, sizeof(step));
+	render_text_step(a->nft, &a->decider, true, step, sizeof(step));
 	if (used < rule_len)
 		snprintf(rule + used, rule_len - used, "%s", step);
 }

@@ -16,7 +16,7 @@ TEST(record_decodes_names)
 	ASSERT_STREQ(r.engine, "nftables", "engine");
 	ASSERT_STREQ(r.family, "inet", "family");
 	ASSERT_STREQ(r.hook, "INPUT", "hook");
-	ASSERT_STREQ(r.verdict_code, "STOLEN", "verdict code");
+	ASSERT_STREQ(r.verdict_code, "DROP", "stolen with an errno: a drop");
 	ASSERT_STREQ(r.verdict, "DROP(EPERM)", "verdict as the text column shows it");
 	ASSERT_STREQ(r.verdict_reason ? r.verdict_reason : "(null)", "EPERM", "reason");
 	ASSERT_EQ(r.rule.status, ATTRIBUTION_NOT_TRACKED, "no attribution yet");

@@ -13,8 +13,10 @@ void summary_init(struct summary *s)
 
 void summary_free(struct summary *s)
 {
-	for (int i = 0; i < s->nr_rules; i++)
-		free(s->rules[i].text_buf);
+	for (int i = 0; i < s->nr_rules; i++) {
+		free((char *)s->rules[i].rule.chain);
+		free((char *)s->rules[i].rule.text);
+	}
 	free(s->tables);
 	free(s->rules);
 	memset(s, 0, sizeof(*s));
@@ -100,21 +102,19 @@ static int add_rule(struct summary *s, const struct trace_record *r)
 		return -1;
 	row = &s->rules[s->nr_rules];
 	memset(row, 0, sizeof(*row));
-	if (d->text) {
-		row->text_buf = strdup(d->text);
-		if (!row->text_buf)
-			return -1;
+	row->rule = *d;
+	row->rule.chain = d->chain ? strndup(d->chain, NAME_LEN) : NULL;
+	row->rule.text = d->text ? strdup(d->text) : NULL;
+	if ((d->chain && !row->rule.chain) || (d->text && !row->rule.text)) {
+		free((char *)row->rule.chain);
+		free((char *)row->rule.text);
+		return -1;
 	}
 	copy_name(row->engine, sizeof(row->engine), r->engine, 15);
 	copy_name(row->family, sizeof(row->family), r->family, 15);
 	copy_name(row->table, sizeof(row->table), r->ev->table, NAME_LEN);
 	copy_name(row->verdict, sizeof(row->verdict), r->verdict_code, 15);
 	row->nft = r->rule.nft;
-	row->rule = *d;
-	if (d->chain)
-		copy_name(row->chain_buf, sizeof(row->chain_buf), d->chain, NAME_LEN);
-	row->rule.chain = d->chain ? row->chain_buf : NULL;
-	row->rule.text = row->text_buf;
 	row->count = 1;
 	s->nr_rules++;
 	return 0;

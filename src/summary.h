@@ -24,9 +24,7 @@ struct summary_table_row {
 struct summary_rule_row {
 	char engine[16], family[16], table[NAME_LEN + 1], verdict[16];
 	bool nft;
-	struct rule_step rule; /* chain and text point into chain_buf and text_buf */
-	char chain_buf[NAME_LEN + 1];
-	char *text_buf;
+	struct rule_step rule; /* chain and text: copies the row owns (rows move when sorted) */
 	__u64 count;
 };
 

@@ -106,3 +106,45 @@ TEST(summary_renders_text_and_json)
 	free(buf);
 	summary_free(&s);
 }
+
+/* Rows move when the array grows and when sorted: each keeps its own chain and text. */
+TEST(summary_rows_keep_their_names)
+{
+	struct event e = {
+		.engine = ENGINE_IPTABLES, .family = PF_FAMILY_IPV4, .hook = 1, .table = "filter"
+	};
+	char chain[40][16], text[40][32];
+	struct trace_record r;
+	struct summary s;
+
+	summary_init(&s);
+	for (int i = 0; i < 40; i++) {
+		snprintf(chain[i], sizeof(chain[i]), "C%d", i);
+		snprintf(text[i], sizeof(text[i]), "-A C%d -j ACCEPT", i);
+		e.verdict = i % 2; /* odd: ACCEPT, even: DROP */
+		for (int n = 0; n <= i; n++) {
+			r = record_of(
+				&e, ATTRIBUTION_OK,
+				(struct rule_step){ RULE_STEP_RULE, chain[i], i, 0, text[i] });
+			summary_add(&s, &r);
+		}
+		chain[i][0] = text[i][0] = 'X'; /* the cache's strings change after the event */
+	}
+	summary_sort(&s);
+	ASSERT_EQ(s.nr_rules, 40, "one row per rule");
+	ASSERT_EQ(s.events, 40 * 41 / 2, "events");
+	for (int i = 0; i < s.nr_rules; i++) {
+		const struct summary_rule_row *row = &s.rules[i];
+		char want_chain[16], want_text[32];
+
+		snprintf(want_chain, sizeof(want_chain), "C%d", row->rule.number);
+		snprintf(want_text, sizeof(want_text), "-A C%d -j ACCEPT", row->rule.number);
+		ASSERT_STREQ(row->rule.chain, want_chain, "chain stays with its row");
+		ASSERT_STREQ(row->rule.text, want_text, "text stays with its row");
+		ASSERT_EQ(row->count, row->rule.number + 1, "count stays with its row");
+		ASSERT_STREQ(row->verdict, row->rule.number % 2 ? "ACCEPT" : "DROP", "verdict");
+	}
+	ASSERT_EQ(s.rules[0].rule.number, 38, "the drop rule with most events first");
+	ASSERT_EQ(s.rules[20].rule.number, 39, "then accepts by count");
+	summary_free(&s);
+}

@@ -209,22 +209,24 @@ static void print_summary(struct run_state *rs, struct tracer *t)
 }
 
 /* `nft flush ruleset` removes the table where the kernel has no table owners (before 5.12). */
-static void check_nft_trace_switch(struct nft_trace_switch *sw)
+static void check_nft_trace_switch(const struct config *cfg, struct nft_trace_switch *sw)
 {
-	char err[256];
+	char err[256], text[512];
 
 	if (!sw)
 		return;
 	switch (nft_trace_switch_check(sw, err, sizeof(err))) {
 	case 1:
-		fprintf(stderr, "Table inet %s was deleted by someone else: added it again\n",
-			sw->table);
+		snprintf(text, sizeof(text),
+			 "Table inet %s was deleted by someone else: added it again", sw->table);
+		notice(cfg, text);
 		break;
 	case -1:
-		fprintf(stderr,
-			"Error: table inet %s was deleted by someone else and %s: "
-			"nftables lines name no rule from now on\n",
-			sw->table, err);
+		snprintf(text, sizeof(text),
+			 "Error: table inet %s was deleted by someone else and %s: "
+			 "nftables lines name no rule from now on",
+			 sw->table, err);
+		notice(cfg, text);
 		break;
 	}
 }
@@ -255,7 +257,7 @@ static int trace(struct tracer *t, struct run_state *rs)
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
 			if (!rs->cfg->summary_sec) /* the summary shows what was lost */
 				report_lost(rs, t);
-			check_nft_trace_switch(rs->nft_trace);
+			check_nft_trace_switch(rs->cfg, rs->nft_trace);
 			last_report = clock_ns(CLOCK_MONOTONIC);
 		}
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "render_json.h"
 #include "tracer.h"
 #include "skbtracer.skel.h"
 
@@ -212,6 +213,22 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
+/* A start-up message on stderr: a line, or a JSON notice with -o json. */
+__attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, const char *fmt,
+						      ...)
+{
+	char text[512];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(text, sizeof(text), fmt, args);
+	va_end(args);
+	if (cfg->output == OUTPUT_JSON)
+		render_json_notice(stderr, text);
+	else
+		fprintf(stderr, "%s\n", text);
+}
+
 static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -222,22 +239,22 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		if (!wanted(cfg, func))
 			continue;
 		if (!f->found) {
-			fprintf(stderr, "Skipped %s (%s): %s\n", f->name, what, f->why_missing);
+			say(cfg, "Skipped %s (%s): %s", f->name, what, f->why_missing);
 			continue;
 		}
 		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
 			continue;
-		fprintf(stderr, "Attached %s(%s)\n", entry_kind(t->backend), f->name);
+		say(cfg, "Attached %s(%s)", entry_kind(t->backend), f->name);
 		if (has_exit_program(func))
-			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
+			say(cfg, "Attached %s(%s)", exit_kind(t->backend), f->name);
 	}
 	if (wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
-		fprintf(stderr, "nftables rule attribution is off: __nft_trace_packet is not "
-				"traceable here\n");
+		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
+			 "traceable here");
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
-		fprintf(stderr, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
-				"xt_replace_table (module x_tables)\n");
+		say(cfg, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
+			 "xt_replace_table (module x_tables)");
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)

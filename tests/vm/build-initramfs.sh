@@ -1,7 +1,7 @@
 #!/bin/bash
 # Usage: build-initramfs.sh OUT.cpio.gz TOOL_BINARY
 # Builds the test VM's initramfs: busybox, iproute2, iptables (legacy + nft), nft, arptables,
-# ebtables, bpftool, the tool, their libraries, netfilter/bridge/veth modules and tests/vm/.
+# ebtables, bpftool, jq, the tool, their libraries, netfilter/bridge/veth modules and tests/vm/.
 # Env: VM_CACHE (kernel cache, see fetch-kernel.sh), VM_ROOT (staging dir), VM_KEEP_ROOT=1.
 set -euo pipefail
 
@@ -25,7 +25,7 @@ MODULE_NAMES="veth dummy sch_netem"
 REQUIRED_BINS="/usr/sbin/ip /usr/sbin/xtables-legacy-multi /usr/bin/env"
 # (arptables-legacy-save/-restore and ebtables-legacy-save are perl scripts: left out.)
 OPTIONAL_BINS="/usr/sbin/tc /usr/sbin/bridge /usr/sbin/xtables-nft-multi /usr/sbin/nft /usr/sbin/bpftool
-  /usr/sbin/arptables-legacy /usr/sbin/ebtables-legacy /usr/sbin/ebtables-legacy-restore"
+  /usr/sbin/arptables-legacy /usr/sbin/ebtables-legacy /usr/sbin/ebtables-legacy-restore /usr/bin/jq"
 ETC_FILES="/etc/protocols /etc/services /etc/ethertypes"
 
 log() { echo "build-initramfs: $*" >&2; }

@@ -36,6 +36,9 @@ void record_build(struct trace_record *r, const struct event *e, __s64 realtime_
 	memset(r, 0, offsetof(struct trace_record, rule));
 	r->rule.status = ATTRIBUTION_NOT_TRACKED;
 	r->rule.reason[0] = '\0';
+	r->rule.nft = false;
+	r->rule.base_chain[0] = '\0';
+	r->rule.decider = (struct rule_step){ 0 };
 	r->rule.nr_path = 0;
 	r->rule.nr_matched = 0;
 	r->ev = e;

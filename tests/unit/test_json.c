@@ -220,3 +220,36 @@ TEST(json_golden_table_call_nft)
 	snprintf(r.rule.reason, sizeof(r.rule.reason), "no rule decision was traced");
 	expect_golden(&r, "tests/unit/golden/table_call_nft_unknown.json");
 }
+
+TEST(json_golden_table_call_nft_rule)
+{
+	static struct trace_record r;
+	struct event e = golden_event();
+
+	e.engine = ENGINE_NFTABLES;
+	e.family = PF_FAMILY_INET;
+	e.priority = 0;
+	e.verdict = 1;
+	e.flags = EVENT_HAS_ADDRS | EVENT_HAS_PORTS;
+	e.l4proto = 6;
+	e.sport = 40000;
+	e.dport = 443;
+	e.tcp_flags = 0x12;
+	e.in_ifname[0] = '\0';
+	snprintf(e.out_ifname, sizeof(e.out_ifname), "eth0");
+	snprintf(e.table, sizeof(e.table), "mine");
+	snprintf(e.chain, sizeof(e.chain), "out");
+	e.hook = 3;
+	record_build(&r, &e, 0);
+	r.rule.status = ATTRIBUTION_OK;
+	r.rule.nft = true;
+	r.rule.path[0] =
+		(struct rule_step){ RULE_STEP_RULE, "out", 0, 4, "tcp dport 443 jump web" };
+	r.rule.nr_path = 1;
+	r.rule.decider = (struct rule_step){ RULE_STEP_RULE, "web", 0, 9, "ct state new accept" };
+	r.rule.matched[0] = r.rule.path[0];
+	r.rule.matched[1] = (struct rule_step){ RULE_STEP_RULE, NULL, 0, 12, NULL };
+	r.rule.matched[2] = r.rule.decider;
+	r.rule.nr_matched = 3;
+	expect_golden(&r, "tests/unit/golden/table_call_nft_rule.json");
+}

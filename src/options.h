@@ -21,11 +21,12 @@ struct config {
 	const char *btf_path;	   /* NULL: the running kernel's */
 	unsigned int engines;	   /* bit (1 << enum engine) set: trace that engine */
 	bool verbose;
-	enum output_format output;
-	unsigned int summary_sec; /* --summary: refresh every N seconds; 0: one line per event */
-	bool track_rules;	  /* name the rule that decided (legacy tables) */
-	bool nft_trace;		  /* switch the kernel's nft tracing on to name nftables rules */
-	bool force_perf_buffer;	  /* tests: the path of kernels before 5.8 */
+	bool track_rules;	/* name the rule that decided (legacy tables) */
+	bool nft_trace;		/* switch the kernel's nft tracing on to name nftables rules */
+	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
+
+	enum output_format output; /* -o */
+	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
 };
 
 enum parse_result {

@@ -50,15 +50,17 @@ struct attribution {
 };
 
 struct trace_record {
-	const struct event
-		*ev;	      /* the raw fields: addresses, ports, names as the kernel sent them */
-	__u64 time_ns;	      /* wall clock (CLOCK_REALTIME) of the table's entry */
-	__u64 mono_ns;	      /* monotonic, as the kernel measured it */
-	const char *engine;   /* "iptables", "nftables", "arptables", "ebtables" */
-	const char *family;   /* "ip", "ip6", "inet", "arp", "bridge", "netdev" */
-	const char *hook;     /* "INPUT", "PREROUTING", "INGRESS", ... */
-	const char *pkt_type; /* "HOST", "OUTGOING", ... */
-	const char *verdict_code;   /* "DROP", "ACCEPT", "STOLEN", "QUEUE", ..., "UNKNOWN" */
+	/* The raw fields: addresses, ports, names as the kernel sent them. */
+	const struct event *ev;
+	__u64 time_ns; /* wall clock (CLOCK_REALTIME) of the table's entry */
+	__u64 mono_ns; /* monotonic, as the kernel measured it */
+	/* Names: "iptables"; "ip", "inet", "bridge"; "INPUT", "INGRESS"; "HOST", "OUTGOING". */
+	const char *engine;
+	const char *family;
+	const char *hook;
+	const char *pkt_type;
+	/* "DROP" (NF_STOLEN with an errno too), "ACCEPT", "STOLEN", "QUEUE", ..., "UNKNOWN" */
+	const char *verdict_code;
 	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
 	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
 	struct attribution rule;

@@ -23,8 +23,9 @@ void rules_cache_free(struct rules_cache *cache);
 void rules_attribute(struct rules_cache *cache, const struct event *e, struct attribution *a,
 		     bool want_matched);
 /*
- * rules_attribute() rendered as text: " rule=INPUT#3: -A INPUT ... -j DROP" for an event with attribution, "" otherwise. With
- * matched, every entry the packet matched, one "    matched ..." line each.
+ * rules_attribute() rendered as text: " rule=INPUT#3: -A INPUT ... -j DROP" for an event with
+ * attribution, "" otherwise. With matched, every entry the packet matched, one "    matched ..."
+ * line each.
  */
 void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
 		    char *matched, size_t matched_len);

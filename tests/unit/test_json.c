@@ -42,23 +42,23 @@ TEST(json_every_byte)
 	}
 }
 
+#define FFFD "\xef\xbf\xbd" /* U+FFFD in UTF-8 */
+
+/* Valid sequences pass; each byte of an invalid one becomes U+FFFD. */
 TEST(json_utf8_sequences)
 {
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "\xc3\xa9", "\"\xc3\xa9\"" },					/* é */
-		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },				/* € */
-		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },			/* U+1F600 */
-		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },			/* overlong '/' */
-		{ "\xe0\x80\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" }, /* overlong */
-		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" }, /* surrogate */
-		{ "\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
-		{ "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"" }, /* cut short */
-		{ "\xc3"
-		  "A",
-		  "\"\xef\xbf\xbd"
-		  "A\"" },
+		{ "\xc3\xa9", "\"\xc3\xa9\"" },			       /* e acute */
+		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },		       /* euro sign */
+		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },	       /* U+1F600 */
+		{ "\xc0\xaf", "\"" FFFD FFFD "\"" },		       /* overlong '/' */
+		{ "\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"" },	       /* overlong */
+		{ "\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"" },	       /* surrogate */
+		{ "\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"" }, /* above U+10FFFF */
+		{ "\xe2\x82", "\"" FFFD FFFD "\"" },		       /* cut short */
+		{ "\xc3Z", "\"" FFFD "Z\"" }, /* lead without continuation */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

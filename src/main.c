@@ -197,11 +197,7 @@ static void print_summary(struct run_state *rs, struct tracer *t)
 	if (rs->cfg->output == OUTPUT_JSON) {
 		ret = summary_render_json(stdout, &rs->summary, elapsed, &lost);
 	} else {
-		if (rs->stdout_is_tty)
-			fputs("\033[H\033[2J", stdout); /* cursor home, clear the screen */
-		summary_render_text(stdout, &rs->summary, elapsed, &lost);
-		if (!rs->stdout_is_tty)
-			putchar('\n');
+		summary_render_text(stdout, &rs->summary, elapsed, &lost, rs->stdout_is_tty);
 	}
 	pthread_mutex_unlock(&rs->summary_lock);
 	if (ret < 0 || fflush(stdout) == EOF)

@@ -184,10 +184,12 @@ static const char *printable(const char *text, char *buf, size_t len)
 }
 
 void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
-			 const struct lost_counts *lost)
+			 const struct lost_counts *lost, bool terminal)
 {
 	char a[NAME_LEN + 1], b[NAME_LEN + 1], step[4400], shown_step[4400];
 
+	if (terminal)
+		fputs("\033[H\033[2J", out);
 	fprintf(out, "%llu events in %.1f s, %llu lost, %llu without a named rule\n",
 		(unsigned long long)s->events, elapsed_sec, (unsigned long long)lost_total(lost),
 		(unsigned long long)s->rule_unknown);
@@ -214,6 +216,8 @@ void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
 				printable(step, shown_step, sizeof(shown_step)));
 		}
 	}
+	if (!terminal)
+		fputc('\n', out);
 }
 
 int summary_render_json(FILE *out, const struct summary *s, double elapsed_sec,

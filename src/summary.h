@@ -44,9 +44,13 @@ void summary_free(struct summary *s);
 int summary_add(struct summary *s, const struct trace_record *r);
 /* Sorts for display: rules that drop first, then by count; tables by count. */
 void summary_sort(struct summary *s);
-/* A plain block; elapsed_sec is what the rates divide by (at least 1 ms is assumed). */
+/*
+ * A text block; elapsed_sec is what the rates divide by (at least 1 ms is assumed). On a
+ * terminal the screen is cleared first (ANSI: cursor home, erase), so that each block replaces
+ * the last; elsewhere a blank line ends the block.
+ */
 void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
-			 const struct lost_counts *lost);
+			 const struct lost_counts *lost, bool terminal);
 /* One JSON object on one line: {"schema_version":1,"type":"summary",...}. */
 int summary_render_json(FILE *out, const struct summary *s, double elapsed_sec,
 			const struct lost_counts *lost);

@@ -27,7 +27,7 @@ static void render_and_count(const struct event *e, int64_t realtime_off_ns)
 	summary_add(&s, &r);
 	summary_add(&s, &r);
 	summary_sort(&s);
-	summary_render_text(null_out, &s, 1.0, &lost);
+	summary_render_text(null_out, &s, 1.0, &lost, false);
 	summary_render_json(null_out, &s, 1.0, &lost);
 	summary_free(&s);
 }

@@ -81,8 +81,11 @@ TEST(summary_renders_text_and_json)
 	summary_add(&s, &r);
 	summary_add(&s, &r);
 	out = open_memstream(&buf, &size);
-	summary_render_text(out, &s, 2.0, &lost);
+	summary_render_text(out, &s, 2.0, &lost, false);
 	fclose(out);
+	ASSERT_TRUE(!strchr(buf, '\033'), "no ANSI codes when not a terminal");
+	ASSERT_TRUE(!strncmp(buf, "2 events in", 11), "the block starts with the totals");
+	ASSERT_TRUE(size > 2 && !strcmp(buf + size - 2, "\n\n"), "a blank line ends the block");
 	ASSERT_TRUE(strstr(buf, "2 events in 2.0 s, 2 lost, 0 without a named rule\n") != NULL,
 		    "totals line");
 	ASSERT_TRUE(strstr(buf, "         2       1.0  nftables  inet   t?[2J            input"
@@ -90,6 +93,13 @@ TEST(summary_renders_text_and_json)
 		    "table row, escape character replaced");
 	ASSERT_TRUE(strstr(buf, "input[handle 7]: icmp type echo-request drop\n") != NULL,
 		    "rule row");
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &size);
+	summary_render_text(out, &s, 2.0, &lost, true);
+	fclose(out);
+	ASSERT_TRUE(!strncmp(buf, "\033[H\033[2J2 events in", 18), "a terminal: cleared first");
+	ASSERT_TRUE(size > 2 && strcmp(buf + size - 2, "\n\n"), "no blank line on a terminal");
 	free(buf);
 	buf = NULL;
 	out = open_memstream(&buf, &size);

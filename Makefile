@@ -10,21 +10,33 @@ DESTDIR ?=
 BTF ?= /sys/kernel/btf/vmlinux
 ARGS ?=
 
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
 VMLINUX_DIR := vmlinux/$(ARCH)
-BIN := skbtracer-iptables
+NAME := skbtracer-iptables
+BIN := $(NAME)
+
+# Cross build (make ARCH=arm64 on x86-64): Debian's cross compiler and :arm64 libraries
+# (scripts/install-deps.sh arm64), output in build/arm64/skbtracer-iptables.
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu-)
+CC := $(CROSS_COMPILE)gcc
+OUTPUT := build/$(ARCH)
+BIN := $(OUTPUT)/$(NAME)
+endif
 
 CFLAGS ?= -g -O2
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(OUTPUT) -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I$(VMLINUX_DIR) -Isrc
-LDLIBS := -lbpf -lelf -lz -lzstd
+LDLIBS := -lbpf -lelf -lz -lzstd -lpcap
 LDFLAGS ?= -static
 
 USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
 	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
-	src/record.c src/render_text.c src/json_writer.c src/render_json.c src/summary.c
+	src/pcap_expr.c src/netns.c src/record.c src/render_text.c src/json_writer.c \
+	src/render_json.c src/summary.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -37,17 +49,23 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install uninstall test test-unit test-host test-vm test-asan test-fuzz fuzz demo bench \
-	run vmlinux check help
+.PHONY: all clean install uninstall test test-kernels test-unit test-host test-vm test-asan \
+	test-fuzz fuzz demo bench run vmlinux check help
 
 all: $(BIN)
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src/*.bpf.h) \
+		       $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
 
 # bpftool's linker drops the DWARF the skeleton would otherwise embed.
 $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
@@ -57,13 +75,15 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h
 
-$(OUTPUT)/main.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) | $(OUTPUT)
+$(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) \
+		| $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BIN): $(OUTPUT)/main.o $(USER_OBJS)
+# Static: pcap_no_dbus.o stands in for libpcap's D-Bus capture source (see the file).
+$(BIN): $(OUTPUT)/main.o $(USER_OBJS) $(OUTPUT)/pcap_no_dbus.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -73,11 +93,16 @@ vmlinux:
 	$(BPFTOOL) btf dump file $(BTF) format c > $(VMLINUX_DIR)/vmlinux.h
 
 install: $(BIN)
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(BIN)
-	install -D -m 0644 man/$(BIN).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/$(NAME)
+	install -D -m 0644 man/$(NAME).8 $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8
+	install -D -m 0644 completions/$(NAME).bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(NAME)
+	install -D -m 0644 completions/_$(NAME) $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(NAME)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man8/$(BIN).8
+	rm -f $(DESTDIR)$(PREFIX)/sbin/$(NAME) $(DESTDIR)$(PREFIX)/share/man/man8/$(NAME).8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(NAME) \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(NAME)
 
 # Install what is missing (as root), build, trace: sudo make run ARGS="--proto icmp"
 run:
@@ -87,7 +112,7 @@ run:
 
 # Unit tests: no root, no kernel.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) tests/unit/test.h | $(OUTPUT)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(USER_OBJS) $(wildcard tests/unit/*.h) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
@@ -114,10 +139,23 @@ $(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests
+# The filter-expression interpreter alone, run with BPF_PROG_TEST_RUN against libpcap's.
+$(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLINUX_DIR)/vmlinux.h \
+			       | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+PCAP_TEST_SRCS := tests/host/pcap_tests.c tests/host/pcap_oracle.c
+$(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap_packets.h \
+		      $(OUTPUT)/pcap_test.skel.h $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
+
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/nft-tests
+	$(Q)$(OUTPUT)/pcap-tests
 
 # Sanitizer builds (clang, dynamically linked): ASan+UBSan tests and libFuzzer targets.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -178,6 +216,10 @@ test-vm: $(BIN)
 test:
 	$(Q)tests/run-all.sh
 
+# The same with every VM scenario on every kernel (5.10, 6.1, 6.12), not only the smoke set.
+test-kernels:
+	$(Q)tests/run-all.sh --all-kernels
+
 demo: $(BIN)
 	$(Q)tests/vm/run.sh --demo ./$(BIN)
 
@@ -187,7 +229,7 @@ bench: $(BIN)
 
 check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
-		tests/fuzz/*.c tests/fuzz/*.h
+		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)
@@ -195,7 +237,8 @@ clean:
 help:
 	@echo 'make            build ./$(BIN) (static, BPF object embedded)'
 	@echo 'make run ARGS=  install what is missing, build and trace (root)'
-	@echo 'make test       install what is missing and run every test'
+	@echo 'make test       install what is missing and run every test (VM: all on 6.1, smoke on 5.10, 6.12)'
+	@echo 'make test-kernels  the same with every VM scenario on 5.10, 6.1 and 6.12'
 	@echo 'make test-unit | test-host | test-vm   one suite'
 	@echo 'make test-asan  unit, host and CLI tests under ASan+UBSan (clang, dynamic)'
 	@echo 'make test-fuzz  every libFuzzer target for 10 s (tests/fuzz/fuzz_*.c)'

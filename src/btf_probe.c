@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Where a hooked function lives and which prototype it has, read from BTF. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 #include "btf_probe.h"
 #include "options.h" /* shown() */
@@ -223,14 +226,110 @@ static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 	return NULL;
 }
 
+enum prototype xt_prototype_by_release(const char *release)
+{
+	unsigned int major, minor;
+	char dot;
+
+	if (sscanf(release, "%u%c%u", &major, &dot, &minor) != 3 || dot != '.' || major < 2)
+		return PROTO_UNKNOWN;
+	if (major > 5 || (major == 5 && minor >= 16))
+		return PROTO_PRIV_SKB_STATE;
+	return PROTO_SKB_STATE_TABLE;
+}
+
+/* Does the kallsyms file list a symbol of that name (a function only if text_only)? */
+static bool kallsyms_lists(const char *kallsyms, const char *name, bool text_only)
+{
+	char line[512], type, symbol[256];
+	FILE *f = fopen(kallsyms, "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %c %255s", &type, symbol) == 2 &&
+			(!text_only || type == 't' || type == 'T') && !strcmp(symbol, name);
+	fclose(f);
+	return found;
+}
+
+static bool kallsyms_has(const char *kallsyms, const char *name)
+{
+	return kallsyms_lists(kallsyms, name, true);
+}
+
+const char *kallsyms_missing(const char *kallsyms, const char *const *names)
+{
+	for (; *names; names++) {
+		if (!kallsyms_lists(kallsyms, *names, false))
+			return *names;
+	}
+	return NULL;
+}
+
+void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release)
+{
+	static const char *const xt_functions[] = { "ipt_do_table", "ip6t_do_table",
+						    "arpt_do_table" };
+	bool xt = false;
+
+	f->why_missing[0] = '\0';
+	for (size_t i = 0; i < sizeof(xt_functions) / sizeof(xt_functions[0]); i++)
+		xt = xt || !strcmp(f->name, xt_functions[i]);
+	if (!kallsyms_has(kallsyms, f->name)) {
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 "%s is neither in the kernel's BTF nor in %s", f->name, kallsyms);
+		return;
+	}
+	if (!strcmp(f->name, "xt_replace_table")) { /* its prototype does not matter */
+		f->found = f->no_btf = f->in_module = true;
+		return;
+	}
+	if (!xt) {
+		snprintf(
+			f->why_missing, sizeof(f->why_missing),
+			"module %s has no BTF here (module BTF came in Linux 5.11) and this engine "
+			"needs its types: pass them with --btf DIR (scripts/make-module-btf.sh)",
+			f->module);
+		return;
+	}
+	f->prototype = xt_prototype_by_release(release);
+	if (f->prototype == PROTO_UNKNOWN) {
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 "module %s has no BTF and the kernel release '%.40s' does not tell %s's "
+			 "prototype",
+			 f->module, release, f->name);
+		return;
+	}
+	f->found = f->no_btf = f->in_module = true;
+	snprintf(f->assumption, sizeof(f->assumption),
+		 "%s: module %s has no BTF; assumed prototype %s because kernel release %.40s is "
+		 "%s 5.16",
+		 f->name, f->module, prototype_name(f->prototype), release,
+		 f->prototype == PROTO_PRIV_SKB_STATE ? "at least" : "before");
+}
+
+/* The module is loaded but has no BTF (/sys/kernel/btf/<module>): kernels before 5.11. */
+static bool module_without_btf(const char *module)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+	if (!access(path, F_OK))
+		return false;
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return !access(path, F_OK);
+}
+
 int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len)
 {
 	struct btf *vmlinux, *module = NULL;
 	char path[128], why[128];
 	int ret;
 
-	f->found = f->in_module = false;
-	f->why_missing[0] = '\0';
+	f->found = f->in_module = f->no_btf = false;
+	f->why_missing[0] = f->assumption[0] = '\0';
 	vmlinux = vmlinux_btf(kb, err, err_len);
 	if (!vmlinux)
 		return -EBADMSG;
@@ -263,5 +362,123 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 		ret = 0;
 	}
 	btf__free(module);
+	if (!f->found && !ret && module_without_btf(f->module)) {
+		struct utsname u;
+
+		probe_without_btf(f, "/proc/kallsyms", uname(&u) ? "" : u.release);
+	}
 	return ret;
+}
+
+/* A type id of a module's split BTF, once its types follow the base's at `first` in dst. */
+static __u32 remap_id(__u32 id, __u32 base_cnt, __u32 first)
+{
+	return id < base_cnt ? id : id - base_cnt + first;
+}
+
+/* btf__add_type copies a type with its strings but not its references: remap them. */
+static void remap_type_ids(struct btf_type *t, __u32 base_cnt, __u32 first)
+{
+	struct btf_var_secinfo *var = btf_var_secinfos(t);
+	struct btf_member *member = btf_members(t);
+	struct btf_param *param = btf_params(t);
+	struct btf_array *array = btf_array(t);
+	__u16 n = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
+		t->type = remap_id(t->type, base_cnt, first);
+		break;
+	case BTF_KIND_ARRAY:
+		array->type = remap_id(array->type, base_cnt, first);
+		array->index_type = remap_id(array->index_type, base_cnt, first);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (__u16 i = 0; i < n; i++)
+			member[i].type = remap_id(member[i].type, base_cnt, first);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		t->type = remap_id(t->type, base_cnt, first);
+		for (__u16 i = 0; i < n; i++)
+			param[i].type = remap_id(param[i].type, base_cnt, first);
+		break;
+	case BTF_KIND_DATASEC:
+		for (__u16 i = 0; i < n; i++)
+			var[i].type = remap_id(var[i].type, base_cnt, first);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Appends the types of a module's split BTF (on base, whose ids dst repeats) to dst. */
+static int append_split_btf(struct btf *dst, const struct btf *module, __u32 base_cnt)
+{
+	__u32 first = btf__type_cnt(dst), n = btf__type_cnt(module);
+
+	for (__u32 id = base_cnt; id < n; id++) {
+		int new_id = btf__add_type(dst, module, btf__type_by_id(module, id));
+
+		if (new_id < 0)
+			return new_id;
+		remap_type_ids((struct btf_type *)btf__type_by_id(dst, new_id), base_cnt, first);
+	}
+	return 0;
+}
+
+struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len)
+{
+	struct btf *base, *merged = NULL, *module;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = NULL;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	base = btf__parse(path, NULL);
+	if (!base) {
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	merged = btf__new_empty();
+	d = opendir(dir);
+	if (!merged || !d || btf__add_btf(merged, base) < 0) {
+		snprintf(err, err_len, "cannot merge the BTF of '%s': %s", dir, strerror(errno));
+		goto fail;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		module = btf__parse_split(path, base);
+		ret = module ? append_split_btf(merged, module, btf__type_cnt(base)) : -errno;
+		btf__free(module);
+		if (ret) {
+			snprintf(err, err_len, "cannot read module BTF '%s': %s", path,
+				 strerror(-ret));
+			goto fail;
+		}
+	}
+	if (btf__dedup(merged, NULL)) {
+		snprintf(err, err_len, "cannot merge the BTF of '%s': %s", dir, strerror(errno));
+		goto fail;
+	}
+	closedir(d);
+	btf__free(base);
+	return merged;
+fail:
+	if (d)
+		closedir(d);
+	btf__free(merged);
+	btf__free(base);
+	return NULL;
 }

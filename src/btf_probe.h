@@ -23,7 +23,9 @@ struct hook_function {
 	bool in_module;
 	enum prototype prototype;
 	int nr_params;
-	char why_missing[160];
+	bool no_btf; /* found in kallsyms, its module has no BTF: kprobes only */
+	char why_missing[256];
+	char assumption[200]; /* no BTF: the prototype assumed, and why (said on stderr) */
 };
 
 /* Classifies FUNC `name` in btf; returns 0, -ENOENT when absent, -EINVAL when unrecognised. */
@@ -43,5 +45,29 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 void kernel_btf_release(struct kernel_btf *kb);
 
 const char *prototype_name(enum prototype prototype);
+
+/*
+ * The x_tables functions' prototype where their module has no BTF (before 5.11): by the kernel
+ * release, (priv, skb, state) since 5.16 (commit ae689334225f), (skb, state, table) before.
+ * PROTO_UNKNOWN when release does not start with MAJOR.MINOR.
+ */
+enum prototype xt_prototype_by_release(const char *release);
+
+/*
+ * A function absent from BTF whose module is loaded but has no BTF: found if kallsyms (a file
+ * in /proc/kallsyms format) lists it and its prototype is known without BTF; sets assumption
+ * or why_missing. release: the kernel's (uname -r).
+ */
+void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release);
+
+/* The first of the NULL-terminated names that the kallsyms file does not list, or NULL. */
+const char *kallsyms_missing(const char *kallsyms, const char *const *names);
+
+/*
+ * --btf DIR: DIR/vmlinux and the split BTF of modules (other files, as in /sys/kernel/btf)
+ * merged into one BTF, since libbpf's CO-RE takes a single custom BTF file. NULL and err on
+ * failure.
+ */
+struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len);
 
 #endif

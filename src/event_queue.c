@@ -66,6 +66,9 @@ bool event_queue_pop(struct event_queue *q, void *data, size_t *size)
 		memcpy(data, q->records + q->head * q->record_size, *size);
 		q->head = (q->head + 1) % q->capacity;
 		q->count--;
+		/* Empty: start again at the first slot, so unused pages are never touched. */
+		if (!q->count)
+			q->head = 0;
 		popped = true;
 	}
 	pthread_mutex_unlock(&q->lock);

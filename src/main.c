@@ -345,11 +345,18 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
+	if (cfg.pcap.note[0])
+		notice(&cfg, cfg.pcap.note);
 	if (!have_tracing_privileges(err, sizeof(err))) {
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
 	}
-	tracer_set_verbose(cfg.verbose);
+	if (cfg.track_rules) {
+		attribution_limits(err, sizeof(err));
+		if (err[0])
+			notice(&cfg, err);
+	}
+	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */
 	install_signal_handlers(on_startup_signal);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Command line → struct config. Pure: no kernel, nothing attached. */
+/* Command line → struct config. Nothing attached; reads only the files -N and --btf name. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "netns.h"
 #include "options.h"
 #include "version.h"
 
@@ -24,6 +26,7 @@ enum long_only_option {
 	OPT_NO_RULES,
 	OPT_NFT_TRACE,
 	OPT_SUMMARY,
+	OPT_DEBUG,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -52,6 +55,7 @@ static const struct option_spec {
 	{ "verbose", 'v', false },
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
+	{ "debug", OPT_DEBUG, false },
 	{ "help", 'h', false },
 	{ "version", 'V', false },
 };
@@ -59,13 +63,17 @@ static const struct option_spec {
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static const char usage_text[] =
-	"Usage: skbtracer-iptables [OPTIONS]\n"
+	"Usage: skbtracer-iptables [OPTIONS] [EXPRESSION]\n"
 	"\n"
 	"Trace packets through the kernel's packet filters (iptables, ip6tables, nftables,\n"
 	"arptables, ebtables): one line per table or base chain a packet goes through, with\n"
 	"its hook and verdict.\n"
 	"\n"
-	"Filters (applied in the kernel, on the packet as it enters the table):\n"
+	"Filters (applied in the kernel, on the packet as it enters the table; all must hold):\n"
+	"  EXPRESSION             a tcpdump filter expression (pcap-filter(7)); several\n"
+	"                         arguments are joined by blanks. It sees the first 256\n"
+	"                         bytes from the network header at IP hooks, from the\n"
+	"                         Ethernet header at bridge, netdev and ARP hooks\n"
 	"  -H, --ipaddr ADDR      IPv4 or IPv6 address, source or destination\n"
 	"      --proto PROTO      tcp, udp, icmp, icmp6 or any (default: any)\n"
 	"  -P, --port N           TCP/UDP port, source or destination\n"
@@ -73,7 +81,8 @@ static const char usage_text[] =
 	"      --dport N          TCP/UDP destination port (ports: not with --proto icmp/icmp6)\n"
 	"      --icmpid N         ICMP/ICMPv6 echo identifier (not with --proto tcp/udp)\n"
 	"  -p, --pid N            process id (tgid) the packet is handled in\n"
-	"  -N, --netns INODE      network namespace inode (ls -L -i /proc/PID/ns/net)\n"
+	"  -N, --netns NS         network namespace: inode (ls -L -i /proc/PID/ns/net),\n"
+	"                         path (/proc/PID/ns/net, /run/netns/NAME) or `ip netns` name\n"
 	"  -i, --iface NAME       interface the packet arrives on or leaves by\n"
 	"\n"
 	"Output:\n"
@@ -84,7 +93,8 @@ static const char usage_text[] =
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         deleted when the program ends (not with --no-rules)\n"
-	"  -v, --verbose          also list every rule matched on the way, and libbpf's log\n"
+	"  -v, --verbose          also list every rule matched on the way\n"
+	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"  -o, --output FORMAT    text (the default: one line per event) or json (JSON Lines:\n"
 	"                         one object per event on stdout, messages as objects on stderr)\n"
 	"      --summary [SECS]   counts per table, chain, hook, verdict and deciding rule "
@@ -96,7 +106,8 @@ static const char usage_text[] =
 	"      --engines LIST     comma-separated: iptables, nftables, arptables, ebtables\n"
 	"                         (default: every engine the kernel has)\n"
 	"      --backend B        auto, fentry or kprobe (default: auto, fentry when possible)\n"
-	"      --btf FILE         kernel BTF for kernels without /sys/kernel/btf/vmlinux\n"
+	"      --btf FILE|DIR     kernel BTF file, or a directory with vmlinux and module BTF\n"
+	"                         files (scripts/make-module-btf.sh) for modules without BTF\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"\n"
@@ -107,7 +118,15 @@ static const char usage_text[] =
 	"  skbtracer-iptables --proto icmp              every ICMP packet in every table\n"
 	"  skbtracer-iptables -H 10.0.0.2 --dport 80    to or from 10.0.0.2, destination port 80\n"
 	"  skbtracer-iptables -H 2001:db8::1 -c 10      ten events for that IPv6 address\n"
-	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n";
+	"  skbtracer-iptables -N 4026532281 -i veth0    one namespace, one interface\n"
+	"  skbtracer-iptables -N ns2 'tcp port 443 and net 10.0.0.0/8'\n"
+	"                                               an expression in `ip netns` ns2\n"
+	"  skbtracer-iptables 'tcp[tcpflags] & tcp-syn != 0 and portrange 8000-8100'\n"
+	"                                               connection attempts to those ports\n"
+	"  skbtracer-iptables 'icmp6 or icmp[icmptype] == icmp-echo'\n"
+	"                                               all ICMPv6, IPv4 echo requests\n"
+	"  skbtracer-iptables --engines ebtables 'vlan 10 and icmp'\n"
+	"                                               ICMP on VLAN 10 in a bridge\n";
 
 const char *engine_name(int engine)
 {
@@ -168,12 +187,12 @@ static enum parse_result fail(char *err, size_t err_len, const char *fmt, ...)
 	return PARSE_ERROR;
 }
 
-/* text[0..len) for a one-line message: control and non-ASCII bytes as \n, \t, \xHH. */
-static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
+/* text[0..len), at most max bytes of it, for a one-line message: \n, \t, \xHH escapes. */
+static void shown_limited(const char *text, size_t len, size_t max, char *buf, size_t buf_len)
 {
 	size_t used = 0, i;
 
-	for (i = 0; i < len && i < SHOWN_BYTES && used + 8 < buf_len; i++) {
+	for (i = 0; i < len && i < max && used + 8 < buf_len; i++) {
 		unsigned char c = text[i];
 
 		if (c == '\n')
@@ -192,9 +211,19 @@ static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
 		snprintf(buf + used, buf_len - used, "...");
 }
 
+static void shown_n(const char *text, size_t len, char *buf, size_t buf_len)
+{
+	shown_limited(text, len, SHOWN_BYTES, buf, buf_len);
+}
+
 void shown(const char *text, char *buf, size_t buf_len)
 {
 	shown_n(text, strnlen(text, SHOWN_BYTES + 1), buf, buf_len);
+}
+
+void shown_max(const char *text, size_t max_bytes, char *buf, size_t buf_len)
+{
+	shown_limited(text, strnlen(text, max_bytes + 1), max_bytes, buf, buf_len);
 }
 
 /* Parses a decimal number in [min, max]; the whole string must be digits, nothing else. */
@@ -266,6 +295,22 @@ static bool parse_addr(const char *text, struct filter *filter)
 	return false;
 }
 
+/* For --btf DIR: a directory must hold the kernel's BTF as DIR/vmlinux. */
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool directory_has(const char *dir, const char *file)
+{
+	char path[PATH_MAX];
+
+	return snprintf(path, sizeof(path), "%s/%s", dir, file) < (int)sizeof(path) &&
+	       !access(path, R_OK);
+}
+
 /* Parses option `opt` with its value (NULL for flags) into cfg. */
 static enum parse_result apply_option(int opt, const char *name, const char *value,
 				      struct config *cfg, char *err, size_t err_len)
@@ -273,6 +318,7 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	struct filter *f = &cfg->filter;
 	char arg[SHOWN_MAX];
 	unsigned long long n;
+	int ret;
 
 	if (value)
 		shown(value, arg, sizeof(arg));
@@ -323,11 +369,22 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 		f->flags |= FILTER_PID;
 		break;
 	case 'N':
-		if (!parse_number(value, 1, UINT32_MAX, &n))
-			return fail(err, err_len,
-				    "invalid %s '%s': expected a network namespace inode number",
-				    name, arg);
-		f->netns = n;
+		if (*value && !value[strspn(value, "0123456789")]) {
+			if (!parse_number(value, 1, UINT32_MAX, &n))
+				return fail(err, err_len,
+					    "invalid %s '%s': expected a network namespace inode "
+					    "number",
+					    name, arg);
+			f->netns = n;
+		} else if ((ret = netns_inode_of(value, &f->netns))) {
+			return fail(
+				err, err_len,
+				"invalid %s '%s': %s%s (expected an inode number, a path such as "
+				"/proc/PID/ns/net or a name from `ip netns`)",
+				name, arg,
+				ret == -EINVAL ? "not a network namespace" : strerror(-ret),
+				strchr(value, '/') ? "" : " in " NETNS_RUN_DIR);
+		}
 		f->flags |= FILTER_NETNS;
 		break;
 	case 'i':
@@ -360,6 +417,10 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 		if (access(value, R_OK))
 			return fail(err, err_len, "cannot read %s file '%s': %s", name, arg,
 				    strerror(errno));
+		if (is_directory(value) && !directory_has(value, "vmlinux"))
+			return fail(err, err_len,
+				    "%s directory '%s' has no readable vmlinux (see --help)", name,
+				    arg);
 		cfg->btf_path = value;
 		break;
 	case OPT_ENGINES:
@@ -395,6 +456,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 		} else {
 			cfg->summary_sec = n;
 		}
+		break;
+	case OPT_DEBUG:
+		cfg->debug = true;
 		break;
 	}
 	return PARSE_OK;
@@ -513,22 +577,43 @@ static enum parse_result take_option(const struct option_spec *o, bool typed_sho
 	return apply_option(o->id, name, value, cfg, err, err_len);
 }
 
-enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
-				size_t err_len)
+/* Appends word to the expression *expr (NULL: none yet), separated by a blank. */
+static bool append_word(char **expr, const char *word)
+{
+	size_t used = *expr ? strlen(*expr) : 0, len = strlen(word);
+	char *grown = realloc(*expr, used + len + 2);
+
+	if (!grown)
+		return false;
+	if (used)
+		grown[used++] = ' ';
+	memcpy(grown + used, word, len + 1);
+	*expr = grown;
+	return true;
+}
+
+/* The options into cfg; the other arguments, joined by blanks, into *expr (as tcpdump). */
+static enum parse_result parse_arguments(int argc, char **argv, struct config *cfg, char **expr,
+					 FILE *out, char *err, size_t err_len)
 {
 	enum parse_result result = PARSE_OK;
 	char typed[SHOWN_MAX];
+	bool options_ended = false;
 	int next = 1;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->engines = (1u << ENGINE_MAX) - 1;
-	cfg->track_rules = true;
 	while (result == PARSE_OK && next < argc) {
 		const char *arg = argv[next++];
 		const struct option_spec *o;
 
-		if (!strcmp(arg, "--"))
-			break;
+		if (!options_ended && !strcmp(arg, "--")) {
+			options_ended = true;
+			continue;
+		}
+		if (options_ended || arg[0] != '-' || !arg[1]) {
+			if (!append_word(expr, arg))
+				return fail(err, err_len, "out of memory");
+			continue;
+		}
 		if (!strncmp(arg, "--", 2)) {
 			const char *equals = strchr(arg + 2, '=');
 			size_t len = equals ? (size_t)(equals - arg - 2) : strlen(arg + 2);
@@ -539,10 +624,6 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 			result = take_option(o, false, equals ? equals + 1 : NULL, argc, argv,
 					     &next, cfg, out, err, err_len);
 			continue;
-		}
-		if (arg[0] != '-' || !arg[1]) {
-			shown(arg, typed, sizeof(typed));
-			return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
 		}
 		/* -tv, -c5, -c 5 */
 		for (const char *c = arg + 1; *c && result == PARSE_OK; c++) {
@@ -561,11 +642,42 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 					     err_len);
 		}
 	}
-	if (result != PARSE_OK)
-		return result;
-	if (next < argc) {
-		shown(argv[next], typed, sizeof(typed));
-		return fail(err, err_len, "unexpected argument '%s' (see --help)", typed);
+	return result;
+}
+
+/* Compiles the filter expression with libpcap; its message, escaped, when it cannot. */
+static enum parse_result compile_expression(const char *expr, struct config *cfg, char *err,
+					    size_t err_len)
+{
+	char why[PCAP_MESSAGE_LEN], typed[SHOWN_MAX], message[256];
+	char note[sizeof(cfg->pcap.note)];
+
+	if (!expr[strspn(expr, " \t\n")])
+		return PARSE_OK; /* blank: no filter, as tcpdump */
+	if (!pcap_filter_compile(expr, &cfg->pcap, why, sizeof(why))) {
+		shown(expr, typed, sizeof(typed));
+		shown_max(why, sizeof(why) - 1, message, sizeof(message));
+		return fail(err, err_len, "bad filter expression '%s': %s", typed, message);
 	}
-	return check_contradictions(cfg, err, err_len);
+	shown_max(cfg->pcap.note, sizeof(note) - 1, note, sizeof(note));
+	memcpy(cfg->pcap.note, note, sizeof(note));
+	return PARSE_OK;
+}
+
+enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE *out, char *err,
+				size_t err_len)
+{
+	enum parse_result result;
+	char *expr = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->engines = (1u << ENGINE_MAX) - 1;
+	cfg->track_rules = true;
+	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
+	if (result == PARSE_OK)
+		result = check_contradictions(cfg, err, err_len);
+	if (result == PARSE_OK && expr)
+		result = compile_expression(expr, cfg, err, err_len);
+	free(expr);
+	return result;
 }

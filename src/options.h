@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "pcap_expr.h"
 #include "skbtracer.h"
 
 enum backend { BACKEND_AUTO, BACKEND_FENTRY, BACKEND_KPROBE };
@@ -15,15 +16,17 @@ enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
 /* Everything the command line decides. */
 struct config {
 	struct filter filter;
+	struct pcap_filter pcap; /* the filter expression (positional arguments) */
 	enum backend backend;
 	enum time_mode time_mode;
 	unsigned long catch_count; /* 0: until interrupted */
 	const char *btf_path;	   /* NULL: the running kernel's */
 	unsigned int engines;	   /* bit (1 << enum engine) set: trace that engine */
-	bool verbose;
-	bool track_rules;	/* name the rule that decided (legacy tables) */
-	bool nft_trace;		/* switch the kernel's nft tracing on to name nftables rules */
-	bool force_perf_buffer; /* tests: the path of kernels before 5.8 */
+	bool verbose;		   /* -v: every rule matched on the way */
+	bool debug;		   /* --debug: libbpf's log */
+	bool track_rules;	   /* name the rule that decided (legacy tables) */
+	bool nft_trace;		   /* switch the kernel's nft tracing on to name nftables rules */
+	bool force_perf_buffer;	   /* tests: the path of kernels before 5.8 */
 
 	enum output_format output; /* -o */
 	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
@@ -44,6 +47,8 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 
 /* text for a one-line message: control and non-ASCII bytes escaped (\n, \x1b), cut. */
 void shown(const char *text, char *buf, size_t buf_len);
+/* The same for up to max_bytes of text. */
+void shown_max(const char *text, size_t max_bytes, char *buf, size_t buf_len);
 const char *backend_name(enum backend backend);
 const char *engine_name(int engine);
 

@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "skbtracer.h"
+#include "pcap_filter.bpf.h"
 
 #define MAX_NESTING 4
 #define STALE_CALL_NS 1000000000ULL
@@ -35,7 +36,10 @@ const volatile bool use_ringbuf = true;
  * table) before; indexed by enum hooked_function.
  */
 const volatile bool new_prototype[FUNC_MAX] = {};
-/* Attribute legacy verdicts to rules by diffing this CPU's rule counters (needs bpf_loop). */
+/*
+ * Attribute legacy verdicts to rules by diffing this CPU's rule counters: with bpf_loop, or in
+ * the object built with NO_BPF_LOOP, with a bounded loop (kernels before 5.17).
+ */
 const volatile bool track_rules = false;
 /* How to read __nft_trace_packet's arguments; NFT_TRACE_OFF without --nft-trace. */
 const volatile __u32 nft_trace_variant = NFT_TRACE_OFF;
@@ -438,6 +442,8 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	out = BPF_CORE_READ(state, out);
 	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
 		return false;
+	if (!pcap_filter_matches(skb, state, l3proto))
+		return false;
 	parse_packet(e, skb, l3proto);
 	if (!packet_matches(e))
 		return false;
@@ -520,6 +526,14 @@ static __always_inline __u32 read_recseq(__u64 cpu_offset)
 	bpf_probe_read_kernel(&sequence, sizeof(sequence), (const void *)&xt_recseq + cpu_offset);
 	return sequence;
 }
+
+#ifdef NO_BPF_LOOP
+#define HAVE_TABLE_WALK true
+#define WALK_MAX_ENTRIES BOUNDED_WALK_ENTRIES
+#else
+#define HAVE_TABLE_WALK bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)
+#define WALK_MAX_ENTRIES MAX_TABLE_ENTRIES
+#endif
 
 struct table_walk {
 	const void *entries;
@@ -608,7 +622,17 @@ static __always_inline bool walk_table(struct pending_call *call, const struct x
 	w.cpu_offset = this_cpu_offset();
 	w.entries = (const void *)info + bpf_core_field_offset(struct xt_table_info, entries);
 	w.size = BPF_CORE_READ(info, size);
+#ifdef NO_BPF_LOOP
+	/* The object for kernels without bpf_loop: snapshot_rules checked number <= the bound. */
+	__u32 number = BPF_CORE_READ(info, number);
+
+	for (__u32 i = 0; i < BOUNDED_WALK_ENTRIES && i < number; i++) {
+		if (walk_entry(i, &w))
+			break;
+	}
+#else
 	bpf_loop(BPF_CORE_READ(info, number), walk_entry, &w, 0);
+#endif
 	return !w.broken;
 }
 
@@ -656,8 +680,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	default:
 		break;
 	}
-	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) || !&xt_recseq ||
-	    !&__per_cpu_offset || !&nr_cpu_ids) {
+	if (!HAVE_TABLE_WALK || !&xt_recseq || !&__per_cpu_offset || !&nr_cpu_ids) {
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
@@ -665,7 +688,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		e->rule_status = RULES_NESTED;
 		return;
 	}
-	if (BPF_CORE_READ(info, number) > MAX_TABLE_ENTRIES) {
+	if (BPF_CORE_READ(info, number) > WALK_MAX_ENTRIES) {
 		e->rule_status = RULES_TOO_LARGE;
 		return;
 	}
@@ -878,18 +901,18 @@ static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buf
 	}
 }
 
-/* Where next_offset and counters are in the entries of this function's tables. */
+/* Where next_offset and counters are in the entries of this function's tables (user ABI). */
 static __always_inline void set_entry_layout(struct pending_call *call, enum hooked_function func)
 {
 	if (func == FUNC_IP6T_DO_TABLE) {
-		call->next_offset_at = bpf_core_field_offset(struct ip6t_entry, next_offset);
-		call->counters_at = bpf_core_field_offset(struct ip6t_entry, counters);
+		call->next_offset_at = IP6T_ENTRY_NEXT_OFFSET;
+		call->counters_at = IP6T_ENTRY_COUNTERS;
 	} else if (func == FUNC_ARPT_DO_TABLE) {
-		call->next_offset_at = bpf_core_field_offset(struct arpt_entry, next_offset);
-		call->counters_at = bpf_core_field_offset(struct arpt_entry, counters);
+		call->next_offset_at = ARPT_ENTRY_NEXT_OFFSET;
+		call->counters_at = ARPT_ENTRY_COUNTERS;
 	} else {
-		call->next_offset_at = bpf_core_field_offset(struct ipt_entry, next_offset);
-		call->counters_at = bpf_core_field_offset(struct ipt_entry, counters);
+		call->next_offset_at = IPT_ENTRY_NEXT_OFFSET;
+		call->counters_at = IPT_ENTRY_COUNTERS;
 	}
 }
 
@@ -1019,6 +1042,9 @@ static __always_inline int nft_trace(const void *pkt, const struct nft_verdict *
 	if (step->verdict == NFT_JUMP || step->verdict == NFT_GOTO)
 		step->target_chain = BPF_CORE_READ(verdict, chain, handle);
 	step->rule_handle = nft_rule_handle(rule);
+	/* 6.12 reports a chain's end as a rule step: verdict continue on the end marker (handle 0) */
+	if (type == NFT_STEP_RULE && step->verdict == NFT_CONTINUE && !step->rule_handle)
+		step->type = NFT_STEP_RETURN;
 	e->nr_hits = n + 1;
 	return 0;
 }

@@ -81,6 +81,25 @@ struct filter {
  */
 #define SNAPSHOT_LEVELS 2
 
+/*
+ * Entries a walk covers without bpf_loop (before 5.17): a bounded loop the 5.10 verifier
+ * accepts (it gives up after 8192 pending jumps: about 1,350 iterations; 4096 fails there).
+ * Tables with more entries say RULES_TOO_LARGE there.
+ */
+#define BOUNDED_WALK_ENTRIES 1024
+
+/*
+ * Where next_offset and counters are in ipt_entry, ip6t_entry and arpt_entry: user ABI (the
+ * uapi headers), so fixed, and usable without the x_tables modules' BTF (absent before 5.11).
+ * tests/unit checks them against the uapi headers.
+ */
+#define IPT_ENTRY_NEXT_OFFSET 90
+#define IPT_ENTRY_COUNTERS 96
+#define IP6T_ENTRY_NEXT_OFFSET 142
+#define IP6T_ENTRY_COUNTERS 152
+#define ARPT_ENTRY_NEXT_OFFSET 166
+#define ARPT_ENTRY_COUNTERS 176
+
 enum rule_status {
 	RULES_NOT_TRACKED,	  /* this engine has no attribution */
 	RULES_OK,		  /* hits[] lists every entry the packet matched */

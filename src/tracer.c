@@ -6,10 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "render_json.h"
 #include "tracer.h"
 #include "skbtracer.skel.h"
+#include "skbtracer_noloop.skel.h"
 
 #define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
@@ -46,20 +50,20 @@ static bool wanted(const struct config *cfg, int func)
 	return cfg->engines & (1u << hooked[func].engine);
 }
 
-static bool verbose_libbpf;
+static bool libbpf_log;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	(void)level;
-	/* Failures are reported by us in one line; -v shows libbpf's detail. */
-	if (!verbose_libbpf)
+	/* Failures are reported by us in one line; --debug shows libbpf's detail. */
+	if (!libbpf_log)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
 
-void tracer_set_verbose(bool verbose)
+void tracer_set_libbpf_log(bool on)
 {
-	verbose_libbpf = verbose;
+	libbpf_log = on;
 	libbpf_set_print(print_libbpf);
 }
 
@@ -115,29 +119,70 @@ static void explain_failure(enum backend b, bool loading, int error, char *buf, 
 	else if (b == BACKEND_FENTRY && loading && (error == EPERM || error == ENOTSUPP))
 		snprintf(buf, len, "fentry: the kernel refused to load it (%s)", strerror(error));
 	else
-		snprintf(buf, len, "%s: %s failed (%s; -v shows libbpf's log)", backend_name(b),
-			 loading ? "loading" : "attaching", strerror(error));
+		snprintf(buf, len, "%s: %s failed (%s; --debug shows libbpf's log)",
+			 backend_name(b), loading ? "loading" : "attaching", strerror(error));
+}
+
+/* The filter expression's programs, run by pcap_filter.bpf.h. */
+static void set_pcap_filter(struct skbtracer_bpf__rodata *rodata, const struct pcap_filter *pcap)
+{
+	_Static_assert(sizeof(rodata->pcap_l3_insns) == sizeof(pcap->l3.insns) &&
+			       sizeof(rodata->pcap_l2_insns) == sizeof(pcap->l2.insns),
+		       "the BPF side holds PCAP_MAX_INSNS instructions");
+	rodata->pcap_enabled = pcap->enabled;
+	rodata->pcap_l3_len = pcap->l3.len;
+	memcpy((void *)rodata->pcap_l3_insns, pcap->l3.insns, sizeof(pcap->l3.insns));
+	rodata->pcap_l2_len = pcap->l2.len;
+	memcpy((void *)rodata->pcap_l2_insns, pcap->l2.insns, sizeof(pcap->l2.insns));
+}
+
+/* Both objects come from one source: the same maps, programs and read-only data. */
+_Static_assert(sizeof(struct skbtracer_noloop_bpf__rodata) == sizeof(struct skbtracer_bpf__rodata),
+	       "the objects with and without bpf_loop differ");
+
+/* The skeleton over the object built for kernels without bpf_loop (a bounded rule walk). */
+static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_opts *opts)
+{
+	struct skbtracer_bpf *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = skbtracer_bpf__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data =
+			(void *)skbtracer_noloop_bpf__elf_bytes(&obj->skeleton->data_sz);
+		err = bpf_object__open_skeleton(obj->skeleton, opts);
+	}
+	if (err) {
+		skbtracer_bpf__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
 }
 
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path);
 	struct skbtracer_bpf__rodata *rodata;
 	bool ringbuf;
 
-	t->skel = skbtracer_bpf__open_opts(&opts);
+	t->bounded_walk = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) != 1;
+	t->skel = t->bounded_walk ? open_without_bpf_loop(&opts) : skbtracer_bpf__open_opts(&opts);
 	if (!t->skel)
 		return -errno;
 	rodata = t->skel->rodata;
 	rodata->filter = cfg->filter;
+	set_pcap_filter(rodata, &cfg->pcap);
 	ringbuf = !cfg->force_perf_buffer &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
-	rodata->track_rules =
-		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found &&
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
@@ -174,11 +219,31 @@ static void detach_all(struct tracer *t)
 	t->skel = NULL;
 }
 
+/* fentry/fexit attach by BTF: a function whose module has no BTF can only be kprobed. */
+static int fentry_without_btf(struct tracer *t, enum backend backend, char *why, size_t why_len)
+{
+	for (int func = 0; func < FUNC_MAX && backend == BACKEND_FENTRY; func++) {
+		if (t->functions[func].found && t->functions[func].no_btf) {
+			snprintf(why, why_len,
+				 "fentry: %s's module %s has no BTF (before Linux 5.11); kprobes "
+				 "need "
+				 "none",
+				 t->functions[func].name, t->functions[func].module);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 static int load_backend(struct tracer *t, const struct config *cfg, enum backend backend, char *why,
 			size_t why_len)
 {
-	int ret = open_skeleton(t, cfg, backend);
+	int ret = fentry_without_btf(t, backend, why, why_len);
 
+	if (!ret)
+		ret = open_skeleton(t, cfg, backend);
+	if (ret == -ENOENT)
+		return ret;
 	if (ret) {
 		snprintf(why, why_len, "cannot open the BPF object (%s)", strerror(-ret));
 		return ret;
@@ -229,6 +294,14 @@ __attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, 
 		fprintf(stderr, "%s\n", text);
 }
 
+/* The data symbols the counter walk reads (untyped ksyms): absent without KALLSYMS_ALL. */
+static const char *walk_symbol_missing(void)
+{
+	static const char *const names[] = { "nr_cpu_ids", "__per_cpu_offset", "xt_recseq", NULL };
+
+	return kallsyms_missing("/proc/kallsyms", names);
+}
+
 static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -244,6 +317,8 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		}
 		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
 			continue;
+		if (f->assumption[0])
+			say(cfg, "%s", f->assumption);
 		say(cfg, "Attached %s(%s)", entry_kind(t->backend), f->name);
 		if (has_exit_program(func))
 			say(cfg, "Attached %s(%s)", exit_kind(t->backend), f->name);
@@ -253,13 +328,22 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
 			 "traceable here");
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
-		say(cfg, "Rule attribution is off: it needs bpf_loop (Linux 5.17+) and "
-			 "xt_replace_table (module x_tables)");
+		say(cfg, "Rule attribution is off: it needs xt_replace_table (module x_tables)");
+	else if (cfg->track_rules && walk_symbol_missing())
+		say(cfg,
+		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
+		    "CONFIG_KALLSYMS_ALL)",
+		    walk_symbol_missing());
+	else if (cfg->track_rules && t->bounded_walk)
+		say(cfg,
+		    "Rule attribution covers legacy tables of up to %d entries: this kernel has no "
+		    "bpf_loop (Linux 5.17+)",
+		    BOUNDED_WALK_ENTRIES);
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	struct kernel_btf kb = { .path = cfg->btf_path };
+	struct kernel_btf kb = { .path = t->btf_path };
 	int found = 0, ret = 0;
 
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -298,11 +382,47 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 	return 0;
 }
 
+/*
+ * The BTF file for probing and CO-RE: --btf FILE as given; --btf DIR (vmlinux plus module BTF)
+ * merged into a memory file, as libbpf takes one file.
+ */
+static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
+{
+	struct stat st;
+	struct btf *merged;
+	const void *data;
+	__u32 size;
+
+	t->btf_path = cfg->btf_path;
+	if (!cfg->btf_path || stat(cfg->btf_path, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	merged = btf_merge_dir(cfg->btf_path, err, err_len);
+	if (!merged)
+		return -EINVAL;
+	data = btf__raw_data(merged, &size);
+	t->merged_btf_fd = memfd_create("skbtracer-btf", MFD_CLOEXEC);
+	if (!data || t->merged_btf_fd < 0 || write(t->merged_btf_fd, data, size) != (ssize_t)size) {
+		snprintf(err, err_len, "cannot store the merged BTF of '%s': %s", cfg->btf_path,
+			 strerror(errno));
+		if (t->merged_btf_fd >= 0)
+			close(t->merged_btf_fd);
+		btf__free(merged);
+		return -EIO;
+	}
+	btf__free(merged);
+	snprintf(t->merged_btf_path, sizeof(t->merged_btf_path), "/proc/self/fd/%d",
+		 t->merged_btf_fd);
+	t->btf_path = t->merged_btf_path;
+	return 0;
+}
+
 int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend backend, char *err,
 		     size_t err_len)
 {
-	int ret = probe_functions(t, cfg, err, err_len);
+	int ret = resolve_btf(t, cfg, err, err_len);
 
+	if (!ret)
+		ret = probe_functions(t, cfg, err, err_len);
 	if (ret)
 		return ret;
 	return load_backend(t, cfg, backend, err, err_len);
@@ -343,7 +463,10 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	enum backend order[2] = { BACKEND_FENTRY, BACKEND_KPROBE };
 	int tries = cfg->backend == BACKEND_AUTO ? 2 : 1;
 	char why[2][160] = { "", "" };
-	int ret = probe_functions(t, cfg, err, err_len);
+	int ret = resolve_btf(t, cfg, err, err_len);
+
+	if (!ret)
+		ret = probe_functions(t, cfg, err, err_len);
 
 	if (ret)
 		return ret;
@@ -447,4 +570,7 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 void tracer_stop(struct tracer *t)
 {
 	detach_all(t);
+	if (t->btf_path == t->merged_btf_path)
+		close(t->merged_btf_fd);
+	t->btf_path = NULL;
 }

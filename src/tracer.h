@@ -16,6 +16,10 @@ struct tracer {
 	void *on_event_ctx;
 	__u64 perf_lost;      /* events the perf buffer dropped */
 	enum backend backend; /* the one that attached: fentry or kprobe */
+	bool bounded_walk;    /* no bpf_loop: the object with a bounded rule walk */
+	const char *btf_path; /* --btf FILE, or the merged BTF of --btf DIR */
+	char merged_btf_path[32];
+	int merged_btf_fd; /* open while btf_path is merged_btf_path */
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX];
 	int nr_links;
@@ -39,6 +43,7 @@ void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits);
 void tracer_stop(struct tracer *t);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);
-void tracer_set_verbose(bool verbose);
+/* libbpf's own log (loading, the verifier's output) on stderr: --debug. */
+void tracer_set_libbpf_log(bool on);
 
 #endif

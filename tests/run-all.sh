@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, host BPF, host CLI (and its matrix), the unit and host tests under
 # ASan+UBSan, a short run of every fuzz target, VM end-to-end. Ends with one summary line.
+# The VM runs every scenario on Debian 12's 6.1 and the smoke set (`# smoke`) on Debian 11's 5.10
+# and Debian 13's 6.12; with --all-kernels (make test-kernels) every scenario on every kernel and
+# the arm64 smoke run (tests/vm/arm64-smoke.sh).
 # As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
 set -u
 cd "$(dirname "$0")/.."
+other_kernels_set=--smoke
+case "${1:-}" in
+--all-kernels) other_kernels_set= ;;
+"") ;;
+*)
+	echo "usage: tests/run-all.sh [--all-kernels]" >&2
+	exit 2
+	;;
+esac
 total_passed=0 total_failed=0 total_skipped=0
 log_dir=build/test-logs
 
@@ -39,7 +51,7 @@ if ! scripts/install-deps.sh test; then
 fi
 mkdir -p "$log_dir"
 if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
-	build/nft-tests \
+	build/nft-tests build/pcap-tests \
 	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
@@ -51,11 +63,27 @@ suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
 suite host-fetch build/fetch-tests
 suite host-nft build/nft-tests
+suite host-pcap build/pcap-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
+suite completion tests/host/completion.sh ./skbtracer-iptables
 suite asan make --no-print-directory test-asan
 suite fuzz make --no-print-directory test-fuzz
 suite vm tests/vm/run.sh ./skbtracer-iptables
+for kernel in 5.10 6.12; do
+	suite "vm-$kernel" tests/vm/run.sh --kernel "$kernel" $other_kernels_set ./skbtracer-iptables
+done
+if [ -z "$other_kernels_set" ]; then
+	# arm64: cross-built, booted under qemu-system-aarch64 (its own smaller smoke set).
+	if scripts/install-deps.sh arm64 && make --no-print-directory ARCH=arm64 \
+		>"$log_dir/build-arm64.log" 2>&1; then
+		suite vm-arm64 tests/vm/arm64-smoke.sh build/arm64/skbtracer-iptables
+	else
+		cat "$log_dir/build-arm64.log"
+		echo "FAIL arm64: cannot build (scripts/install-deps.sh arm64, make ARCH=arm64)"
+		total_failed=$((total_failed + 1))
+	fi
+fi
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 [ "$total_failed" -eq 0 ]

@@ -2,7 +2,7 @@
 # Kernel-style formatting of every C file (.clang-format), as `make check` does.
 cd "$(dirname "$0")/.."
 if out=$(clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h \
-	tests/host/*.c tests/fuzz/*.c tests/fuzz/*.h 2>&1); then
+	tests/host/*.c tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h 2>&1); then
 	echo "PASS clang-format"
 	echo "style: 1 passed, 0 failed"
 else

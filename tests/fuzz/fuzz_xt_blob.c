@@ -2,7 +2,8 @@
 /*
  * x_tables blob decoding and path replay. Input: struct header, then the entries blob.
  * Hooks are taken as offsets; when the table refuses them, as entry indexes (to reach
- * xt_explain more often). Hits are entry indexes.
+ * xt_explain more often). Hits are entry indexes; verdict and per-hit packet counts (1 or 2)
+ * come from the header's last bytes.
  */
 #include "fuzz.h"
 #include "xt_blob.h"
@@ -16,19 +17,22 @@ struct header {
 	uint16_t underflow[XT_MAX_HOOKS];
 	uint8_t nr_hits;
 	uint8_t hits[16];
-	uint8_t pad[7];
+	uint8_t verdict; /* the call's return value */
+	uint16_t twice;	 /* bit i: hit i counted 2 packets */
+	uint8_t pad[4];
 };
 
 static void explain(const struct xt_table_model *m, const struct header *h)
 {
-	unsigned int hits[sizeof(h->hits)];
+	struct xt_hit hits[sizeof(h->hits)];
 	unsigned int nr_hits = h->nr_hits % (sizeof(h->hits) + 1);
 	struct xt_path path;
 	char err[128], where[64];
 
 	for (unsigned int i = 0; i < nr_hits; i++)
-		hits[i] = m->entries[h->hits[i] % m->nr_entries].offset;
-	if (xt_explain(m, h->hook, hits, nr_hits, &path, err, sizeof(err)))
+		hits[i] = (struct xt_hit){ m->entries[h->hits[i] % m->nr_entries].offset,
+					   1 + ((h->twice >> i) & 1) };
+	if (xt_explain(m, h->hook, hits, nr_hits, h->verdict, &path, err, sizeof(err)))
 		return;
 	for (int i = 0; i < path.nr_steps; i++)
 		xt_format_entry(m, path.steps[i], where, sizeof(where));

@@ -44,7 +44,15 @@ run "port out of range" 2 "invalid -P/--port '70000'" -P 70000
 run "malformed address" 2 "invalid -H/--ipaddr '10.0.0.300'" -H 10.0.0.300
 run "unknown option" 2 "unknown option '--frobnicate'" --frobnicate
 run "missing value" 2 "option '--dport' needs a value" --dport
-run "stray argument" 2 "unexpected argument 'icmp'" icmp
+run "bad filter expression" 2 \
+	"^skbtracer-iptables: bad filter expression 'tcp prot 80': can't parse filter expression: syntax error$" \
+	tcp prot 80
+run "expression matching nothing" 2 "bad filter expression 'tcp and udp': expression rejects all packets" \
+	'tcp and udp'
+run "expression with a backward jump" 2 "'ip6 protochain 6': .*forward jumps only" ip6 protochain 6
+run "-N: not a namespace" 2 "invalid -N/--netns '/dev/null': not a network namespace" -N /dev/null
+run "-N: unknown ip netns name" 2 "invalid --netns 'no-such-ns': No such file or directory in /run/netns" \
+	--netns no-such-ns
 run "bad backend" 2 "invalid --backend 'xdp'" --backend xdp
 run "unreadable btf" 2 "cannot read --btf file" --btf /nonexistent/vmlinux
 
@@ -53,7 +61,7 @@ run "ambiguous prefix" 2 "ambiguous option '--p': could be --proto, --port, --pi
 run "leading tab in a number" 2 "invalid -c/--catch-count '\\\\t-1'" -c $'\t-1'
 run "interface with a blank" 2 "invalid -i/--iface '1 2'" -i '1 2'
 run "contradiction" 2 "contradict --proto icmp" --proto icmp --port 80
-run "directory as --btf" 2 "cannot read BTF from '/': not a BTF file" --btf /
+run "directory without vmlinux as --btf" 2 "--btf directory '/' has no readable vmlinux" --btf /
 
 out=$("$BIN" --help 2>&1 >/dev/full)
 rc=$?
@@ -123,6 +131,28 @@ else
 	skip "unprivileged user" "needs root and setpriv to drop privileges"
 fi
 
+# CAP_BPF and CAP_PERFMON only: tracing is allowed, and what rule attribution lacks is said.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+		--ambient-caps=-all,+bpf,+perfmon "$BIN" --proto icmp 2>&1 >/dev/null)
+	if grep -q 'without CAP_SYS_ADMIN it cannot enter other network namespaces' <<<"$err" &&
+		grep -q 'without CAP_NET_ADMIN it cannot read tables' <<<"$err" &&
+		! grep -q 'needs root' <<<"$err"; then
+		pass "CAP_BPF and CAP_PERFMON only"
+	else
+		fail "CAP_BPF and CAP_PERFMON only" "attribution limits not said" "$err"
+	fi
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+		--ambient-caps=-all,+bpf,+perfmon "$BIN" --proto icmp --no-rules 2>&1 >/dev/null)
+	if grep -q 'Rule attribution is limited' <<<"$err"; then
+		fail "CAP_BPF and CAP_PERFMON only, --no-rules" "limits said though attribution is off" "$err"
+	else
+		pass "CAP_BPF and CAP_PERFMON only, --no-rules"
+	fi
+else
+	skip "CAP_BPF and CAP_PERFMON only" "needs root and setpriv"
+fi
+
 # On a kernel that cannot attach (no kprobes, fentry refused) the tool must say why.
 if [ "$(id -u)" -ne 0 ]; then
 	skip "untraceable kernel" "needs root"
@@ -133,6 +163,22 @@ else
 		--proto icmp
 	run "untraceable kernel, fentry only" 1 "cannot trace the packet filters: fentry: " \
 		--backend fentry
+	# An expression for Ethernet frames only says so before anything else.
+	err=$("$BIN" 'vlan 10' 2>&1 >/dev/null)
+	if [ "$(head -n1 <<<"$err")" = "The filter expression matches at bridge, netdev and ARP hooks only (on IP packets without their Ethernet header: no VLAN support for Raw IP)" ]; then
+		pass "expression for frames only"
+	else
+		fail "expression for frames only" "$err"
+	fi
+	# libbpf's log: with --debug only, not with -v.
+	debug_lines=$("$BIN" --debug --backend kprobe 2>&1 >/dev/null | grep -c '^libbpf: ')
+	verbose_lines=$("$BIN" -v --backend kprobe 2>&1 >/dev/null | grep -c '^libbpf: ')
+	if [ "$debug_lines" -gt 10 ] && [ "$verbose_lines" -eq 0 ]; then
+		pass "--debug shows libbpf's log, -v does not"
+	else
+		fail "--debug shows libbpf's log, -v does not" \
+			"libbpf lines: $debug_lines with --debug, $verbose_lines with -v"
+	fi
 fi
 
 echo "host-cli: $passed passed, $failed failed, $skipped skipped"

@@ -81,7 +81,7 @@ ctrl=$'1\e[31m\a\n2'
 # option (long name), short letter ("" for none), and the values it accepts: none are used.
 value_options=(ipaddr:H proto: port:P sport: dport: icmpid: pid:p netns:N iface:i catch-count:c
 	backend: btf: engines: output:o)
-flag_options=(timestamp:t time:T no-rules: nft-trace: verbose:v help:h version:V)
+flag_options=(timestamp:t time:T no-rules: nft-trace: verbose:v debug: help:h version:V)
 
 # Values that are wrong for every value option (interface names take many: see iface_values).
 bad_values=("" abc -1 99999999999999999999999 " 1" $'\t1' $'\n1' "1 " $'1\t' "$ctrl" "$huge")
@@ -132,8 +132,16 @@ for user in "${users[@]}"; do
 	expect "$user" 2 "ambiguous option '--p': could be --proto, --port, --pid" --p 1
 	expect "$user" 2 "ambiguous option '--ti': could be --timestamp, --time" --ti
 	expect "$user" 2 "ambiguous option '--n'" --n
-	expect "$user" 2 "unexpected argument 'icmp'" icmp
-	expect "$user" 2 "unexpected argument 'a\\\\nb'" -- $'a\nb'
+	# Positional arguments are a filter expression: a bad one is one line with pcap's message.
+	expect "$user" 2 "bad filter expression 'icmp prot': can't parse filter expression" icmp prot
+	expect "$user" 2 "bad filter expression 'a\\\\nb': can't parse" -- $'a\nb'
+	expect "$user" 2 "bad filter expression '1\\\\x1b\\[31m\\\\x07\\\\n2'" "$ctrl"
+	expect "$user" 2 "bad filter expression '7{64}\\.\\.\\.': number 7+" -- "$huge"
+	expect "$user" 2 "bad filter expression '-c': can't parse" -c 1 -- -c
+	expect "$user" 2 "expression rejects all packets" tcp and udp
+	expect "$user" 2 "unknown host 'no-such-host.invalid'" host no-such-host.invalid
+	expect "$user" 2 "'ip6 protochain 6': .*forward jumps only" ip6 protochain 6
+	expect "$user" 2 "invalid -N/--netns '/dev/null': not a network namespace" -N /dev/null
 	expect "$user" 2 "contradict --proto icmp" --proto icmp --port 80
 	expect "$user" 2 "contradict --proto icmp6" --proto icmp6 --sport 80
 	expect "$user" 2 "contradict --proto icmp" --dport 80 --proto icmp

@@ -14,10 +14,12 @@
 
 static int passed, failed, skipped;
 
+static struct config cfg; /* large: the filter expression's programs */
+
 static void load_backend(enum backend backend, const struct filter *filter, bool perf_buffer,
-			 const char *what)
+			 const char *expression, const char *what)
 {
-	struct config cfg = {
+	cfg = (struct config){
 		.backend = backend,
 		.filter = *filter,
 		.force_perf_buffer = perf_buffer,
@@ -27,7 +29,14 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 	};
 	struct tracer t = {};
 	char err[512] = "";
-	int ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));
+	int ret;
+
+	if (expression && !pcap_filter_compile(expression, &cfg.pcap, err, sizeof(err))) {
+		printf("FAIL %s: '%s' does not compile: %s\n", what, expression, err);
+		failed++;
+		return;
+	}
+	ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));
 
 	if (!ret) {
 		char names[256] = "";
@@ -50,6 +59,20 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 	tracer_stop(&t);
 }
 
+/* Filter expressions the verifier must take: each runs the interpreter on its own program. */
+static const char *const expressions[] = {
+	"tcp port 443 and net 10.0.0.0/8",
+	"vlan 10 and icmp",
+	"arp",
+	"ip6 and icmp6[icmp6type] == icmp6-echo",
+	"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and portrange 1000-2000",
+	"ip[2:2] - ((ip[0] & 0xf) << 2) > 100 or len > 1000 or ip[0] << ip[1] > 3",
+	"host 10.0.0.1 or host 10.0.0.2 or host 10.0.0.3 or host 10.0.0.4 or host 10.0.0.5 or "
+	"host 10.0.0.6 or host 10.0.0.7 or host 10.0.0.8 or host 10.0.0.9 or host 10.0.0.10 or "
+	"host 2001:db8::1 or host 2001:db8::2 or port 1 or port 2 or port 3 or port 4 or port 5",
+	"not (udp port 53 or tcp port 22) and (icmp or tcp or udp or ip6)",
+};
+
 int main(void)
 {
 	struct filter none = {};
@@ -67,16 +90,30 @@ int main(void)
 		.iface = "eth0",
 	};
 
+	static char near_limit[4096] = "tcp port 1";
+
+	/* 120 port tests: close to the 512 instructions the interpreter runs */
+	for (int port = 2; port <= 120; port++)
+		snprintf(near_limit + strlen(near_limit), sizeof(near_limit) - strlen(near_limit),
+			 " or tcp port %d", port);
 	if (geteuid() != 0) {
 		printf("SKIP host BPF tests: they need root\n");
 		printf("host-bpf: 0 passed, 0 failed, 1 skipped\n");
 		return 0;
 	}
-	tracer_set_verbose(getenv("V") != NULL);
+	tracer_set_libbpf_log(getenv("V") != NULL);
 	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
-		load_backend(b, &none, false, "no filter");
-		load_backend(b, &every, false, "every filter");
-		load_backend(b, &every, true, "every filter, perf buffer");
+		load_backend(b, &none, false, NULL, "no filter");
+		load_backend(b, &every, false, NULL, "every filter");
+		load_backend(b, &every, true, NULL, "every filter, perf buffer");
+		load_backend(b, &every, false, near_limit,
+			     "an expression of about 500 instructions");
+		for (size_t i = 0; i < sizeof(expressions) / sizeof(expressions[0]); i++) {
+			char what[256];
+
+			snprintf(what, sizeof(what), "expression '%.200s'", expressions[i]);
+			load_backend(b, &every, false, expressions[i], what);
+		}
 	}
 	printf("host-bpf: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;

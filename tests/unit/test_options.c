@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include "test.h"
 #include "options.h"
 
@@ -178,7 +179,9 @@ TEST(options_bad_syntax)
 	expect_error("unknown option '-x'", "-x", NULL);
 	expect_error("option '--port' needs a value", "--port", NULL);
 	expect_error("option '-H/--ipaddr' needs a value", "-H", NULL);
-	expect_error("unexpected argument 'icmp'", "icmp", NULL);
+	expect_error(
+		"bad filter expression 'icmp prot 1': can't parse filter expression: syntax error",
+		"icmp", "prot", "1", NULL);
 }
 
 /* Regression (issue 9): the command-line contract on hostile input. */
@@ -209,8 +212,8 @@ TEST(options_hostile_syntax)
 	expect_error("unknown option '-x'", "-tx", NULL);
 	expect_error("unknown option '--' (see --help)", "--=1", NULL);
 	expect_error("option '-c/--catch-count' needs a value", "-tc", NULL);
-	expect_error("unexpected argument '-'", "-", NULL);
-	expect_error("unexpected argument 'a\\nb'", "--", "a\nb", NULL);
+	expect_error("bad filter expression '-': can't parse", "-", NULL);
+	expect_error("bad filter expression 'a\\nb': can't parse", "--", "a\nb", NULL);
 
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--dp=80", "--prot=udp", "-tvc5", NULL), PARSE_OK,
 		  err);
@@ -300,4 +303,27 @@ TEST(options_help_to_a_full_device)
 		  "--help to /dev/full");
 	ASSERT_CONTAINS(err, "cannot write to standard output", "message");
 	fclose(full);
+}
+
+/* -N by path or `ip netns` name: the inode of a network namespace file, nothing else. */
+TEST(options_netns_by_path)
+{
+	static struct config cfg;
+	struct stat st;
+	char err[512];
+
+	if (!ASSERT_EQ(stat("/proc/self/ns/net", &st), 0, "stat /proc/self/ns/net"))
+		return;
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-N", "/proc/self/ns/net", NULL), PARSE_OK, err);
+	ASSERT_EQ(cfg.filter.netns, st.st_ino, "inode of /proc/self/ns/net");
+	ASSERT_TRUE(cfg.filter.flags & FILTER_NETNS, "netns filter on");
+	expect_error("invalid -N/--netns '/proc/self/ns/mnt': not a network namespace", "-N",
+		     "/proc/self/ns/mnt", NULL);
+	expect_error("invalid --netns '/dev/null': not a network namespace", "--netns", "/dev/null",
+		     NULL);
+	expect_error("invalid --netns 'no-such-ns-h11a': No such file or directory in /run/netns",
+		     "--netns", "no-such-ns-h11a", NULL);
+	expect_error("invalid --netns '..': not a network namespace", "--netns", "..", NULL);
+	expect_error("invalid --netns '': not a network namespace", "--netns", "", NULL);
+	expect_error("expected a network namespace inode number", "--netns", "4294967296", NULL);
 }

@@ -2,7 +2,8 @@
 # Usage: build-initramfs.sh OUT.cpio.gz TOOL_BINARY
 # Builds the test VM's initramfs: busybox, iproute2, iptables (legacy + nft), nft, arptables,
 # ebtables, bpftool, jq, the tool, their libraries, netfilter/bridge/veth modules and tests/vm/.
-# Env: VM_CACHE (kernel cache, see fetch-kernel.sh), VM_ROOT (staging dir), VM_KEEP_ROOT=1.
+# Env: VM_CACHE (kernel cache, see fetch-kernel.sh), VM_KERNEL (5.10, 6.1 or 6.12),
+# VM_ROOT (staging dir), VM_KEEP_ROOT=1.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -10,16 +11,18 @@ REPO=$(cd "$HERE/../.." && pwd)
 
 OUT=${1:?usage: build-initramfs.sh OUT.cpio.gz TOOL_BINARY}
 TOOL=${2:?usage: build-initramfs.sh OUT.cpio.gz TOOL_BINARY}
-VM_CACHE=$("$HERE/fetch-kernel.sh")
+VM_CACHE=$("$HERE/fetch-kernel.sh" "${VM_KERNEL:-6.1}")
 ROOT=${VM_ROOT:-$REPO/build/vm/root}
 BUSYBOX=$VM_CACHE/busybox-static/bin/busybox
-KSRC=$(echo "$VM_CACHE"/kernel/lib/modules/*)
+# Debian 13 ships modules under usr/lib/modules, xz-compressed (installed decompressed below).
+KSRC=$(echo "$VM_CACHE"/kernel/lib/modules/* "$VM_CACHE"/kernel/usr/lib/modules/* |
+    tr ' ' '\n' | grep -v '\*$' | head -n1)
 KVER=$(basename "$KSRC")
 
 # Module directories (under lib/modules/KVER) taken whole, and single modules by name; plus
 # everything these depend on.
 MODULE_DIRS="kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge"
-MODULE_NAMES="veth dummy sch_netem"
+MODULE_NAMES="veth dummy sch_netem 8021q"
 
 # coreutils' env (not busybox's) can start the tracer with SIGINT un-ignored.
 REQUIRED_BINS="/usr/sbin/ip /usr/sbin/xtables-legacy-multi /usr/bin/env"

@@ -1,11 +1,12 @@
 #!/bin/sh
 # /init of the test VM: set up the system, run /tests/scenarios/*.sh (or the demo), power off.
 # Kernel command line: vmtest.mode=test|demo  vmtest.filter=REGEX  vmtest.timeout=SECONDS
+# MODULES: loaded in this order; NAME? only where the kernel has it.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 
 MODULES="x_tables ip_tables iptable_filter iptable_nat iptable_mangle iptable_raw iptable_security
   ip6_tables ip6table_filter ip6table_nat ip6table_mangle ip6table_raw
-  nf_conntrack nf_nat nf_reject_ipv4 nf_reject_ipv6 ipt_REJECT ip6t_REJECT nf_log_syslog
+  nf_conntrack nf_nat nf_reject_ipv4 nf_reject_ipv6 ipt_REJECT ip6t_REJECT nf_log_syslog? nf_log_ipv4? nf_log_ipv6?
   xt_tcpudp xt_conntrack xt_state xt_statistic xt_comment xt_multiport xt_mark xt_LOG
   xt_limit xt_addrtype xt_MASQUERADE xt_nat xt_REDIRECT xt_CT xt_length xt_iprange xt_owner
   xt_NFQUEUE xt_physdev
@@ -49,6 +50,11 @@ load_modules() {
     failed=
     loaded=0
     for m in $MODULES; do
+        case "$m" in
+            *\?) # only on some kernels (5.10's nf_log_ipv4 became nf_log_syslog in 5.12)
+                m=${m%\?}
+                grep -q "/$m\.ko:" "/lib/modules/$(uname -r)/modules.dep" || continue ;;
+        esac
         if modprobe "$m" 2>/tmp/modprobe.err; then
             loaded=$((loaded + 1))
         else

@@ -183,6 +183,51 @@ need_module() {
     done
 }
 
+# ---- what the kernel offers --------------------------------------------------------------
+
+# kernel_at_least MAJOR.MINOR: is the running kernel (uname -r) that version or newer?
+kernel_at_least() {
+    _have=$(uname -r | sed -n 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+    set -- $_have ${1%%.*} ${1#*.}
+    [ "$1" -gt "$3" ] || { [ "$1" -eq "$3" ] && [ "$2" -ge "$4" ]; }
+}
+
+# need_kernel '>=X.Y' | '<X.Y': skip the scenario on other kernels.
+need_kernel() {
+    case "$1" in
+        '>='*) kernel_at_least "${1#>=}" || skip "needs Linux $1, this is $(uname -r)" ;;
+        '<'*) ! kernel_at_least "${1#<}" || skip "needs Linux $1, this is $(uname -r)" ;;
+        *) die "need_kernel: bad requirement '$1'" ;;
+    esac
+}
+
+# has_feature NAME: module_btf (the netfilter modules' BTF: fentry, nftables, ebtables; 5.11+),
+# bpf_loop (5.17+).
+has_feature() {
+    case "$1" in
+        module_btf) [ -e /sys/kernel/btf/x_tables ] ;;
+        bpf_loop) grep -q ' bpf_loop$' /proc/kallsyms ;;
+        *) die "has_feature: unknown feature '$1'" ;;
+    esac
+}
+
+# need_feature NAME...: skip the scenario unless the kernel has each feature.
+need_feature() {
+    for _f in "$@"; do
+        case "$_f" in
+            module_btf) _why="modules without BTF (before 5.11): fentry, nftables and ebtables need it" ;;
+            bpf_loop) _why="no bpf_loop (before 5.17)" ;;
+            *) _why="no $_f" ;;
+        esac
+        has_feature "$_f" || skip "$(uname -r): $_why"
+    done
+}
+
+# backends: the backends that can trace the netfilter modules here: fentry needs their BTF.
+backends() {
+    if has_feature module_btf; then echo "fentry kprobe"; else echo kprobe; fi
+}
+
 # ---- the tracer ---------------------------------------------------------------------------
 
 tracer_alive() {

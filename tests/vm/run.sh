@@ -1,10 +1,13 @@
 #!/bin/bash
-# Usage: tests/vm/run.sh [--filter REGEX] [--keep] [--demo|--bench] [--verbose] [--timeout SECS] TOOL_BINARY
+# Usage: tests/vm/run.sh [--kernel 5.10|6.1|6.12] [--filter REGEX] [--smoke] [--keep] [--demo|--bench]
+#                        [--verbose] [--timeout SECS] TOOL_BINARY
 # Boots Debian's kernel in qemu (TCG, no KVM) with an initramfs holding TOOL_BINARY and runs
 # every tests/vm/scenarios/*.sh in the guest (or tests/vm/demo.sh with --demo).
 # Prints one line per scenario, the logs of failed ones, then "N passed, N failed, N skipped".
-# --filter: only scenarios whose name matches REGEX; --keep: keep the initramfs tree in
-# build/vm/root; --verbose: show the whole console; --timeout: limit for the whole VM run.
+# --kernel: Debian 11's 5.10, 12's 6.1 (default) or 13's 6.12 cloud kernel (fetch-kernel.sh);
+# --filter: only scenarios whose name matches REGEX; --smoke: only scenarios tagged `# smoke`;
+# --keep: keep the initramfs tree in build/vm/root; --verbose: show the whole console;
+# --timeout: limit for the whole VM run.
 # Env: VM_TIMEOUT (whole VM, default 900 s or 45 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 120 s),
 # VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm).
 set -euo pipefail
@@ -16,17 +19,21 @@ CONSOLE=$BUILD/console.log
 INITRAMFS=$BUILD/initramfs.gz
 
 FILTER=
+SMOKE=0
+KERNEL=${VM_KERNEL:-6.1}
 KEEP=0
 MODE="test"
 VERBOSE=0
 TIMEOUT=${VM_TIMEOUT:-}
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
     while [ $# -gt 0 ]; do
         case "$1" in
             --filter) FILTER=${2:?}; shift ;;
+            --kernel) KERNEL=${2:?}; shift ;;
+            --smoke) SMOKE=1 ;;
             --keep) KEEP=1 ;;
             --demo) MODE=demo ;;
             --bench) MODE=bench ;;
@@ -39,10 +46,11 @@ parse_args() {
         shift
     done
     [ -n "${TOOL:-}" ] || usage
+    [[ "$FILTER" != *[[:space:]]* ]] || { echo "run.sh: --filter must not contain spaces" >&2; exit 2; }
+    [ "$SMOKE" = 0 ] || FILTER=$(smoke_filter)
     if [ -z "$TIMEOUT" ]; then
         if [ "$MODE" != test ]; then TIMEOUT=1800; else TIMEOUT=$(default_timeout); fi
     fi
-    [[ "$FILTER" != *[[:space:]]* ]] || { echo "run.sh: --filter must not contain spaces" >&2; exit 2; }
 }
 
 # plain_text: stdin without carriage returns and the firmware's terminal escapes (which would
@@ -70,6 +78,14 @@ show_live() {
         fi
 }
 
+# smoke_filter: a regex matching the scenarios tagged `# smoke` (and FILTER, if given).
+smoke_filter() {
+    local names
+    names=$(grep -lx '# smoke' "$HERE"/scenarios/*.sh | xargs -n1 basename | sed 's/\.sh$//' |
+        { grep -E -- "${FILTER:-.}" || true; } | paste -sd '|')
+    echo "^(${names:-no-smoke-scenario})\$"
+}
+
 # default_timeout: 900 s, or 120 s plus 25 s for each selected scenario if that is more.
 default_timeout() {
     local n
@@ -82,11 +98,11 @@ boot_vm() {
     local append="console=ttyS0 panic=-1 quiet vmtest.mode=$MODE"
     [ -z "$FILTER" ] || append="$append vmtest.filter=$FILTER"
     [ -z "${VM_SCENARIO_TIMEOUT:-}" ] || append="$append vmtest.timeout=$VM_SCENARIO_TIMEOUT"
-    echo "vm: booting $(readlink "$VM_CACHE/kernel") (TCG, timeout ${TIMEOUT}s), console in $CONSOLE" >&2
+    echo "vm: booting $(readlink "$KDIR/kernel") (TCG, timeout ${TIMEOUT}s), console in $CONSOLE" >&2
     local start=$SECONDS rc=0
     timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1G -smp 2 \
         -nographic -no-reboot -nodefaults -serial stdio \
-        -kernel "$VM_CACHE/vmlinuz" -initrd "$INITRAMFS" -append "$append" \
+        -kernel "$KDIR/vmlinuz" -initrd "$INITRAMFS" -append "$append" \
         < /dev/null 2>&1 | tee "$CONSOLE" | show_live || rc=${PIPESTATUS[0]}
     VM_SECONDS=$((SECONDS - start))
     VM_RC=$rc
@@ -150,8 +166,9 @@ main() {
     mkdir -p "$BUILD"
     exec 9> "$BUILD/.lock"
     flock -n 9 || { echo "vm: waiting for another run.sh using $BUILD" >&2; flock 9; }
-    VM_CACHE=$("$HERE/fetch-kernel.sh")
-    VM_KEEP_ROOT=$KEEP VM_ROOT=$BUILD/root "$HERE/build-initramfs.sh" "$INITRAMFS" "$TOOL"
+    KDIR=$("$HERE/fetch-kernel.sh" "$KERNEL")
+    VM_KERNEL=$KERNEL VM_KEEP_ROOT=$KEEP VM_ROOT=$BUILD/root \
+        "$HERE/build-initramfs.sh" "$INITRAMFS" "$TOOL"
     boot_vm
     if [ "$MODE" != test ]; then
         grep -aq '@@DONE' "$CONSOLE" || { echo "run.sh: the demo VM did not finish" >&2; exit 1; }

@@ -15,7 +15,9 @@ expect_cmd "ebtables" in_ns ns1 ebtables -L
 expect_cmd "arptables" in_ns ns1 arptables -L
 expect_cmd "bpftool" bpftool prog show
 expect_cmd "vmlinux BTF" test -e /sys/kernel/btf/vmlinux
-expect_cmd "ip_tables module BTF" test -e /sys/kernel/btf/ip_tables
+if kernel_at_least 5.11; then
+    expect_cmd "ip_tables module BTF" test -e /sys/kernel/btf/ip_tables
+fi
 expect_cmd "bpffs" sh -c 'grep -q " /sys/fs/bpf bpf " /proc/mounts'
 expect_cmd "tracefs" test -e /sys/kernel/tracing/available_filter_functions
 expect_cmd "ipt_do_table is traceable" grep -q '^ipt_do_table ' /sys/kernel/tracing/available_filter_functions

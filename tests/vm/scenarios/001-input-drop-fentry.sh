@@ -1,4 +1,5 @@
 # filter INPUT DROP of an ICMP echo request in ns2, traced with fentry/fexit.
+need_feature module_btf
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2"

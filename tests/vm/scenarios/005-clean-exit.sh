@@ -1,4 +1,5 @@
 # SIGINT: exit status 0, goodbye line, and no BPF program, link or kprobe of the tool left.
+# smoke
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2"
@@ -24,7 +25,7 @@ still_loaded() {
 
 none_left() { [ -z "$(still_loaded prog "$tool_progs")$(still_loaded link "$tool_links")" ]; }
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     progs_before=$(bpf_ids prog)
     links_before=$(bpf_ids link)
     tracer_start --backend "$backend"

@@ -18,7 +18,7 @@ REP="I_reply:$(q "$IP2")->$(q "$IP1")"
 row() { printf '\\[%s\\] +[0-9]+ +[0-9]+ +%s +%s +%s +' "$1" "$2" "$3" "$4"; }
 filter() { printf 'pkt_type=HOST iptables=\\[pf=PF_INET, table=filter hook=%s verdict=%s cost=' "$1" "$2"; }
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     tracer_start --backend "$backend" -H "$IP2"
     ping_from ns1 "$IP2"
     in_ns ns1 ping -c 1 -W 1 -s 100 "$IP2" || true

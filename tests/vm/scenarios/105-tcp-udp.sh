@@ -15,7 +15,7 @@ A2=$(q "$IP2")
 row() { printf '\\[%s\\] +[0-9]+ +[0-9]+ +%s +%s +%s +' "$1" "$2" "$3" "$4"; }
 filter() { printf 'pkt_type=HOST iptables=\\[pf=PF_INET, table=filter hook=%s verdict=ACCEPT cost=' "$1"; }
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     tracer_start --engines iptables --backend "$backend" -H "$IP1"
     tcp_listen ns2 80
     tcp_send ns1 "$IP2" 80 hello

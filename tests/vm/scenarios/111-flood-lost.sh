@@ -1,5 +1,6 @@
 # Overrunning the ring buffer: the reader is stopped (SIGSTOP) while 1000 pings make 16000 events;
 # stderr reports lost events and printed + lost equals the table calls counted by iptables.
+# smoke
 IP1=10.0.1.1
 IP2=10.0.1.2
 PINGS=1000

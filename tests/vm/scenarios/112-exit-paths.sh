@@ -1,5 +1,6 @@
-# Every way out leaves no BPF program or link behind: SIGINT (fentry), SIGTERM (kprobe), SIGHUP, -c,
-# stdout closed (| head -n 3); a bad option exits 2 with one line on stderr and loads nothing.
+# Every way out leaves no BPF program or link behind: SIGINT (fentry, or kprobe without module
+# BTF), SIGTERM (kprobe), SIGHUP, -c, stdout closed (| head -n 3); a bad option exits 2 with
+# one line on stderr and loads nothing.
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2"
@@ -16,7 +17,7 @@ $(tool_progs)"
 }
 
 expect_clean "before the first run"
-for how in "INT --backend fentry" "TERM --backend kprobe" "HUP --engines iptables"; do
+for how in "INT --backend $(backends | cut -d" " -f1)" "TERM --backend kprobe" "HUP --engines iptables"; do
     sig=${how%% *}
     # shellcheck disable=SC2086
     tracer_start ${how#* } -H "$IP1"

@@ -1,6 +1,8 @@
 # iptables-nft filter rules run in nf_tables: an OUTPUT ACCEPT in a and an INPUT DROP in b show as
 # nftables=[family=ip table=filter chain=... prio=0], the drop as DROP(EPERM), never STOLEN or as
 # legacy iptables=; an unmatched source address (-H) is absent. kprobe backend (fentry: 201, 210).
+# smoke
+need_feature module_btf
 IP1=10.2.0.1
 IP2=10.2.0.2
 IP3=10.2.0.3

@@ -1,6 +1,7 @@
 # iptables-nft nat rules: a DNAT in a's nat OUTPUT and a rule in nat POSTROUTING show as
 # table=nat chains at prio -100 / 100 in a; b's nat PREROUTING at -100; the reply is not NATed
 # through the chains again (conntrack) and an unmatched source address is absent.
+need_feature module_btf
 IP1=10.2.1.1
 IP2=10.2.1.2
 IP3=10.2.1.3

@@ -1,6 +1,8 @@
 # Native nft inet table with custom chain names on one hook: my_input (prio -5, accepts) then
 # late_input (prio 10, drops), for the same skb and in that order; unmatched source absent.
 # Both backends.
+# smoke
+need_feature module_btf
 IP1=10.2.2.1
 IP2=10.2.2.2
 IP3=10.2.2.3
@@ -22,7 +24,7 @@ in_ns b nft -f "$T_DIR/rules.nft"
 NSB=$(netns_inode b)
 REQ="I_request:$(q "$IP1")->$(q "$IP2") +pkt_type=HOST nftables=\[family=inet table=mine"
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     tracer_start --backend "$backend" --proto icmp -H "$IP1"
     ping_from a "$IP2"
     expect_cmd "ping from the unmatched address $IP3" in_ns a ping -c 1 -W 2 -I "$IP3" "$IP2"

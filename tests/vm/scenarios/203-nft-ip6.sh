@@ -1,5 +1,6 @@
 # nft ip6 table: an ICMPv6 echo request dropped in b's input chain shows as family=ip6 with the
 # IPv6 addresses; another IPv6 source and IPv4 pings (--proto icmp6) are absent.
+need_feature module_btf
 IP1=10.2.3.1
 IP2=10.2.3.2
 A6=fd00:2:3::1

@@ -1,5 +1,7 @@
 # nft netdev family: an ingress chain on b's veth drops the echo request (hook=INGRESS, prio -10),
 # an egress chain on a's veth sees it leave (hook=EGRESS); ARP passes ingress; unmatched absent.
+need_feature module_btf
+need_kernel ">=5.16" # netdev egress hook
 IP1=10.2.4.1
 IP2=10.2.4.2
 IP3=10.2.4.3

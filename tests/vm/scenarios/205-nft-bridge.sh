@@ -2,6 +2,7 @@
 # drops the echo request) show family=bridge with ETH[src->dst] MACs; ARP is forwarded; an
 # unmatched source address is absent.
 # nft bridge rules matching IP headers need nft_meta_bridge (the guest cannot autoload modules).
+need_feature module_btf
 need_module nft_meta_bridge
 IP1=10.2.5.1
 IP2=10.2.5.2

@@ -2,6 +2,8 @@
 # the two ports (ETH[...] ebtables=[table=filter hook=FORWARD verdict=DROP]), then after deleting
 # the rule request and reply are ACCEPTed; unmatched source absent. Both backends.
 # --ip-proto/--ip-src need ebt_ip (the guest cannot autoload modules).
+# smoke
+need_feature module_btf
 need_module ebt_ip
 IP1=10.2.7.1
 IP2=10.2.7.2
@@ -17,7 +19,7 @@ REQ="ETH\[$MACA->$MACB IPv4\] I_request:$(q "$IP1")->$(q "$IP2") pkt_type=OTHERH
 REP="ETH\[$MACB->$MACA IPv4\] I_reply:$(q "$IP2")->$(q "$IP1") pkt_type=OTHERHOST"
 EBT="ebtables=\[table=filter hook=FORWARD"
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     in_ns br ebtables -A $RULE
     tracer_start --backend "$backend" -H "$IP1"
     if in_ns a ping -c 1 -W 1 "$IP2"; then fail "$backend: ping passed the ebtables DROP"; fi

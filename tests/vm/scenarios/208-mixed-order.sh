@@ -1,6 +1,7 @@
 # Legacy iptables and nft on one hook run in priority order, and the tool prints them in that
 # order for one skb: nft early (prio -10, accept), iptables filter INPUT (prio 0, accept), nft
 # late (prio 10, drop). The start-up line names the guest's iptables: iptables-legacy.
+need_feature module_btf
 IP1=10.2.8.1
 IP2=10.2.8.2
 netns_pair a "$IP1" b "$IP2"

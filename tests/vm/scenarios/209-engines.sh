@@ -1,5 +1,6 @@
 # --engines nftables,arptables: only those engines are attached and only their lines appear,
 # although legacy iptables rules see the same traffic; a bad engine name exits 2, one stderr line.
+need_feature module_btf
 IP1=10.2.9.1
 IP2=10.2.9.2
 netns_pair a "$IP1" b "$IP2"

@@ -1,6 +1,7 @@
 # The start-up line naming the system's iptables when /usr/sbin/iptables is switched to
 # iptables-nft (restored on exit): its rules then show as nftables=[family=ip ...] lines.
 # (The guest's default, iptables-legacy, is checked in 208-mixed-order.)
+need_feature module_btf
 IP1=10.2.10.1
 IP2=10.2.10.2
 netns_pair a "$IP1" b "$IP2"

@@ -2,6 +2,7 @@
 # left by an explicit -j RETURN (then INPUT#5) and by its end (then the policy), with -v lists;
 # replies get OUTPUT's policy; an echo to a virtual address DNATed by nat PREROUTING#2 (each
 # first packet passes nat PREROUTING and INPUT). Static neighbours: no NDP in the way.
+# smoke
 IP1=fd03:3::1
 IP2=fd03:3::2
 IP3=fd03:3::3

@@ -1,6 +1,7 @@
 # arptables: an ARP request dropped by rule 2 of INPUT (rule 1 does not match) says
 # rule=INPUT#2 with the rule's text, every retry too; another sender's request gets the policy
 # (rule=INPUT:policy ACCEPT) and b's reply OUTPUT's policy.
+# smoke
 IP1=10.3.4.1
 IP2=10.3.4.2
 IP3=10.3.4.3

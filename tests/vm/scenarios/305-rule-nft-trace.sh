@@ -2,6 +2,8 @@
 # with the deciding rule's text (rule=in_c[handle N] > sub[handle M]: ...); a packet that comes
 # back from sub ends at the policy (rule=in_c:policy accept); -v lists each step. Without
 # --nft-trace nft lines have no rule= and stderr says why.
+# smoke
+need_feature module_btf
 IP1=10.3.5.1
 IP2=10.3.5.2
 IP3=10.3.5.3

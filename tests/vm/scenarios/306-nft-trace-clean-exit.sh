@@ -1,6 +1,7 @@
 # --nft-trace leaves the rulesets as they were: its table exists while it runs (announced on
 # stderr) and is removed on SIGINT and after -c N: `nft list ruleset` before == after, in the
 # tool's namespace and in the traced one.
+need_feature module_btf
 IP1=10.3.6.1
 IP2=10.3.6.2
 netns_pair a "$IP1" b "$IP2"

@@ -1,7 +1,8 @@
 # Floods on both CPUs (ping -A pinned with taskset, to and from b) through b's multi-rule filter
 # table with a user chain: every attributed event names the rule that must have matched that
 # packet (by addresses, ICMP type and hook); the rest say rule=?(...). Both are counted.
-# FLOOD_BACKEND chooses the backend (fentry by default; 310 runs it with kprobe).
+# FLOOD_BACKEND chooses the backend (fentry by default, kprobe without module BTF; 310 runs it
+# with kprobe).
 IP1=10.3.9.1
 IP2=10.3.9.2
 IP3=10.3.9.3
@@ -28,7 +29,7 @@ in_ns b iptables-legacy-restore "$T_DIR/rules"
 NSB=$(netns_inode b)
 [ "$(nproc)" -ge 2 ] || skip "one CPU"
 
-tracer_start --backend "${FLOOD_BACKEND:-fentry}" --engines iptables --proto icmp -N "$NSB"
+tracer_start --backend "${FLOOD_BACKEND:-$(backends | cut -d" " -f1)}" --engines iptables --proto icmp -N "$NSB"
 # Four ping -A flows, two per CPU: a's two addresses ping b (b's table runs in softirq) and b
 # pings a's two addresses (b's OUTPUT runs in process context, where softirqs can interrupt).
 flood() { # NS CPU SRC DEST

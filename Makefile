@@ -50,7 +50,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean install uninstall test test-kernels test-unit test-host test-vm test-asan \
-	test-fuzz fuzz demo bench run vmlinux check help
+	test-fuzz fuzz demo bench bench-reader run vmlinux check help
 
 all: $(BIN)
 
@@ -227,9 +227,17 @@ demo: $(BIN)
 bench: $(BIN)
 	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
 
+# The reader's formatting rate, no kernel: synthetic events through record/render to /dev/null.
+$(OUTPUT)/reader-rate: bench/reader_rate.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+bench-reader: $(OUTPUT)/reader-rate
+	$(Q)$(OUTPUT)/reader-rate
+
 check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
-		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h
+		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)
@@ -245,6 +253,7 @@ help:
 	@echo 'make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)   every libFuzzer target for that long'
 	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
 	@echo 'make bench      rule attribution cost by table size, measured in the VM'
+	@echo 'make bench-reader  lines per second the reader formats (text, JSON), no kernel'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
 	@echo 'make vmlinux    BTF=$(BTF): regenerate $(VMLINUX_DIR)/vmlinux.h'
 	@echo 'make check      clang-format check'

@@ -93,6 +93,21 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* How many bytes from s (n available) are valid UTF-8 written as they are. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len;
+
+	while (i < n) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+			len = 1;
+		else if (s[i] < 0x80 || !(len = utf8_sequence(s + i, n - i)))
+			break;
+		i += len;
+	}
+	return i;
+}
+
 void jw_string_n(struct json_writer *w, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -101,19 +116,19 @@ void jw_string_n(struct json_writer *w, const char *s, size_t max)
 	separate(w);
 	fputc('"', w->out);
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_sequence(p + i, n - i);
+		size_t run = plain_run(p + i, n - i);
 
-		if (!len) {
+		if (run) { /* one write for the bytes that need no escaping: the common case */
+			fwrite(p + i, 1, run, w->out);
+			i += run;
+		} else if (!utf8_sequence(p + i, n - i)) {
 			fputs("\xef\xbf\xbd", w->out); /* U+FFFD */
 			i++;
 		} else if (p[i] == '"' || p[i] == '\\') {
 			fputc('\\', w->out);
 			fputc(p[i++], w->out);
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(w->out, "\\u%04x", p[i++]);
 		} else {
-			fwrite(p + i, 1, len, w->out);
-			i += len;
+			fprintf(w->out, "\\u%04x", p[i++]);
 		}
 	}
 	fputc('"', w->out);

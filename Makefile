@@ -223,9 +223,19 @@ test-kernels:
 demo: $(BIN)
 	$(Q)tests/vm/run.sh --demo ./$(BIN)
 
-# What rule attribution costs as tables grow, measured in the VM (see bench/rule-scaling.sh).
-bench: $(BIN)
-	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
+# The empty fentry+fexit and kprobe+kretprobe pairs the VM bench compares the tool with.
+$(OUTPUT)/empty_probe.tmp.bpf.o: bench/empty_probe.bpf.c $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/empty-probe: bench/empty_probe.c $(OUTPUT)/empty_probe.skel.h | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+
+# What rule attribution and filtered-out calls cost, measured in the VM (see bench/*.sh).
+bench: $(BIN) $(OUTPUT)/empty-probe
+	$(Q)VM_BUILD=$(OUTPUT)/vm-bench VM_BENCH_PROBE=$(OUTPUT)/empty-probe \
+		tests/vm/run.sh --bench ./$(BIN)
 
 # The reader's formatting rate, no kernel: synthetic events through record/render to /dev/null.
 $(OUTPUT)/reader-rate: bench/reader_rate.c $(USER_OBJS) | $(OUTPUT)

@@ -208,7 +208,16 @@ install_tests() {
     chmod 755 "$ROOT/init"
     mkdir -p "$ROOT/tests"
     cp "$HERE/lib.sh" "$HERE/demo.sh" "$ROOT/tests/"
-    cp "$HERE/../../bench/rule-scaling.sh" "$ROOT/tests/bench.sh"
+    # make bench: each bench/*.sh whose name matches --filter, in turn and in its own shell.
+    mkdir -p "$ROOT/tests/bench"
+    cp "$HERE"/../../bench/*.sh "$ROOT/tests/bench/"
+    cat > "$ROOT/tests/bench.sh" <<'BENCH'
+for f in /tests/bench/*.sh; do
+    echo "${f##*/}" | grep -qE -- "${BENCH_FILTER:-.}" && (. "$f")
+done
+true
+BENCH
+    [ -z "${VM_BENCH_PROBE:-}" ] || cp "$VM_BENCH_PROBE" "$ROOT/usr/bin/empty-probe"
     cp -r "$HERE/scenarios" "$ROOT/tests/"
 }
 

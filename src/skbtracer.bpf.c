@@ -312,7 +312,7 @@ static __always_inline void parse_l4(struct event *e, const void *l4)
 	}
 }
 
-static __always_inline void parse_ipv4(struct event *e, const void *nh)
+static __always_inline void parse_ipv4(struct event *e, const void *nh, bool l4)
 {
 	struct ipv4_header ip;
 
@@ -327,10 +327,11 @@ static __always_inline void parse_ipv4(struct event *e, const void *nh)
 		e->flags |= EVENT_FRAGMENT;
 		return;
 	}
-	parse_l4(e, nh + (ip.version_ihl & 0xf) * 4);
+	if (l4)
+		parse_l4(e, nh + (ip.version_ihl & 0xf) * 4);
 }
 
-static __always_inline void parse_ipv6(struct event *e, const void *nh)
+static __always_inline void parse_ipv6(struct event *e, const void *nh, bool l4)
 {
 	struct ipv6_header ip;
 	const void *next;
@@ -342,6 +343,8 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh)
 	__builtin_memcpy(e->saddr, ip.saddr, 16);
 	__builtin_memcpy(e->daddr, ip.daddr, 16);
 	e->flags |= EVENT_HAS_ADDRS;
+	if (!l4)
+		return;
 	nexthdr = ip.nexthdr;
 	next = nh + sizeof(ip);
 	for (int i = 0; i < IPV6_MAX_EXT_HEADERS; i++) {
@@ -387,15 +390,18 @@ static __always_inline void parse_arp(struct event *e, const void *nh)
 	e->flags |= EVENT_HAS_ARP | EVENT_HAS_ADDRS;
 }
 
-static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto)
+/* The packet part of e, cleared first; without l4, only the network header's fields. */
+static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto,
+					 bool l4)
 {
 	const void *nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
 
+	__builtin_memset(e, 0, __builtin_offsetof(struct event, in_ifname));
 	e->l3proto = l3proto;
 	if (l3proto == ETHERTYPE_IPV4)
-		parse_ipv4(e, nh);
+		parse_ipv4(e, nh, l4);
 	else if (l3proto == ETHERTYPE_IPV6)
-		parse_ipv6(e, nh);
+		parse_ipv6(e, nh, l4);
 	else if (l3proto == ETHERTYPE_ARP)
 		parse_arp(e, nh);
 }
@@ -426,11 +432,17 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 /*
  * Does the filter want this packet? Decided before the call's slot is cleared, with the fewest
  * reads: pid, netns and interface only when filtered on, then the filter expression, then the
- * packet's headers, parsed into the packet part of *e (the only part cleared here).
+ * packet's headers, parsed into the packet part of *e (the only part cleared here): the network
+ * header alone first when the filter only names addresses.
  */
 static __always_inline bool packet_wanted(struct event *e, struct sk_buff *skb,
 					  const struct nf_hook_state *state, __u16 l3proto)
 {
+	/* Only addresses filtered: decided without reading the transport header. */
+	bool l3_first = (filter.flags & FILTER_ADDR) &&
+			!(filter.flags & (FILTER_PROTO | FILTER_PORT | FILTER_SPORT | FILTER_DPORT |
+					  FILTER_ICMPID));
+
 	if ((filter.flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
 		return false;
 	if ((filter.flags & FILTER_NETNS) && BPF_CORE_READ(state, net, ns.inum) != filter.netns)
@@ -440,9 +452,12 @@ static __always_inline bool packet_wanted(struct event *e, struct sk_buff *skb,
 		return false;
 	if (!pcap_filter_matches(skb, state, l3proto))
 		return false;
-	__builtin_memset(e, 0, __builtin_offsetof(struct event, in_ifname));
-	parse_packet(e, skb, l3proto);
-	return packet_matches(e);
+	parse_packet(e, skb, l3proto, !l3_first);
+	if (!packet_matches(e))
+		return false;
+	if (l3_first) /* the transport header too, for the event */
+		parse_packet(e, skb, l3proto, true);
+	return true;
 }
 
 /* The rest of the event of a call the filter wants; its packet part is parsed already. */

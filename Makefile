@@ -262,7 +262,7 @@ help:
 	@echo 'make test-fuzz  every libFuzzer target for 10 s (tests/fuzz/fuzz_*.c)'
 	@echo 'make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)   every libFuzzer target for that long'
 	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
-	@echo 'make bench      rule attribution cost by table size, measured in the VM'
+	@echo 'make bench      rule attribution and filtered-out call costs, measured in the VM'
 	@echo 'make bench-reader  lines per second the reader formats (text, JSON), no kernel'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
 	@echo 'make vmlinux    BTF=$(BTF): regenerate $(VMLINUX_DIR)/vmlinux.h'

@@ -138,17 +138,15 @@ static __always_inline __u32 pcap_snapshot_l3(__u8 *buf, struct sk_buff *skb, __
 static __always_inline bool pcap_filter_matches(struct sk_buff *skb,
 						const struct nf_hook_state *state, __u16 l3proto)
 {
+	__u8 pf = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
 	struct pcap_scratch *scratch;
 	const volatile struct pcap_insn *insns = pcap_l3_insns;
 	__u32 zero = 0, depth, cap, wire_len = 0, nr_insns = pcap_l3_len;
 	bool match;
 	__u8 *buf;
 
-	__u8 pf;
-
 	if (!pcap_enabled)
 		return true;
-	pf = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
 	scratch = bpf_map_lookup_elem(&pcap_scratch, &zero);
 	if (!scratch)
 		return false;

@@ -312,7 +312,7 @@ static __always_inline void parse_l4(struct event *e, const void *l4)
 	}
 }
 
-static __always_inline void parse_ipv4(struct event *e, const void *nh, bool l4)
+static __always_inline void parse_ipv4(struct event *e, const void *nh)
 {
 	struct ipv4_header ip;
 
@@ -327,11 +327,10 @@ static __always_inline void parse_ipv4(struct event *e, const void *nh, bool l4)
 		e->flags |= EVENT_FRAGMENT;
 		return;
 	}
-	if (l4)
-		parse_l4(e, nh + (ip.version_ihl & 0xf) * 4);
+	parse_l4(e, nh + (ip.version_ihl & 0xf) * 4);
 }
 
-static __always_inline void parse_ipv6(struct event *e, const void *nh, bool l4)
+static __always_inline void parse_ipv6(struct event *e, const void *nh)
 {
 	struct ipv6_header ip;
 	const void *next;
@@ -343,8 +342,6 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh, bool l4)
 	__builtin_memcpy(e->saddr, ip.saddr, 16);
 	__builtin_memcpy(e->daddr, ip.daddr, 16);
 	e->flags |= EVENT_HAS_ADDRS;
-	if (!l4)
-		return;
 	nexthdr = ip.nexthdr;
 	next = nh + sizeof(ip);
 	for (int i = 0; i < IPV6_MAX_EXT_HEADERS; i++) {
@@ -390,18 +387,15 @@ static __always_inline void parse_arp(struct event *e, const void *nh)
 	e->flags |= EVENT_HAS_ARP | EVENT_HAS_ADDRS;
 }
 
-/* The packet part of e, cleared first; without l4, only the network header's fields. */
-static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto,
-					 bool l4)
+static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto)
 {
 	const void *nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
 
-	__builtin_memset(e, 0, __builtin_offsetof(struct event, in_ifname));
 	e->l3proto = l3proto;
 	if (l3proto == ETHERTYPE_IPV4)
-		parse_ipv4(e, nh, l4);
+		parse_ipv4(e, nh);
 	else if (l3proto == ETHERTYPE_IPV6)
-		parse_ipv6(e, nh, l4);
+		parse_ipv6(e, nh);
 	else if (l3proto == ETHERTYPE_ARP)
 		parse_arp(e, nh);
 }
@@ -430,48 +424,35 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 }
 
 /*
- * Does the filter want this packet? Decided before the call's slot is cleared, with the fewest
- * reads: pid, netns and interface only when filtered on, then the filter expression, then the
- * packet's headers, parsed into the packet part of *e (the only part cleared here): the network
- * header alone first when the filter only names addresses.
+ * Fills the packet part of *e; returns false when the filter rejects the packet. Cheap tests
+ * (pid, netns, interface) come before the packet is parsed.
  */
-static __always_inline bool packet_wanted(struct event *e, struct sk_buff *skb,
-					  const struct nf_hook_state *state, __u16 l3proto)
+static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
+					const struct nf_hook_state *state, __u16 l3proto)
 {
-	/* Only addresses filtered: decided without reading the transport header. */
-	bool l3_first = (filter.flags & FILTER_ADDR) &&
-			!(filter.flags & (FILTER_PROTO | FILTER_PORT | FILTER_SPORT | FILTER_DPORT |
-					  FILTER_ICMPID));
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct net_device *in, *out;
 
-	if ((filter.flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
+	if ((filter.flags & FILTER_PID) && tgid != filter.pid)
 		return false;
-	if ((filter.flags & FILTER_NETNS) && BPF_CORE_READ(state, net, ns.inum) != filter.netns)
+	e->netns = BPF_CORE_READ(state, net, ns.inum);
+	if ((filter.flags & FILTER_NETNS) && e->netns != filter.netns)
 		return false;
-	if ((filter.flags & FILTER_IFACE) && !iface_matches(BPF_CORE_READ(state, in)) &&
-	    !iface_matches(BPF_CORE_READ(state, out)))
+	in = BPF_CORE_READ(state, in);
+	out = BPF_CORE_READ(state, out);
+	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
 		return false;
 	if (!pcap_filter_matches(skb, state, l3proto))
 		return false;
-	parse_packet(e, skb, l3proto, !l3_first);
+	parse_packet(e, skb, l3proto);
 	if (!packet_matches(e))
 		return false;
-	if (l3_first) /* the transport header too, for the event */
-		parse_packet(e, skb, l3proto, true);
-	return true;
-}
-
-/* The rest of the event of a call the filter wants; its packet part is parsed already. */
-static __always_inline void fill_event(struct event *e, struct sk_buff *skb,
-				       const struct nf_hook_state *state)
-{
-	struct net_device *in = BPF_CORE_READ(state, in), *out = BPF_CORE_READ(state, out);
 
 	e->kind = EVENT_TABLE_CALL;
 	e->version = EVENT_TABLE_CALL_VERSION;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
-	e->netns = BPF_CORE_READ(state, net, ns.inum);
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->pid = tgid;
 	e->cpu = bpf_get_smp_processor_id();
 	e->hook = BPF_CORE_READ_BITFIELD_PROBED(state, hook);
 	e->family = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
@@ -481,21 +462,20 @@ static __always_inline void fill_event(struct event *e, struct sk_buff *skb,
 	if (out)
 		bpf_probe_read_kernel_str(e->out_ifname, sizeof(e->out_ifname), out->name);
 	read_link_layer(e, skb);
+	return true;
 }
 
-/* This CPU's call stack; NULL only if the map lookup fails. */
-static __always_inline struct call_stack *this_cpu_stack(void)
+/* The top free slot of this CPU's call stack, or NULL when it is full. */
+static __always_inline struct pending_call *push_slot(struct call_stack **stack_out)
 {
 	__u32 zero = 0;
+	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
+	struct pending_call *call;
+	__u32 depth;
 
-	return bpf_map_lookup_elem(&call_stacks, &zero);
-}
-
-/* The top free slot of the call stack, not yet cleared, or NULL when the stack is full. */
-static __always_inline struct pending_call *top_slot(struct call_stack *stack)
-{
-	__u32 depth = stack->depth;
-
+	if (!stack)
+		return NULL;
+	depth = stack->depth;
 	/* No call lasts a second: the oldest lost its exit (kretprobe on another CPU). */
 	if (depth > 0 && bpf_ktime_get_ns() - stack->calls[0].event.ts_ns > STALE_CALL_NS) {
 		for (__u32 i = 0; i < MAX_NESTING; i++) {
@@ -509,21 +489,15 @@ static __always_inline struct pending_call *top_slot(struct call_stack *stack)
 		count(COUNTER_TOO_DEEP);
 		return NULL;
 	}
-	return &stack->calls[depth];
-}
-
-/* Clears what packet_wanted() left: the event's header past its packet part, the call's state. */
-static __always_inline void start_call(struct pending_call *call)
-{
-	struct event *e = &call->event;
-	const int from = __builtin_offsetof(struct event, in_ifname);
-
+	call = &stack->calls[depth];
 	/* hits/steps beyond nr_hits are never read: clearing the header is enough. */
-	__builtin_memset((char *)e + from, 0, __builtin_offsetof(struct event, hits) - from);
+	__builtin_memset(&call->event, 0, __builtin_offsetof(struct event, hits));
 	call->snapshot_taken = false;
 	call->silent = false;
 	call->interfered = false;
 	call->exiting = false;
+	*stack_out = stack;
+	return call;
 }
 
 static __always_inline void push(struct call_stack *stack, struct pending_call *call, __u64 key,
@@ -946,32 +920,24 @@ static __always_inline void set_entry_layout(struct pending_call *call, enum hoo
 static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b, __u64 c)
 {
 	struct xt_args args = xt_args(func, a, b, c);
-	struct call_stack *stack = this_cpu_stack();
+	struct call_stack *stack;
+	struct pending_call *call = push_slot(&stack);
 	bool rules = track_rules && func != FUNC_EBT_DO_TABLE;
-	struct pending_call *call;
 	struct event *e;
 	const char *name;
-	bool wanted;
 
-	if (!stack)
-		return 0;
-	call = top_slot(stack);
 	if (!call) {
 		if (rules)
 			mark_interference(args.table);
 		return 0;
 	}
 	e = &call->event;
-	wanted = packet_wanted(e, args.skb, args.state, xt_l3proto(func, args.skb));
-	/* Filtered out, unless inside a measured call of this table: walked, not shown, for its diff. */
-	if (!wanted && (!rules || !stack->snapshots_used ||
-			!enclosing_call(stack, stack->depth, (__u64)args.table)))
-		return 0;
-	start_call(call);
-	if (wanted)
-		fill_event(e, args.skb, args.state);
-	else
+	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb))) {
+		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
+		if (!rules || !enclosing_call(stack, stack->depth, (__u64)args.table))
+			return 0;
 		call->silent = true;
+	}
 	if (func == FUNC_EBT_DO_TABLE) {
 		e->engine = ENGINE_EBTABLES;
 		name = ((const struct ebt_table *)args.table)->name;
@@ -1014,19 +980,16 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 {
 	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
 	struct nft_base_chain *base;
-	const struct nf_hook_state *state = nft_state(pkt);
-	struct call_stack *stack = this_cpu_stack();
-	struct pending_call *call = stack ? top_slot(stack) : NULL;
+	struct call_stack *stack;
+	struct pending_call *call = push_slot(&stack);
 	struct nft_table *table;
 	struct event *e;
 
 	if (!call)
 		return 0;
 	e = &call->event;
-	if (!packet_wanted(e, skb, state, bpf_ntohs(BPF_CORE_READ(skb, protocol))))
+	if (!fill_packet(e, skb, nft_state(pkt), bpf_ntohs(BPF_CORE_READ(skb, protocol))))
 		return 0;
-	start_call(call);
-	fill_event(e, skb, state);
 	e->engine = ENGINE_NFTABLES;
 	table = BPF_CORE_READ(chain, table);
 	e->family = BPF_CORE_READ_BITFIELD_PROBED(table, family);

@@ -35,7 +35,8 @@ LDFLAGS ?= -static
 USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privileges.c \
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
 	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
-	src/pcap_expr.c src/netns.c
+	src/pcap_expr.c src/netns.c src/record.c src/render_text.c src/json_writer.c \
+	src/render_json.c src/summary.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -49,7 +50,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean install uninstall test test-kernels test-unit test-host test-vm test-asan \
-	test-fuzz fuzz demo bench run vmlinux check help
+	test-fuzz fuzz demo bench bench-reader run vmlinux check help
 
 all: $(BIN)
 
@@ -222,13 +223,31 @@ test-kernels:
 demo: $(BIN)
 	$(Q)tests/vm/run.sh --demo ./$(BIN)
 
-# What rule attribution costs as tables grow, measured in the VM (see bench/rule-scaling.sh).
-bench: $(BIN)
-	$(Q)VM_BUILD=$(OUTPUT)/vm-bench tests/vm/run.sh --bench ./$(BIN)
+# The empty fentry+fexit and kprobe+kretprobe pairs the VM bench compares the tool with.
+$(OUTPUT)/empty_probe.tmp.bpf.o: bench/empty_probe.bpf.c $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/empty-probe: bench/empty_probe.c $(OUTPUT)/empty_probe.skel.h | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+
+# What rule attribution and filtered-out calls cost, measured in the VM (see bench/*.sh).
+bench: $(BIN) $(OUTPUT)/empty-probe
+	$(Q)VM_BUILD=$(OUTPUT)/vm-bench VM_BENCH_PROBE=$(OUTPUT)/empty-probe \
+		tests/vm/run.sh --bench ./$(BIN)
+
+# The reader's formatting rate, no kernel: synthetic events through record/render to /dev/null.
+$(OUTPUT)/reader-rate: bench/reader_rate.c $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+bench-reader: $(OUTPUT)/reader-rate
+	$(Q)$(OUTPUT)/reader-rate
 
 check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/host/*.c \
-		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h
+		tests/host/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c
 
 clean:
 	rm -rf $(OUTPUT) $(BIN)
@@ -243,7 +262,8 @@ help:
 	@echo 'make test-fuzz  every libFuzzer target for 10 s (tests/fuzz/fuzz_*.c)'
 	@echo 'make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)   every libFuzzer target for that long'
 	@echo 'make demo       the tracer in a qemu VM, for kernels that cannot be traced'
-	@echo 'make bench      rule attribution cost by table size, measured in the VM'
+	@echo 'make bench      rule attribution and filtered-out call costs, measured in the VM'
+	@echo 'make bench-reader  lines per second the reader formats (text, JSON), no kernel'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
 	@echo 'make vmlinux    BTF=$(BTF): regenerate $(VMLINUX_DIR)/vmlinux.h'
 	@echo 'make check      clang-format check'

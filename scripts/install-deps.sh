@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_packages=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev libpcap0.8-dev)
-test_packages=("${build_packages[@]}" zsh clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
+test_packages=("${build_packages[@]}" zsh jq clang-format libclang-rt-dev qemu-system-x86 busybox-static iptables nftables
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 
 arm64_packages=("${build_packages[@]}" qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64

@@ -68,3 +68,14 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			(unsigned long long)c->recursion_entries,
 			(unsigned long long)c->recursion_exits);
 }
+
+void lost_write_json(struct json_writer *w, const struct lost_counts *c)
+{
+	jw_uint_field(w, "total", lost_total(c));
+	jw_uint_field(w, "ring_full", c->ring_full);
+	jw_uint_field(w, "unpaired", c->unpaired);
+	jw_uint_field(w, "too_deep", c->too_deep);
+	jw_uint_field(w, "queue_full", c->queue_full);
+	jw_uint_field(w, "recursion_entries", c->recursion_entries);
+	jw_uint_field(w, "recursion_exits", c->recursion_exits);
+}

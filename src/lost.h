@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <linux/types.h>
+#include "json_writer.h"
 #include "tracer.h"
 
 /* Events that never reached the output, by cause: only ring_full is the reader's fault. */
@@ -25,5 +26,7 @@ __u64 lost_total(const struct lost_counts *counts);
 void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_counts *reported);
 /* The causes of the exit summary's "N lost", and the recursion misses; nothing if all are 0. */
 void lost_report_causes(FILE *out, const struct lost_counts *counts);
+/* The counts as members of the object being written: "total", "ring_full", ... */
+void lost_write_json(struct json_writer *w, const struct lost_counts *counts);
 
 #endif

@@ -13,7 +13,11 @@
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
+#include "record.h"
+#include "render_json.h"
+#include "render_text.h"
 #include "rules.h"
+#include "summary.h"
 #include "system_iptables.h"
 #include "tracer.h"
 #include "xt_fetch.h"
@@ -64,9 +68,16 @@ struct run_state {
 	_Atomic bool stdout_closed; /* e.g. | head -n 3 */
 	/* The reader queues events; one printer thread names rules and prints, in order. */
 	struct event_queue *queue;
-	_Atomic __u64 queue_full; /* events the queue had no room for */
-	bool printer_stuck;	  /* blocked writing: nobody reads standard output */
+	_Atomic __u64 queue_full;     /* events the queue had no room for */
+	_Atomic __u64 unknown_events; /* of a kind or version this program does not read */
+	bool printer_stuck;	      /* blocked writing: nobody reads standard output */
 	struct lost_counts reported_lost;
+	/* --summary: the printer counts, the polling thread prints every summary_sec */
+	struct summary summary;
+	pthread_mutex_t summary_lock;
+	__u64 summary_oom;  /* events the summary could not count */
+	__u64 started_ns;   /* monotonic: when tracing began */
+	bool stdout_is_tty; /* refresh the summary in place */
 };
 
 static __u64 clock_ns(clockid_t clock)
@@ -77,19 +88,39 @@ static __u64 clock_ns(clockid_t clock)
 	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
+/* A message for the user on stderr: a line, or a JSON object with -o json. */
+static void notice(const struct config *cfg, const char *text)
+{
+	if (cfg->output == OUTPUT_JSON)
+		render_json_notice(stderr, text);
+	else
+		fprintf(stderr, "%s\n", text);
+}
+
+static int write_record(struct run_state *rs, const struct trace_record *r)
+{
+	if (rs->cfg->output == OUTPUT_JSON)
+		return render_json(stdout, r);
+	return render_text(stdout, r, &rs->time_format, rs->cfg->verbose);
+}
+
 static void print_event(struct run_state *rs, const struct event *e)
 {
-	char line[1280], rule[8192], matched[16384];
+	static struct trace_record record; /* one printer thread; large */
+	bool summary = rs->cfg->summary_sec;
 
 	if (!rs->have_first) {
 		rs->time_format.first_ns = e->ts_ns;
 		rs->have_first = true;
 	}
-	format_event(e, &rs->time_format, line, sizeof(line));
-	describe_rules(rs->rules, e, rule, sizeof(rule), rs->cfg->verbose ? matched : NULL,
-		       sizeof(matched));
-	if (printf("%s%s\n%s", line, rule, rs->cfg->verbose ? matched : "") < 0 ||
-	    fflush(stdout) == EOF) {
+	record_build(&record, e, rs->time_format.realtime_off_ns);
+	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose && !summary);
+	if (summary) {
+		pthread_mutex_lock(&rs->summary_lock);
+		if (summary_add(&rs->summary, &record))
+			rs->summary_oom++;
+		pthread_mutex_unlock(&rs->summary_lock);
+	} else if (write_record(rs, &record) < 0 || fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return;
 	}
@@ -118,38 +149,80 @@ static int queue_event(void *ctx, void *data, size_t size)
 
 	if (rs->done || rs->stdout_closed)
 		return 1;
-	if (size >= sizeof(struct event) &&
-	    !event_queue_push(rs->queue, data, sizeof(struct event)))
+	if (!event_known(data, size)) {
+		rs->unknown_events++;
+		return 0;
+	}
+	if (!event_queue_push(rs->queue, data, sizeof(struct event)))
 		rs->queue_full++;
 	return 0;
 }
 
+static void read_lost(struct run_state *rs, struct tracer *t, struct lost_counts *now)
+{
+	lost_read(t, now);
+	now->queue_full = rs->queue_full;
+}
+
+/* Losses since the last report: lines, or one {"type":"lost",...} object with -o json. */
 static void report_lost(struct run_state *rs, struct tracer *t)
 {
 	struct lost_counts now;
+	struct json_writer w;
 
-	lost_read(t, &now);
-	now.queue_full = rs->queue_full;
-	lost_report_progress(stderr, &now, &rs->reported_lost);
+	read_lost(rs, t, &now);
+	if (rs->cfg->output != OUTPUT_JSON) {
+		lost_report_progress(stderr, &now, &rs->reported_lost);
+		return;
+	}
+	if (!memcmp(&now, &rs->reported_lost, sizeof(now)))
+		return;
+	render_json_begin(&w, stderr, "lost");
+	lost_write_json(&w, &now);
+	jw_object_end(&w);
+	jw_end_line(&w);
+	rs->reported_lost = now;
+}
+
+/* The --summary block: in place on a terminal, one block after another otherwise. */
+static void print_summary(struct run_state *rs, struct tracer *t)
+{
+	double elapsed = (clock_ns(CLOCK_MONOTONIC) - rs->started_ns) / 1e9;
+	struct lost_counts lost;
+	int ret = 0;
+
+	read_lost(rs, t, &lost);
+	pthread_mutex_lock(&rs->summary_lock);
+	summary_sort(&rs->summary);
+	if (rs->cfg->output == OUTPUT_JSON) {
+		ret = summary_render_json(stdout, &rs->summary, elapsed, &lost);
+	} else {
+		summary_render_text(stdout, &rs->summary, elapsed, &lost, rs->stdout_is_tty);
+	}
+	pthread_mutex_unlock(&rs->summary_lock);
+	if (ret < 0 || fflush(stdout) == EOF)
+		rs->stdout_closed = true;
 }
 
 /* `nft flush ruleset` removes the table where the kernel has no table owners (before 5.12). */
-static void check_nft_trace_switch(struct nft_trace_switch *sw)
+static void check_nft_trace_switch(const struct config *cfg, struct nft_trace_switch *sw)
 {
-	char err[256];
+	char err[256], text[512];
 
 	if (!sw)
 		return;
 	switch (nft_trace_switch_check(sw, err, sizeof(err))) {
 	case 1:
-		fprintf(stderr, "Table inet %s was deleted by someone else: added it again\n",
-			sw->table);
+		snprintf(text, sizeof(text),
+			 "Table inet %s was deleted by someone else: added it again", sw->table);
+		notice(cfg, text);
 		break;
 	case -1:
-		fprintf(stderr,
-			"Error: table inet %s was deleted by someone else and %s: "
-			"nftables lines name no rule from now on\n",
-			sw->table, err);
+		snprintf(text, sizeof(text),
+			 "Error: table inet %s was deleted by someone else and %s: "
+			 "nftables lines name no rule from now on",
+			 sw->table, err);
+		notice(cfg, text);
 		break;
 	}
 }
@@ -163,7 +236,7 @@ static void install_signal_handlers(void (*handler)(int))
 
 static int trace(struct tracer *t, struct run_state *rs)
 {
-	__u64 last_report = clock_ns(CLOCK_MONOTONIC);
+	__u64 last_report = clock_ns(CLOCK_MONOTONIC), last_summary = last_report;
 	int ret = 0;
 
 	while (!stop_signal && !rs->done && !rs->stdout_closed) {
@@ -172,14 +245,20 @@ static int trace(struct tracer *t, struct run_state *rs)
 			fprintf(stderr, "Error: reading events failed: %s\n", strerror(-ret));
 			return 1;
 		}
+		if (rs->cfg->summary_sec &&
+		    clock_ns(CLOCK_MONOTONIC) - last_summary >= rs->cfg->summary_sec * NS_PER_SEC) {
+			print_summary(rs, t);
+			last_summary = clock_ns(CLOCK_MONOTONIC);
+		}
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
-			report_lost(rs, t);
-			check_nft_trace_switch(rs->nft_trace);
+			if (!rs->cfg->summary_sec) /* the summary shows what was lost */
+				report_lost(rs, t);
+			check_nft_trace_switch(rs->cfg, rs->nft_trace);
 			last_report = clock_ns(CLOCK_MONOTONIC);
 		}
 	}
 	if (stop_signal)
-		fprintf(stderr, "Received signal, exiting program...\n");
+		notice(rs->cfg, "Received signal, exiting program...");
 	return 0;
 }
 
@@ -215,11 +294,40 @@ static int trace_with_printer(struct tracer *t, struct run_state *rs)
 	return status;
 }
 
+/* The exit summary: events, losses by cause, records skipped. */
+static void print_end(struct run_state *rs)
+{
+	struct json_writer w;
+
+	if (rs->cfg->output == OUTPUT_JSON) {
+		render_json_begin(&w, stderr, "end");
+		jw_uint_field(&w, "events", rs->events);
+		jw_name(&w, "lost");
+		jw_object_begin(&w);
+		lost_write_json(&w, &rs->reported_lost);
+		jw_object_end(&w);
+		jw_uint_field(&w, "unknown_records", rs->unknown_events);
+		jw_uint_field(&w, "summary_not_counted", rs->summary_oom);
+		jw_object_end(&w);
+		jw_end_line(&w);
+		return;
+	}
+	fprintf(stderr, "%lu events, %llu lost\n", rs->events,
+		(unsigned long long)lost_total(&rs->reported_lost));
+	lost_report_causes(stderr, &rs->reported_lost);
+	if (rs->unknown_events)
+		fprintf(stderr, "%llu records of an unknown kind or version skipped\n",
+			(unsigned long long)rs->unknown_events);
+	if (rs->summary_oom)
+		fprintf(stderr, "Error: out of memory: the summary missed %llu events\n",
+			(unsigned long long)rs->summary_oom);
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
 	struct tracer tracer = {};
-	struct run_state rs = { .cfg = &cfg };
+	struct run_state rs = { .cfg = &cfg, .summary_lock = PTHREAD_MUTEX_INITIALIZER };
 	struct nft_trace_switch nft_trace = { .sock = -1 };
 	const char *iptables_hint;
 	char err[512];
@@ -238,7 +346,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (cfg.pcap.note[0])
-		fprintf(stderr, "%s\n", cfg.pcap.note);
+		notice(&cfg, cfg.pcap.note);
 	if (!have_tracing_privileges(err, sizeof(err))) {
 		fprintf(stderr, "Error: %s\n", err);
 		return 1;
@@ -246,7 +354,7 @@ int main(int argc, char **argv)
 	if (cfg.track_rules) {
 		attribution_limits(err, sizeof(err));
 		if (err[0])
-			fprintf(stderr, "%s\n", err);
+			notice(&cfg, err);
 	}
 	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -273,25 +381,29 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		rs.nft_trace = &nft_trace;
-		fprintf(stderr,
-			"Added table inet %s: one chain hooked nowhere (no packet runs it) "
-			"that switches nftables tracing on; %s\n",
-			nft_trace.table,
-			nft_trace.owned ? "the kernel deletes it when this program ends"
-					: "removed at exit (this kernel has no table owners: "
-					  "a kill -9 leaves it, the next run deletes it)");
+		snprintf(err, sizeof(err),
+			 "Added table inet %s: one chain hooked nowhere (no packet runs it) "
+			 "that switches nftables tracing on; %s",
+			 nft_trace.table,
+			 nft_trace.owned ? "the kernel deletes it when this program ends"
+					 : "removed at exit (this kernel has no table owners: "
+					   "a kill -9 leaves it, the next run deletes it)");
+		notice(&cfg, err);
 	} else if (tracer.functions[FUNC_NFT_DO_CHAIN].found) {
-		fprintf(stderr, "nftables lines name no rule: --nft-trace adds that\n");
+		notice(&cfg, "nftables lines name no rule: --nft-trace adds that");
 	}
 	rs.time_format.relative = cfg.time_mode == TIME_RELATIVE;
 	rs.time_format.realtime_off_ns =
 		(__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 	iptables_hint = describe_iptables_variant(system_iptables_variant());
 	if (iptables_hint)
-		fprintf(stderr, "%s\n", iptables_hint);
+		notice(&cfg, iptables_hint);
+	rs.stdout_is_tty = isatty(STDOUT_FILENO);
+	rs.started_ns = clock_ns(CLOCK_MONOTONIC);
 	install_signal_handlers(on_signal);
-	puts(format_header());
-	fprintf(stderr, "Tracing... Hit Ctrl-C to end.\n");
+	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec)
+		puts(format_header());
+	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 
 	status = trace_with_printer(&tracer, &rs);
 	if (rs.printer_stuck) {
@@ -303,20 +415,26 @@ int main(int argc, char **argv)
 			nft_trace_switch_off(&nft_trace);
 		_exit(1);
 	}
-	report_lost(&rs, &tracer);
+	if (cfg.summary_sec && !rs.stdout_closed) {
+		print_summary(&rs, &tracer); /* once more: what came since the last refresh */
+		read_lost(&rs, &tracer, &rs.reported_lost);
+	} else {
+		report_lost(&rs, &tracer);
+	}
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	if (cfg.nft_trace) {
-		if (nft_trace_switch_off(&nft_trace))
-			fprintf(stderr, "Removed table inet %s\n", nft_trace.table);
-		else
+		if (nft_trace_switch_off(&nft_trace)) {
+			snprintf(err, sizeof(err), "Removed table inet %s", nft_trace.table);
+			notice(&cfg, err);
+		} else {
 			fprintf(stderr,
 				"Error: could not remove table inet %s: delete it with "
 				"`nft delete table inet %s`\n",
 				nft_trace.table, nft_trace.table);
+		}
 	}
-	fprintf(stderr, "%lu events, %llu lost\n", rs.events,
-		(unsigned long long)lost_total(&rs.reported_lost));
-	lost_report_causes(stderr, &rs.reported_lost);
-	return status;
+	print_end(&rs);
+	summary_free(&rs.summary);
+	return rs.summary_oom ? 1 : status;
 }

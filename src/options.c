@@ -25,6 +25,7 @@ enum long_only_option {
 	OPT_ENGINES,
 	OPT_NO_RULES,
 	OPT_NFT_TRACE,
+	OPT_SUMMARY,
 	OPT_DEBUG,
 };
 
@@ -52,6 +53,8 @@ static const struct option_spec {
 	{ "no-rules", OPT_NO_RULES, false },
 	{ "nft-trace", OPT_NFT_TRACE, false },
 	{ "verbose", 'v', false },
+	{ "output", 'o', true },
+	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
 	{ "debug", OPT_DEBUG, false },
 	{ "help", 'h', false },
 	{ "version", 'V', false },
@@ -92,6 +95,12 @@ static const char usage_text[] =
 	"                         deleted when the program ends (not with --no-rules)\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
+	"  -o, --output FORMAT    text (the default: one line per event) or json (JSON Lines:\n"
+	"                         one object per event on stdout, messages as objects on stderr)\n"
+	"      --summary [SECS]   counts per table, chain, hook, verdict and deciding rule "
+	"instead\n"
+	"                         of one line per event, refreshed every SECS (default 1) and\n"
+	"                         printed once more at exit; as JSON objects with -o json\n"
 	"\n"
 	"Engines and kernel:\n"
 	"      --engines LIST     comma-separated: iptables, nftables, arptables, ebtables\n"
@@ -430,6 +439,24 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case 'v':
 		cfg->verbose = true;
 		break;
+	case 'o':
+		if (strcmp(value, "text") && strcmp(value, "json"))
+			return fail(err, err_len, "invalid %s '%s': expected text or json", name,
+				    arg);
+		cfg->output = strcmp(value, "json") ? OUTPUT_TEXT : OUTPUT_JSON;
+		break;
+	case OPT_SUMMARY:
+		if (!value) {
+			cfg->summary_sec = 1;
+		} else if (!parse_number(value, 1, 86400, &n)) {
+			return fail(
+				err, err_len,
+				"invalid %s '%s': expected seconds between refreshes, 1 to 86400",
+				name, arg);
+		} else {
+			cfg->summary_sec = n;
+		}
+		break;
 	case OPT_DEBUG:
 		cfg->debug = true;
 		break;
@@ -535,7 +562,10 @@ static enum parse_result take_option(const struct option_spec *o, bool typed_sho
 	char name[32];
 
 	option_name(o, typed_short, name, sizeof(name));
-	if (!o->has_value && attached)
+	/* --summary, --summary=N, --summary N (only a number is taken as its value) */
+	if (o->id == OPT_SUMMARY && !attached && *next < argc && isdigit(argv[*next][0]))
+		value = argv[(*next)++];
+	if (!o->has_value && attached && o->id != OPT_SUMMARY)
 		return fail(err, err_len, "option '%s' takes no value (see --help)", name);
 	if (o->has_value && !value) {
 		if (*next >= argc)

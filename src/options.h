@@ -11,6 +11,7 @@
 
 enum backend { BACKEND_AUTO, BACKEND_FENTRY, BACKEND_KPROBE };
 enum time_mode { TIME_CLOCK, TIME_RELATIVE };
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
 
 /* Everything the command line decides. */
 struct config {
@@ -26,6 +27,9 @@ struct config {
 	bool track_rules;	   /* name the rule that decided (legacy tables) */
 	bool nft_trace;		   /* switch the kernel's nft tracing on to name nftables rules */
 	bool force_perf_buffer;	   /* tests: the path of kernels before 5.8 */
+
+	enum output_format output; /* -o */
+	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
 };
 
 enum parse_result {

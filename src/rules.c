@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "format.h"
 #include "nft_fetch.h"
+#include "render_text.h"
 #include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"
@@ -182,23 +183,22 @@ static struct cached_table *find_table(struct rules_cache *cache, const struct e
 	return t;
 }
 
-/* "INPUT#3: -A INPUT -s 10.0.0.1/32 -j DROP", or "INPUT:policy DROP". */
-static void format_step(const struct cached_table *t, int index, char *buf, size_t len)
+/* One matched entry of a legacy table: its chain, number and text as iptables-save has them. */
+static struct rule_step xt_step(const struct cached_table *t, int index)
 {
 	const struct xt_entry_info *e = &t->model.entries[index];
-	const char *chain = t->model.chains[e->chain].name;
-	const char *text = NULL;
-	char where[64];
+	const char *chain = e->chain >= 0 ? t->model.chains[e->chain].name : NULL;
+	struct rule_step s = { .kind = RULE_STEP_RULE, .chain = chain, .number = e->number };
 
-	xt_format_entry(&t->model, index, where, sizeof(where));
 	if (e->kind == XT_ENTRY_POLICY) {
-		text = t->have_text ? saved_policy(&t->text, chain) : NULL;
-		snprintf(buf, len, "%s%s%s", where, text ? " " : "", text ? text : "");
-		return;
+		s.kind = RULE_STEP_POLICY;
+		s.text = t->have_text && chain ? saved_policy(&t->text, chain) : NULL;
+	} else if (e->kind == XT_ENTRY_RETURN) {
+		s.kind = RULE_STEP_RETURN;
+	} else if (t->have_text && e->kind == XT_ENTRY_RULE && chain) {
+		s.text = saved_rule(&t->text, chain, e->number);
 	}
-	if (t->have_text && e->kind == XT_ENTRY_RULE)
-		text = saved_rule(&t->text, chain, e->number);
-	snprintf(buf, len, "%s%s%s", where, text ? ": " : "", text ? text : "");
+	return s;
 }
 
 static __u64 now_ms(void)
@@ -279,18 +279,17 @@ static struct cached_nft_table *find_nft_table(struct rules_cache *cache, const 
 	return t;
 }
 
-/* "sub[handle 4]: icmp type echo-request drop" */
-static void format_nft_rule(const struct nft_ruleset *rs, __u64 handle, bool with_text, char *buf,
-			    size_t len)
+/* A rule by handle: its chain and text, or neither when the listing lacks it. */
+static struct rule_step nft_rule_step(const struct nft_ruleset *rs, __u64 handle)
 {
 	const struct nft_rule_text *r = nft_find_rule(rs, handle);
+	struct rule_step s = { .kind = RULE_STEP_RULE, .handle = handle };
 
-	if (!r)
-		snprintf(buf, len, "?[handle %llu]", (unsigned long long)handle);
-	else
-		snprintf(buf, len, "%s[handle %llu]%s%s", rs->chains[r->chain].name,
-			 (unsigned long long)handle, with_text ? ": " : "",
-			 with_text ? r->text : "");
+	if (r) {
+		s.chain = rs->chains[r->chain].name;
+		s.text = r->text;
+	}
+	return s;
 }
 
 /*
@@ -314,18 +313,24 @@ struct nft_call {
 	bool is_goto;
 };
 
-static void format_nft_step(const struct nft_ruleset *rs, const struct event *e,
-			    const struct nft_step *step, const struct nft_call *top, char *buf,
-			    size_t len)
+static struct rule_step nft_step(const struct nft_ruleset *rs, struct attribution *a,
+				 const struct event *e, const struct nft_step *step,
+				 const struct nft_call *top)
 {
 	const struct nft_chain_text *left = top ? nft_find_chain(rs, top->chain) : NULL;
+	struct rule_step s = { .kind = RULE_STEP_RULE };
 
-	if (step->type == NFT_STEP_POLICY)
-		snprintf(buf, len, "%.*s:policy %s", NAME_LEN, e->chain, policy_name(e->verdict));
-	else if (step->type == NFT_STEP_RETURN)
-		snprintf(buf, len, "%s:return", left ? left->name : top ? "?" : e->chain);
-	else
-		format_nft_rule(rs, step->rule_handle, true, buf, len);
+	if (step->type == NFT_STEP_POLICY) {
+		s.kind = RULE_STEP_POLICY;
+		s.chain = a->base_chain;
+		s.text = policy_name(e->verdict);
+	} else if (step->type == NFT_STEP_RETURN) {
+		s.kind = RULE_STEP_RETURN;
+		s.chain = left ? left->name : top ? NULL : a->base_chain;
+	} else {
+		s = nft_rule_step(rs, step->rule_handle);
+	}
+	return s;
 }
 
 #define NFT_CONTINUE_CODE (-1)
@@ -333,29 +338,32 @@ static void format_nft_step(const struct nft_ruleset *rs, const struct event *e,
 #define NFT_GOTO_CODE (-4)
 #define NFT_RETURN_CODE (-5)
 
-static void describe_nft_rules(struct rules_cache *cache, const struct event *e, char *rule,
-			       size_t rule_len, char *matched, size_t matched_len)
+static void unknown(struct attribution *a, const char *why)
+{
+	a->status = ATTRIBUTION_UNKNOWN;
+	snprintf(a->reason, sizeof(a->reason), "%s", why);
+}
+
+static void attribute_nft(struct rules_cache *cache, const struct event *e, struct attribution *a,
+			  bool want_matched)
 {
 	struct nft_call calls[MAX_NFT_STEPS];
 	const struct nft_step *decider = NULL;
 	struct cached_nft_table *t = find_nft_table(cache, e);
 	int depth = 0;
-	size_t used, mused = 0;
-	char step[4400];
 
+	a->nft = true;
+	snprintf(a->base_chain, sizeof(a->base_chain), "%.*s", NAME_LEN, e->chain);
 	if (!t->usable) {
-		snprintf(rule, rule_len, " rule=?(%s)", t->why);
+		unknown(a, t->why);
 		return;
 	}
 	for (__u32 i = 0; i < e->nr_hits && i < MAX_NFT_STEPS && !decider; i++) {
 		const struct nft_step *s = &e->steps[i];
 
-		if (matched && mused < matched_len) {
-			format_nft_step(&t->rules, e, s, depth ? &calls[depth - 1] : NULL, step,
-					sizeof(step));
-			mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n",
-					  step);
-		}
+		if (want_matched)
+			a->matched[a->nr_matched++] =
+				nft_step(&t->rules, a, e, s, depth ? &calls[depth - 1] : NULL);
 		if (s->type == NFT_STEP_POLICY || (s->type == NFT_STEP_RULE && s->verdict >= 0)) {
 			decider = s;
 		} else if (s->type == NFT_STEP_RULE &&
@@ -369,21 +377,17 @@ static void describe_nft_rules(struct rules_cache *cache, const struct event *e,
 		}
 	}
 	if (!decider) {
-		snprintf(rule, rule_len, " rule=?(no rule decision was traced)");
+		unknown(a, "no rule decision was traced");
 		return;
 	}
-	used = snprintf(rule, rule_len, " rule=");
-	for (int i = 0; i < depth && used < rule_len; i++) {
-		format_nft_rule(&t->rules, calls[i].rule, false, step, sizeof(step));
-		used += snprintf(rule + used, rule_len - used, "%s > ", step);
-	}
-	format_nft_step(&t->rules, e, decider, NULL, step, sizeof(step));
-	if (used < rule_len)
-		snprintf(rule + used, rule_len - used, "%s", step);
+	for (int i = 0; i < depth; i++)
+		a->path[a->nr_path++] = nft_rule_step(&t->rules, calls[i].rule);
+	a->decider = nft_step(&t->rules, a, e, decider, NULL);
+	a->status = ATTRIBUTION_OK;
 }
 
-void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
-		    char *matched, size_t matched_len)
+void rules_attribute(struct rules_cache *cache, const struct event *e, struct attribution *a,
+		     bool want_matched)
 {
 	enum xt_family family = e->engine == ENGINE_ARPTABLES  ? XT_ARP
 				: e->l3proto == ETHERTYPE_IPV6 ? XT_IPV6
@@ -391,25 +395,26 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 	struct cached_table *t;
 	struct xt_hit hits[MAX_RULE_HITS];
 	struct xt_path path;
-	char why[160], step[4200];
-	size_t used = 0;
+	char why[160];
 
-	rule[0] = '\0';
-	if (matched)
-		matched[0] = '\0';
+	a->status = ATTRIBUTION_NOT_TRACKED;
+	a->reason[0] = '\0';
+	a->nft = false;
+	a->nr_path = 0;
+	a->nr_matched = 0;
 	if (e->rule_status == RULES_NOT_TRACKED)
 		return;
 	if (e->rule_status != RULES_OK) {
-		snprintf(rule, rule_len, " rule=?(%s)", rule_status_reason(e->rule_status));
+		unknown(a, rule_status_reason(e->rule_status));
 		return;
 	}
 	if (e->engine == ENGINE_NFTABLES) {
-		describe_nft_rules(cache, e, rule, rule_len, matched, matched_len);
+		attribute_nft(cache, e, a, want_matched);
 		return;
 	}
 	t = find_table(cache, e, family);
 	if (!t->usable) {
-		snprintf(rule, rule_len, " rule=?(%s)", t->why);
+		unknown(a, t->why);
 		return;
 	}
 	for (__u32 i = 0; i < e->nr_hits && i < MAX_RULE_HITS; i++)
@@ -417,20 +422,28 @@ void describe_rules(struct rules_cache *cache, const struct event *e, char *rule
 	if (xt_explain(&t->model, e->hook, hits,
 		       e->nr_hits < MAX_RULE_HITS ? e->nr_hits : MAX_RULE_HITS, e->verdict, &path,
 		       why, sizeof(why))) {
-		snprintf(rule, rule_len, " rule=?(%s)", why);
+		unknown(a, why);
 		return;
 	}
-	used = snprintf(rule, rule_len, " rule=");
-	for (int i = 0; i < path.nr_calls && used < rule_len; i++) {
-		xt_format_entry(&t->model, path.calls[i], step, sizeof(step));
-		used += snprintf(rule + used, rule_len - used, "%s > ", step);
-	}
-	format_step(t, path.decider, step, sizeof(step));
-	if (used < rule_len)
-		snprintf(rule + used, rule_len - used, "%s", step);
-	for (int i = 0, mused = 0; matched && i < path.nr_steps && (size_t)mused < matched_len;
-	     i++) {
-		format_step(t, path.steps[i], step, sizeof(step));
-		mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n", step);
-	}
+	for (int i = 0; i < path.nr_calls && i < RECORD_MAX_STEPS; i++)
+		a->path[a->nr_path++] = xt_step(t, path.calls[i]);
+	a->decider = xt_step(t, path.decider);
+	for (int i = 0; want_matched && i < path.nr_steps && i < RECORD_MAX_STEPS; i++)
+		a->matched[a->nr_matched++] = xt_step(t, path.steps[i]);
+	a->status = ATTRIBUTION_OK;
+}
+
+void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
+		    char *matched, size_t matched_len)
+{
+	struct attribution *a = malloc(sizeof(*a));
+
+	rule[0] = '\0';
+	if (matched)
+		matched[0] = '\0';
+	if (!a)
+		return;
+	rules_attribute(cache, e, a, matched != NULL);
+	render_text_rule(a, rule, rule_len, matched, matched_len);
+	free(a);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "record.h"
 #include "skbtracer.h"
 
 struct tracer;
@@ -16,8 +17,15 @@ typedef bool (*generation_lookup_fn)(void *ctx, __u64 table_ptr, __u64 *generati
 struct rules_cache *rules_cache_new(generation_lookup_fn lookup, void *ctx);
 void rules_cache_free(struct rules_cache *cache);
 /*
- * " rule=INPUT#3: -A INPUT ... -j DROP" for an event with attribution, "" otherwise. With
- * matched, every entry the packet matched, one "    matched ..." line each.
+ * Which rule decided the event's verdict, the jumps that led there and (want_matched) every
+ * entry the packet matched. The strings it points to stay valid until the cache's next use.
+ */
+void rules_attribute(struct rules_cache *cache, const struct event *e, struct attribution *a,
+		     bool want_matched);
+/*
+ * rules_attribute() rendered as text: " rule=INPUT#3: -A INPUT ... -j DROP" for an event with
+ * attribution, "" otherwise. With matched, every entry the packet matched, one "    matched ..."
+ * line each.
  */
 void describe_rules(struct rules_cache *cache, const struct event *e, char *rule, size_t rule_len,
 		    char *matched, size_t matched_len);

@@ -448,6 +448,8 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	if (!packet_matches(e))
 		return false;
 
+	e->kind = EVENT_TABLE_CALL;
+	e->version = EVENT_TABLE_CALL_VERSION;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
 	e->pid = tgid;

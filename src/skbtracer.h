@@ -170,8 +170,20 @@ enum event_flags {
 	EVENT_HAS_VLAN = 1 << 6,  /* vlan_id is set */
 };
 
+/*
+ * What a record from the kernel is: the first two fields of every kind. User space skips (and
+ * counts) a kind or version it does not know instead of misreading it.
+ */
+enum event_kind {
+	EVENT_TABLE_CALL = 1, /* struct event */
+};
+
+#define EVENT_TABLE_CALL_VERSION 1
+
 /* One call of a packet filter table, sent to user space at function exit. */
 struct event {
+	__u32 kind;    /* enum event_kind */
+	__u32 version; /* of this kind's layout */
 	__u64 ts_ns;   /* bpf_ktime_get_ns() at entry */
 	__u64 cost_ns; /* time spent in the table */
 	__u64 skb;

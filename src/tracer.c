@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "render_json.h"
 #include "tracer.h"
 #include "skbtracer.skel.h"
 #include "skbtracer_noloop.skel.h"
@@ -277,6 +278,22 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
+/* A start-up message on stderr: a line, or a JSON notice with -o json. */
+__attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, const char *fmt,
+						      ...)
+{
+	char text[512];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(text, sizeof(text), fmt, args);
+	va_end(args);
+	if (cfg->output == OUTPUT_JSON)
+		render_json_notice(stderr, text);
+	else
+		fprintf(stderr, "%s\n", text);
+}
+
 /* The data symbols the counter walk reads (untyped ksyms): absent without KALLSYMS_ALL. */
 static const char *walk_symbol_missing(void)
 {
@@ -295,36 +312,33 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		if (!wanted(cfg, func))
 			continue;
 		if (!f->found) {
-			fprintf(stderr, "Skipped %s (%s): %s\n", f->name, what, f->why_missing);
+			say(cfg, "Skipped %s (%s): %s", f->name, what, f->why_missing);
 			continue;
 		}
 		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
 			continue;
 		if (f->assumption[0])
-			fprintf(stderr, "%s\n", f->assumption);
-		fprintf(stderr, "Attached %s(%s)\n", entry_kind(t->backend), f->name);
+			say(cfg, "%s", f->assumption);
+		say(cfg, "Attached %s(%s)", entry_kind(t->backend), f->name);
 		if (has_exit_program(func))
-			fprintf(stderr, "Attached %s(%s)\n", exit_kind(t->backend), f->name);
+			say(cfg, "Attached %s(%s)", exit_kind(t->backend), f->name);
 	}
 	if (wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
-		fprintf(stderr, "nftables rule attribution is off: __nft_trace_packet is not "
-				"traceable here\n");
+		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
+			 "traceable here");
 	if (cfg->track_rules && !t->skel->rodata->track_rules)
-		fprintf(stderr, "Rule attribution is off: it needs xt_replace_table (module "
-				"x_tables)\n");
+		say(cfg, "Rule attribution is off: it needs xt_replace_table (module x_tables)");
 	else if (cfg->track_rules && walk_symbol_missing())
-		fprintf(stderr,
-			"Rule attribution is off: /proc/kallsyms does not list %s (the kernel has "
-			"no "
-			"CONFIG_KALLSYMS_ALL)\n",
-			walk_symbol_missing());
+		say(cfg,
+		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
+		    "CONFIG_KALLSYMS_ALL)",
+		    walk_symbol_missing());
 	else if (cfg->track_rules && t->bounded_walk)
-		fprintf(stderr,
-			"Rule attribution covers legacy tables of up to %d entries: this kernel "
-			"has "
-			"no bpf_loop (Linux 5.17+)\n",
-			BOUNDED_WALK_ENTRIES);
+		say(cfg,
+		    "Rule attribution covers legacy tables of up to %d entries: this kernel has no "
+		    "bpf_loop (Linux 5.17+)",
+		    BOUNDED_WALK_ENTRIES);
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)

@@ -80,7 +80,7 @@ ctrl=$'1\e[31m\a\n2'
 
 # option (long name), short letter ("" for none), and the values it accepts: none are used.
 value_options=(ipaddr:H proto: port:P sport: dport: icmpid: pid:p netns:N iface:i catch-count:c
-	backend: btf: engines:)
+	backend: btf: engines: output:o)
 flag_options=(timestamp:t time:T no-rules: nft-trace: verbose:v debug: help:h version:V)
 
 # Values that are wrong for every value option (interface names take many: see iface_values).
@@ -103,7 +103,7 @@ for user in "${users[@]}"; do
 		# Repeats are accepted (the last one counts): --version proves the parse went on.
 		case $long in
 		ipaddr) ok=10.0.0.1 ;; proto) ok=tcp ;; backend) ok=kprobe ;; btf) ok=/dev/null ;;
-		engines) ok=iptables ;; iface) ok=eth0 ;; *) ok=5 ;;
+		engines) ok=iptables ;; iface) ok=eth0 ;; output) ok=json ;; *) ok=5 ;;
 		esac
 		expect "$user" 0 "$version" "--$long" "$ok" "--$long" "$ok" --version
 	done
@@ -116,6 +116,15 @@ for user in "${users[@]}"; do
 		expect "$user" 0 "$version" "--$long" "--$long" --version
 		[ -n "$short" ] && expect "$user" 0 "$version" "-$short$short" --version
 	done
+	# --summary's seconds are optional: --summary=N, or a number after it.
+	for v in "" abc 0 -1 86401 99999999999999999999999 " 1" "$ctrl" "$huge"; do
+		expect "$user" 2 "invalid --summary" "--summary=$v"
+	done
+	expect "$user" 2 "invalid --summary '0'" --summary 0
+	expect "$user" 0 "$version" --summary --version
+	expect "$user" 0 "$version" --summary 5 -o json --version
+	expect "$user" 0 "$version" --summary=86400 --output=text --version
+	expect "$user" 2 "invalid -o/--output 'JSON': expected text or json" -o JSON
 	expect "$user" 2 "unknown option '--bogus'" --bogus
 	expect "$user" 2 "unknown option '--\\\\x1b\[31m'" $'--\e[31m'
 	expect "$user" 2 "unknown option '-x'" -x

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Usage: build-initramfs.sh OUT.cpio.gz TOOL_BINARY
 # Builds the test VM's initramfs: busybox, iproute2, iptables (legacy + nft), nft, arptables,
-# ebtables, bpftool, the tool, their libraries, netfilter/bridge/veth modules and tests/vm/.
+# ebtables, bpftool, jq, the tool, their libraries, netfilter/bridge/veth modules and tests/vm/.
 # Env: VM_CACHE (kernel cache, see fetch-kernel.sh), VM_KERNEL (5.10, 6.1 or 6.12),
 # VM_ROOT (staging dir), VM_KEEP_ROOT=1.
 set -euo pipefail
@@ -28,7 +28,7 @@ MODULE_NAMES="veth dummy sch_netem 8021q"
 REQUIRED_BINS="/usr/sbin/ip /usr/sbin/xtables-legacy-multi /usr/bin/env"
 # (arptables-legacy-save/-restore and ebtables-legacy-save are perl scripts: left out.)
 OPTIONAL_BINS="/usr/sbin/tc /usr/sbin/bridge /usr/sbin/xtables-nft-multi /usr/sbin/nft /usr/sbin/bpftool
-  /usr/sbin/arptables-legacy /usr/sbin/ebtables-legacy /usr/sbin/ebtables-legacy-restore"
+  /usr/sbin/arptables-legacy /usr/sbin/ebtables-legacy /usr/sbin/ebtables-legacy-restore /usr/bin/jq"
 ETC_FILES="/etc/protocols /etc/services /etc/ethertypes"
 
 log() { echo "build-initramfs: $*" >&2; }
@@ -208,7 +208,16 @@ install_tests() {
     chmod 755 "$ROOT/init"
     mkdir -p "$ROOT/tests"
     cp "$HERE/lib.sh" "$HERE/demo.sh" "$ROOT/tests/"
-    cp "$HERE/../../bench/rule-scaling.sh" "$ROOT/tests/bench.sh"
+    # make bench: each bench/*.sh whose name matches --filter, in turn and in its own shell.
+    mkdir -p "$ROOT/tests/bench"
+    cp "$HERE"/../../bench/*.sh "$ROOT/tests/bench/"
+    cat > "$ROOT/tests/bench.sh" <<'BENCH'
+for f in /tests/bench/*.sh; do
+    echo "${f##*/}" | grep -qE -- "${BENCH_FILTER:-.}" && (. "$f")
+done
+true
+BENCH
+    [ -z "${VM_BENCH_PROBE:-}" ] || cp "$VM_BENCH_PROBE" "$ROOT/usr/bin/empty-probe"
     cp -r "$HERE/scenarios" "$ROOT/tests/"
 }
 

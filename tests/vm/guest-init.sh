@@ -159,7 +159,7 @@ main() {
     start=$(date +%s)
     case "$MODE" in
         demo) sh /tests/demo.sh ;;
-        bench) mkdir -p /tmp/bench && T_DIR=/tmp/bench T_NAME=bench sh -c '. /tests/lib.sh; . /tests/bench.sh' ;;
+        bench) mkdir -p /tmp/bench && BENCH_FILTER=$FILTER T_DIR=/tmp/bench T_NAME=bench sh -c '. /tests/lib.sh; . /tests/bench.sh' ;;
         *) run_scenarios ;;
     esac
     echo "@@DONE mode=$MODE elapsed=$(elapsed_since "$start")s uptime=$(cut -d' ' -f1 /proc/uptime)s"

@@ -1,0 +1,101 @@
+# Benchmark (runs in the test VM, sourced with tests/vm/lib.sh): what a call of ipt_do_table
+# costs the tool when its filter rejects the packet, next to probes that do nothing. An ICMP
+# flood (ping -A) from fo-a crosses fo-b's filter INPUT (BENCH_RULES non-matching rules, default
+# 1000) while one of these is attached, in turn, BENCH_ROUNDS times (default 3), interleaved:
+# the empty fentry+fexit pair, the empty kprobe+kretprobe pair (empty-probe), the tool with each
+# backend and a filter (-H 192.0.2.99) that rejects every packet. Per-call cost of each program:
+# run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are taken within one round.
+RULES=${BENCH_RULES:-1000}
+ROUNDS=${BENCH_ROUNDS:-3}
+SECS=${BENCH_FLOOD_SECONDS:-3}
+FO1=10.78.0.1
+FO2=10.78.0.2
+
+netns_pair fo-a "$FO1" fo-b "$FO2"
+sysctl -qw kernel.bpf_stats_enabled=1
+{
+    echo "*filter"
+    echo ":INPUT ACCEPT [0:0]"
+    i=1
+    while [ "$i" -lt "$RULES" ]; do
+        echo "-A INPUT -s 198.18.$((i / 250)).$((i % 250 + 1))/32 -p udp -j DROP"
+        i=$((i + 1))
+    done
+    echo "COMMIT"
+} | in_ns fo-b iptables-legacy-restore
+
+# per_call NAME: run_time_ns / run_cnt of the loaded program NAME, or "-".
+per_call() {
+    bpftool prog show name "$1" 2>/dev/null |
+        sed -n 's/.*run_time_ns \([0-9]*\) run_cnt \([0-9]*\).*/\1 \2/p' |
+        awk '{ if ($2 > 0) printf "%d", $1 / $2; else printf "-" }'
+}
+
+# flood: packets ping -A sends in $SECS seconds.
+flood() {
+    ip netns exec fo-a ping -A -q -w "$SECS" "$FO2" 2>/dev/null |
+        sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p'
+}
+
+# measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
+measure() {
+    case "$1" in
+        empty-fentry|empty-kprobe)
+            backend=${1#empty-}
+            empty-probe "$backend" > "$T_DIR/empty.out" 2>&1 &
+            pid=$!
+            wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
+            if [ "$backend" = fentry ]; then progs="empty_fentry empty_fexit"
+            else progs="empty_kprobe empty_kretprobe"; fi ;;
+        tool-fentry|tool-kprobe)
+            backend=${1#tool-}
+            tracer_start --backend "$backend" --engines iptables -H 192.0.2.99 >/dev/null 2>&1
+            progs="${backend}_ipt_do_table $( [ "$backend" = fentry ] && echo fexit ||
+                echo kretprobe)_ipt_do_table" ;;
+    esac
+    packets=$(flood)
+    set -- "$1" $progs
+    line="$1 $(per_call "$2") $(per_call "$3") ${packets:-0}"
+    case "$1" in
+        empty-*) kill -INT "$pid"; wait "$pid" ;;
+        *) tracer_stop >/dev/null 2>&1 ;;
+    esac
+    echo "$line"
+}
+
+echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulation, 2 vCPUs):"
+echo "absolute times are far above real hardware; compare ratios within one round."
+echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT rules, $ROUNDS rounds,"
+echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
+echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all)."
+echo
+: > "$T_DIR/filtered.txt"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+    for c in empty-fentry tool-fentry empty-kprobe tool-kprobe; do
+        echo "$r $(measure "$c")" | tee -a "$T_DIR/filtered.txt"
+    done
+    r=$((r + 1))
+done
+echo
+# Per configuration: entry+exit ns per call, and its ratio to the same round's empty pair.
+awk -v rounds="$ROUNDS" '
+    { sum[$1 " " $2] = $3 + $4 }
+    END {
+        n = split("empty-fentry tool-fentry empty-kprobe tool-kprobe", cfgs, " ")
+        printf "%-13s %-28s %s\n", "config", "entry+exit ns (med min-max)", "ratio to empty (med min-max)"
+        for (i = 1; i <= n; i++) {
+            c = cfgs[i]; floor = c; sub(/^tool/, "empty", floor)
+            for (r = 1; r <= rounds; r++) { v[r] = sum[r " " c]; q[r] = sum[r " " c] / sum[r " " floor] }
+            sort(v, rounds); sort(q, rounds)
+            m = int((rounds + 1) / 2)
+            printf "%-13s %-28s %s\n", c, sprintf("%d (%d-%d)", v[m], v[1], v[rounds]),
+                sprintf("%.2f (%.2f-%.2f)", q[m], q[1], q[rounds])
+        }
+    }
+    function sort(a, n,    i, j, t) {
+        for (i = 2; i <= n; i++)
+            for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    }' "$T_DIR/filtered.txt"
+echo
+netns_cleanup

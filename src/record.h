@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "skbtracer.h"
+#include "xt_blob.h"
+
+/*
+ * One decoded event: what every renderer (text, JSON, summary) reads. Built once per event by
+ * record_build() (packet and table fields) and rules_attribute() (which rule decided).
+ */
+
+enum attribution_status {
+	ATTRIBUTION_NOT_TRACKED, /* no attribution for this engine, or --no-rules */
+	ATTRIBUTION_OK,		 /* decider (and path, matched) are set */
+	ATTRIBUTION_UNKNOWN,	 /* reason says why no rule is named */
+};
+
+enum rule_step_kind {
+	RULE_STEP_RULE,	  /* a rule: chain and number (legacy) or handle (nftables) */
+	RULE_STEP_POLICY, /* a base chain's policy; text is the policy ("DROP", "drop") */
+	RULE_STEP_RETURN, /* the end of a user chain (implicit return) */
+};
+
+/* One entry of the attribution. The strings belong to the rules cache: valid until its next use. */
+struct rule_step {
+	enum rule_step_kind kind;
+	const char *chain; /* NULL when unknown */
+	int number;	   /* legacy: rule number in its chain, as iptables -L --line-numbers */
+	__u64 handle;	   /* nftables: the rule's handle */
+	const char *text;  /* the rule as iptables-save/nft prints it, or NULL */
+};
+
+/* Matched entries recorded for -v; a legacy path has at most XT_MAX_PATH. */
+#define RECORD_MAX_STEPS XT_MAX_PATH
+
+struct attribution {
+	enum attribution_status status;
+	char reason[256];	       /* ATTRIBUTION_UNKNOWN: why */
+	bool nft;		       /* steps name handles, not numbers */
+	char base_chain[NAME_LEN + 1]; /* nftables: the event's base chain */
+	struct rule_step decider;
+	struct rule_step path[RECORD_MAX_STEPS]; /* jumps leading to the decider, outermost first */
+	int nr_path;
+	struct rule_step matched[RECORD_MAX_STEPS]; /* every matched entry, in order */
+	int nr_matched;
+};
+
+struct trace_record {
+	/* The raw fields: addresses, ports, names as the kernel sent them. */
+	const struct event *ev;
+	__u64 time_ns; /* wall clock (CLOCK_REALTIME) of the table's entry */
+	__u64 mono_ns; /* monotonic, as the kernel measured it */
+	/* Names: "iptables"; "ip", "inet", "bridge"; "INPUT", "INGRESS"; "HOST", "OUTGOING". */
+	const char *engine;
+	const char *family;
+	const char *hook;
+	const char *pkt_type;
+	/* "DROP" (NF_STOLEN with an errno too), "ACCEPT", "STOLEN", "QUEUE", ..., "UNKNOWN" */
+	const char *verdict_code;
+	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
+	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
+	struct attribution rule;
+};
+
+/* Fills every field but rule (status ATTRIBUTION_NOT_TRACKED); realtime_off: REALTIME-MONO. */
+void record_build(struct trace_record *r, const struct event *e, __s64 realtime_off_ns);
+/* A table call of the layout this program reads? Anything else is to be counted and skipped. */
+bool event_known(const void *data, size_t size);
+const char *attribution_status_name(enum attribution_status status);
+
+#endif

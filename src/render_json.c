@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The decoded record as one JSON object per line. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <time.h>
+#include "format.h"
+#include "render_json.h"
+
+void render_json_begin(struct json_writer *w, FILE *out, const char *type)
+{
+	jw_init(w, out);
+	jw_object_begin(w);
+	jw_uint_field(w, "schema_version", JSON_SCHEMA_VERSION);
+	jw_string_field(w, "type", type);
+}
+
+int render_json_notice(FILE *out, const char *message)
+{
+	struct json_writer w;
+
+	render_json_begin(&w, out, "notice");
+	jw_string_field(&w, "message", message);
+	jw_object_end(&w);
+	return jw_end_line(&w);
+}
+
+static void step_fields(struct json_writer *w, const struct attribution *a,
+			const struct rule_step *s)
+{
+	static const char *const kinds[] = { "rule", "policy", "return" };
+
+	jw_string_field(w, "kind", kinds[s->kind]);
+	jw_string_field(w, "chain", s->chain);
+	if (s->kind == RULE_STEP_RULE && a->nft)
+		jw_uint_field(w, "handle", s->handle);
+	else if (s->kind == RULE_STEP_RULE)
+		jw_uint_field(w, "number", s->number);
+	jw_string_field(w, "text", s->text);
+}
+
+static void steps(struct json_writer *w, const char *name, const struct attribution *a,
+		  const struct rule_step *list, int count)
+{
+	jw_name(w, name);
+	jw_array_begin(w);
+	for (int i = 0; i < count; i++) {
+		jw_object_begin(w);
+		step_fields(w, a, &list[i]);
+		jw_object_end(w);
+	}
+	jw_array_end(w);
+}
+
+void render_json_rule(struct json_writer *w, const struct attribution *a)
+{
+	jw_object_begin(w);
+	jw_string_field(w, "status", attribution_status_name(a->status));
+	if (a->status == ATTRIBUTION_UNKNOWN)
+		jw_string_field(w, "reason", a->reason);
+	if (a->status == ATTRIBUTION_OK) {
+		step_fields(w, a, &a->decider);
+		steps(w, "path", a, a->path, a->nr_path);
+	}
+	if (a->nr_matched)
+		steps(w, "matched", a, a->matched, a->nr_matched);
+	jw_object_end(w);
+}
+
+static void address_field(struct json_writer *w, const char *name, int af, const __u8 *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, addr, text, sizeof(text));
+	jw_string_field(w, name, text);
+}
+
+static void mac_field(struct json_writer *w, const char *name, const __u8 mac[6])
+{
+	char text[24];
+
+	format_mac(mac, text, sizeof(text));
+	jw_string_field(w, name, text);
+}
+
+static void packet_fields(struct json_writer *w, const struct event *e)
+{
+	bool ip = e->l3proto == ETHERTYPE_IPV4 || e->l3proto == ETHERTYPE_IPV6;
+	int af = e->l3proto == ETHERTYPE_IPV6 ? AF_INET6 : AF_INET;
+	char flags[48];
+
+	jw_uint_field(w, "ethertype", e->l3proto);
+	jw_uint_field(w, "ip_len", e->ip_len);
+	if (e->flags & EVENT_HAS_MAC) {
+		mac_field(w, "src_mac", e->src_mac);
+		mac_field(w, "dst_mac", e->dest_mac);
+	}
+	if (e->flags & EVENT_HAS_VLAN)
+		jw_uint_field(w, "vlan_id", e->vlan_id);
+	if (e->flags & EVENT_HAS_ADDRS) {
+		address_field(w, "saddr", af, e->saddr);
+		address_field(w, "daddr", af, e->daddr);
+	}
+	if (ip && (e->flags & EVENT_HAS_ADDRS))
+		jw_uint_field(w, "protocol", e->l4proto);
+	if (e->flags & EVENT_FRAGMENT)
+		jw_bool_field(w, "fragment", true);
+	if ((e->flags & EVENT_HAS_PORTS) && !(e->flags & EVENT_FRAGMENT)) {
+		jw_uint_field(w, "sport", e->sport);
+		jw_uint_field(w, "dport", e->dport);
+		if (e->l4proto == IPPROTO_TCP) {
+			format_tcp_flags(e->tcp_flags, flags, sizeof(flags));
+			jw_string_field(w, "tcp_flags", flags);
+		}
+	}
+	if ((e->flags & EVENT_HAS_ICMP) && !(e->flags & EVENT_FRAGMENT)) {
+		jw_uint_field(w, "icmp_type", e->icmp_type);
+		jw_uint_field(w, "icmp_code", e->icmp_code);
+		jw_uint_field(w, "icmp_id", e->icmp_id);
+		jw_uint_field(w, "icmp_seq", e->icmp_seq);
+	}
+	if (e->flags & EVENT_HAS_ARP) {
+		jw_uint_field(w, "arp_op", e->arp_op);
+		mac_field(w, "arp_sha", e->arp_sha);
+	}
+}
+
+static void interface_field(struct json_writer *w, const char *name, const char *ifname)
+{
+	jw_name(w, name);
+	if (ifname[0])
+		jw_string_n(w, ifname, IFNAME_LEN);
+	else
+		jw_null(w);
+}
+
+/* "2023-11-14T22:13:21.123456789Z": exact where jq's doubles round time_ns. */
+static void time_field(struct json_writer *w, __u64 ns)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	char text[64], date[32];
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(date, sizeof(date), "?");
+	snprintf(text, sizeof(text), "%s.%09lluZ", date, (unsigned long long)(ns % 1000000000));
+	jw_string_field(w, "time", text);
+}
+
+int render_json(FILE *out, const struct trace_record *r)
+{
+	const struct event *e = r->ev;
+	struct json_writer w;
+	char skb[24];
+
+	render_json_begin(&w, out, "table_call");
+	time_field(&w, r->time_ns);
+	jw_uint_field(&w, "time_ns", r->time_ns);
+	jw_uint_field(&w, "mono_ns", r->mono_ns);
+	snprintf(skb, sizeof(skb), "0x%016llx", (unsigned long long)e->skb);
+	jw_string_field(&w, "skb", skb);
+	jw_uint_field(&w, "netns", e->netns);
+	jw_uint_field(&w, "pid", e->pid);
+	jw_uint_field(&w, "cpu", e->cpu);
+	interface_field(&w, "in_interface", e->in_ifname);
+	interface_field(&w, "out_interface", e->out_ifname);
+	jw_string_field(&w, "pkt_type", r->pkt_type);
+	jw_string_field(&w, "engine", r->engine);
+	jw_string_field(&w, "family", r->family);
+	jw_name(&w, "table");
+	jw_string_n(&w, e->table, NAME_LEN);
+	if (e->engine == ENGINE_NFTABLES) {
+		jw_name(&w, "chain");
+		jw_string_n(&w, e->chain, NAME_LEN);
+		jw_int_field(&w, "priority", e->priority);
+	}
+	jw_string_field(&w, "hook", r->hook);
+	jw_name(&w, "verdict");
+	jw_object_begin(&w);
+	jw_string_field(&w, "name", r->verdict_code);
+	jw_uint_field(&w, "raw", e->verdict);
+	jw_string_field(&w, "reason", r->verdict_reason);
+	jw_object_end(&w);
+	jw_uint_field(&w, "cost_ns", e->cost_ns);
+	packet_fields(&w, e);
+	jw_name(&w, "rule");
+	render_json_rule(&w, &r->rule);
+	jw_object_end(&w);
+	return jw_end_line(&w);
+}

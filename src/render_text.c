@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The seed's columns and the rule that decided, from the decoded record. */
+#include <stdlib.h>
+#include "render_text.h"
+
+/* "INPUT#3: -A INPUT ... -j DROP", "sub[handle 4]: ... drop", "INPUT:policy DROP", "s:return" */
+void render_text_step(bool nft, const struct rule_step *s, bool with_text, char *buf, size_t len)
+{
+	const char *chain = s->chain ? s->chain : "?";
+	bool text = with_text && s->text;
+
+	if (s->kind == RULE_STEP_POLICY)
+		snprintf(buf, len, "%s:policy%s%s", chain, text ? " " : "", text ? s->text : "");
+	else if (s->kind == RULE_STEP_RETURN)
+		snprintf(buf, len, "%s:return", chain);
+	else if (nft && !s->chain)
+		snprintf(buf, len, "?[handle %llu]", (unsigned long long)s->handle);
+	else if (nft)
+		snprintf(buf, len, "%s[handle %llu]%s%s", chain, (unsigned long long)s->handle,
+			 text ? ": " : "", text ? s->text : "");
+	else
+		snprintf(buf, len, "%s#%d%s%s", chain, s->number, text ? ": " : "",
+			 text ? s->text : "");
+}
+
+void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, char *matched,
+		      size_t matched_len)
+{
+	size_t used, mused = 0;
+	char step[4400];
+
+	rule[0] = '\0';
+	if (matched)
+		matched[0] = '\0';
+	if (a->status == ATTRIBUTION_NOT_TRACKED)
+		return;
+	for (int i = 0; matched && i < a->nr_matched && mused < matched_len; i++) {
+		render_text_step(a->nft, &a->matched[i], true, step, sizeof(step));
+		mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n", step);
+	}
+	if (a->status == ATTRIBUTION_UNKNOWN) {
+		snprintf(rule, rule_len, " rule=?(%s)", a->reason);
+		return;
+	}
+	used = snprintf(rule, rule_len, " rule=");
+	for (int i = 0; i < a->nr_path && used < rule_len; i++) {
+		render_text_step(a->nft, &a->path[i], false, step, sizeof(step));
+		used += snprintf(rule + used, rule_len - used, "%s > ", step);
+	}
+	render_text_step(a->nft, &a->decider, true, step, sizeof(step));
+	if (used < rule_len)
+		snprintf(rule + used, rule_len - used, "%s", step);
+}
+
+int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf, bool verbose)
+{
+	static char line[1280], rule[8192], matched[16384]; /* one printer thread */
+
+	format_event(r->ev, tf, line, sizeof(line));
+	render_text_rule(&r->rule, rule, sizeof(rule), verbose ? matched : NULL, sizeof(matched));
+	return fprintf(out, "%s%s\n%s", line, rule, verbose ? matched : "");
+}

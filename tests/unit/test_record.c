@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include "test.h"
+#include "record.h"
+#include "render_text.h"
+
+TEST(record_decodes_names)
+{
+	struct event e = { .engine = ENGINE_NFTABLES,
+			   .family = PF_FAMILY_INET,
+			   .hook = 1,
+			   .verdict = 2 | EPERM << 16 };
+	struct trace_record r;
+
+	record_build(&r, &e, 0);
+	ASSERT_STREQ(r.engine, "nftables", "engine");
+	ASSERT_STREQ(r.family, "inet", "family");
+	ASSERT_STREQ(r.hook, "INPUT", "hook");
+	ASSERT_STREQ(r.verdict_code, "DROP", "stolen with an errno: a drop");
+	ASSERT_STREQ(r.verdict, "DROP(EPERM)", "verdict as the text column shows it");
+	ASSERT_STREQ(r.verdict_reason ? r.verdict_reason : "(null)", "EPERM", "reason");
+	ASSERT_EQ(r.rule.status, ATTRIBUTION_NOT_TRACKED, "no attribution yet");
+	e.verdict = 1;
+	record_build(&r, &e, 0);
+	ASSERT_TRUE(r.verdict_reason == NULL, "accept has no reason");
+}
+
+TEST(event_kind_and_version_checked)
+{
+	struct event e = { .kind = EVENT_TABLE_CALL, .version = EVENT_TABLE_CALL_VERSION };
+
+	ASSERT_TRUE(event_known(&e, sizeof(e)), "table call v1");
+	ASSERT_TRUE(!event_known(&e, sizeof(e) - 1), "short record");
+	e.version = EVENT_TABLE_CALL_VERSION + 1;
+	ASSERT_TRUE(!event_known(&e, sizeof(e)), "newer version");
+	e.version = EVENT_TABLE_CALL_VERSION;
+	e.kind = 2;
+	ASSERT_TRUE(!event_known(&e, sizeof(e)), "unknown kind");
+}
+
+TEST(text_rule_legacy_path)
+{
+	static struct attribution a = {
+		.status = ATTRIBUTION_OK,
+		.path = { { RULE_STEP_RULE, "INPUT", 2, 0, "-A INPUT -j sub" } },
+		.nr_path = 1,
+		.decider = { RULE_STEP_RULE, "sub", 1, 0, "-A sub -p icmp -j DROP" },
+		.matched = { { RULE_STEP_RULE, "INPUT", 2, 0, "-A INPUT -j sub" },
+			     { RULE_STEP_RULE, "sub", 1, 0, "-A sub -p icmp -j DROP" } },
+		.nr_matched = 2,
+	};
+	char rule[512], matched[512];
+
+	render_text_rule(&a, rule, sizeof(rule), matched, sizeof(matched));
+	ASSERT_STREQ(rule, " rule=INPUT#2 > sub#1: -A sub -p icmp -j DROP", "rule");
+	ASSERT_STREQ(matched,
+		     "    matched INPUT#2: -A INPUT -j sub\n"
+		     "    matched sub#1: -A sub -p icmp -j DROP\n",
+		     "matched");
+	a.nr_path = 0;
+	a.decider = (struct rule_step){ RULE_STEP_POLICY, "INPUT", 0, 0, "DROP" };
+	render_text_rule(&a, rule, sizeof(rule), NULL, 0);
+	ASSERT_STREQ(rule, " rule=INPUT:policy DROP", "policy");
+	a.decider = (struct rule_step){ RULE_STEP_RULE, "INPUT", 4, 0, NULL };
+	render_text_rule(&a, rule, sizeof(rule), NULL, 0);
+	ASSERT_STREQ(rule, " rule=INPUT#4", "no text");
+	a.status = ATTRIBUTION_UNKNOWN;
+	snprintf(a.reason, sizeof(a.reason), "the table was replaced during the call");
+	render_text_rule(&a, rule, sizeof(rule), NULL, 0);
+	ASSERT_STREQ(rule, " rule=?(the table was replaced during the call)", "unknown");
+	a.status = ATTRIBUTION_NOT_TRACKED;
+	render_text_rule(&a, rule, sizeof(rule), NULL, 0);
+	ASSERT_STREQ(rule, "", "not tracked");
+}
+
+TEST(text_rule_nft_path)
+{
+	static struct attribution a = {
+		.status = ATTRIBUTION_OK,
+		.nft = true,
+		.path = { { RULE_STEP_RULE, "input", 0, 3, "jump sub" } },
+		.nr_path = 1,
+		.decider = { RULE_STEP_RULE, "sub", 0, 5, "icmp type echo-request drop" },
+		.matched = { { RULE_STEP_RULE, NULL, 0, 9, NULL },
+			     { RULE_STEP_RETURN, "sub", 0, 0, NULL },
+			     { RULE_STEP_POLICY, "input", 0, 0, "drop" } },
+		.nr_matched = 3,
+	};
+	char rule[512], matched[512];
+
+	render_text_rule(&a, rule, sizeof(rule), matched, sizeof(matched));
+	ASSERT_STREQ(rule, " rule=input[handle 3] > sub[handle 5]: icmp type echo-request drop",
+		     "rule");
+	ASSERT_STREQ(matched,
+		     "    matched ?[handle 9]\n"
+		     "    matched sub:return\n"
+		     "    matched input:policy drop\n",
+		     "matched");
+}

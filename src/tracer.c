@@ -182,7 +182,9 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
-	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
+	/* The bounded walk (no bpf_loop) is past 5.10's verifier limit: see BOUNDED_WALK_ENTRIES. */
+	rodata->track_rules =
+		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found && !t->bounded_walk;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
@@ -249,6 +251,15 @@ static int load_backend(struct tracer *t, const struct config *cfg, enum backend
 		return ret;
 	}
 	ret = skbtracer_bpf__load(t->skel);
+	if (ret == -E2BIG && t->skel->rodata->track_rules) {
+		/* The verifier gave up on the rule walk (1M instructions): trace without it. */
+		struct config without_rules = *cfg;
+
+		without_rules.track_rules = false;
+		detach_all(t);
+		t->walk_refused = true;
+		return load_backend(t, &without_rules, backend, why, why_len);
+	}
 	if (ret) {
 		explain_failure(backend, true, -ret, why, why_len);
 		detach_all(t);
@@ -327,18 +338,19 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
 		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
 			 "traceable here");
-	if (cfg->track_rules && !t->skel->rodata->track_rules)
+	if (cfg->track_rules && t->bounded_walk)
+		say(cfg, "Rule attribution is off: this kernel has no bpf_loop (Linux 5.17+), and "
+			 "the tool's bounded walk does not pass its verifier");
+	else if (cfg->track_rules && t->walk_refused)
+		say(cfg, "Rule attribution is off: this kernel's verifier refused the counter walk "
+			 "(the program grew past its 1M-instruction limit)");
+	else if (cfg->track_rules && !t->skel->rodata->track_rules)
 		say(cfg, "Rule attribution is off: it needs xt_replace_table (module x_tables)");
 	else if (cfg->track_rules && walk_symbol_missing())
 		say(cfg,
 		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
 		    "CONFIG_KALLSYMS_ALL)",
 		    walk_symbol_missing());
-	else if (cfg->track_rules && t->bounded_walk)
-		say(cfg,
-		    "Rule attribution covers legacy tables of up to %d entries: this kernel has no "
-		    "bpf_loop (Linux 5.17+)",
-		    BOUNDED_WALK_ENTRIES);
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)

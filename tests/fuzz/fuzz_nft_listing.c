@@ -8,29 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nft_ruleset.h"
-
-static char *strip_markers(const char *with)
-{
-	char *out = malloc(strlen(with) + 1), *o = out;
-
-	while (*with) {
-		size_t len = strcspn(with, "\n");
-		const char *mark = NULL;
-
-		for (const char *m = with; (m = strstr(m, " # handle ")) && m < with + len; m++)
-			mark = m;
-		if (mark && strspn(mark + 10, "0123456789") == (size_t)(with + len - mark - 10))
-			len = mark - with;
-		memcpy(o, with, len);
-		o += len;
-		with += len;
-		with += strcspn(with, "\n");
-		if (*with)
-			*o++ = *with++;
-	}
-	*o = '\0';
-	return out;
-}
+#include "../unit/nft_plain_listing.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 2, size - 2);
 	text[size - 2] = '\0';
 	text_len = strlen(text);
-	plain = text_len + 1 < size - 1 ? strdup(text + text_len + 1) : strip_markers(text);
+	plain = text_len + 1 < size - 1 ? strdup(text + text_len + 1) : nft_plain_listing(text);
 	if (!nft_parse_ruleset(text, plain, families[data[0] % 6], data[1], &rs, why,
 			       sizeof(why))) {
 		for (int i = 0; i < rs.nr_rules; i++) {

@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include "test.h"
 #include "nft_ruleset.h"
+#include "nft_plain_listing.h"
 
-/* `nft -a -s list ruleset` as nft 1.0.6 prints it; plain() drops the handles as nft -s does. */
+/* `nft -a -s list ruleset` as nft 1.0.6 prints it; nft_plain_listing() drops the handles as
+ * nft -s does. */
 static const char listing[] = "table ip a { # handle 1\n"
 			      "\tchain c { # handle 1\n"
 			      "\t\ttype filter hook input priority filter; policy accept;\n"
@@ -28,34 +30,10 @@ static const char listing[] = "table ip a { # handle 1\n"
 			      "\t}\n"
 			      "}\n";
 
-/* The listing without the " # handle N" that ends a line (test texts have no other). */
-static char *plain(const char *with)
-{
-	char *out = malloc(strlen(with) + 1), *o = out;
-
-	while (*with) {
-		size_t len = strcspn(with, "\n");
-		const char *mark = NULL;
-
-		for (const char *m = with; (m = strstr(m, " # handle ")) && m < with + len; m++)
-			mark = m;
-		if (mark && strspn(mark + 10, "0123456789") == (size_t)(with + len - mark - 10))
-			len = mark - with;
-		memcpy(o, with, len);
-		o += len;
-		with += len;
-		with += strcspn(with, "\n");
-		if (*with)
-			*o++ = *with++;
-	}
-	*o = '\0';
-	return out;
-}
-
 static int parse(const char *with, const char *family, __u64 handle, struct nft_ruleset *rs,
 		 char *why, size_t why_len)
 {
-	char *p = plain(with);
+	char *p = nft_plain_listing(with);
 	int ret = nft_parse_ruleset(with, p, family, handle, rs, why, why_len);
 
 	free(p);

@@ -131,11 +131,11 @@ $(OUTPUT)/load-tests: tests/host/load_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-$(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
+$(OUTPUT)/fetch-tests: tests/host/fetch_tests.c tests/host/host_test.h $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-$(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
+$(OUTPUT)/nft-tests: tests/host/nft_tests.c tests/host/host_test.h $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
@@ -188,7 +188,7 @@ $(ASAN_DIR)/unit-tests: $(UNIT_SRCS) $(ASAN_OBJS) tests/unit/test.h | $(ASAN_DIR
 	$(call msg,LINK,$@)
 	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) -Itests/unit $(UNIT_SRCS) $(ASAN_OBJS) $(LDLIBS) -o $@
 
-$(ASAN_DIR)/%-tests: tests/host/%_tests.c $(ASAN_OBJS) | $(ASAN_DIR)
+$(ASAN_DIR)/%-tests: tests/host/%_tests.c tests/host/host_test.h $(ASAN_OBJS) | $(ASAN_DIR)
 	$(call msg,LINK,$@)
 	$(Q)$(CLANG) $(SAN_CFLAGS) $(SAN_FLAGS) $< $(ASAN_OBJS) $(LDLIBS) -o $@
 

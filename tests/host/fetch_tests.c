@@ -11,24 +11,9 @@
 #include "rules.h"
 #include "xt_blob.h"
 #include "xt_fetch.h"
+#include "host_test.h"
 
 #define NETNS "skbtracer-fetch-test"
-
-static int passed, failed, skipped;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", what, ok ? "" : ": ", ok ? "" : detail);
-	ok ? passed++ : failed++;
-}
-
-static int sh(const char *command)
-{
-	char line[1024];
-
-	snprintf(line, sizeof(line), "{ %s; } >/dev/null 2>&1", command);
-	return system(line);
-}
 
 /* Reads and decodes table `name`; checks that rule `chain`#`number` has text `expected`. */
 static void check_table(enum xt_family family, const char *name, const char *what,

@@ -16,25 +16,10 @@
 #include "nft_fetch.h"
 #include "nft_trace_switch.h"
 #include "xt_fetch.h"
+#include "host_test.h"
 
 #define NETNS "skbtracer-nft-test"
 #define EVIL "x; add table inet injected"
-
-static int passed, failed, skipped;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", what, ok ? "" : ": ", ok ? "" : detail);
-	ok ? passed++ : failed++;
-}
-
-static int sh(const char *command)
-{
-	char line[2048];
-
-	snprintf(line, sizeof(line), "{ %s; } >/dev/null 2>&1", command);
-	return system(line);
-}
 
 static double seconds_since(const struct timespec *start)
 {

@@ -10,6 +10,7 @@
 #include "event_queue.h"
 #include "format.h"
 #include "lost.h"
+#include "netns_names.h"
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
@@ -28,6 +29,7 @@
 #define NS_PER_SEC 1000000000ULL
 #define QUEUED_EVENTS 4096
 #define PRINTER_GRACE_SEC 2
+#define NETNS_NAME_WAIT_MS 200 /* the longest a new namespace holds the printer up */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -61,6 +63,7 @@ struct run_state {
 	const struct config *cfg;
 	struct rules_cache *rules;
 	struct nft_trace_switch *nft_trace; /* NULL without --nft-trace */
+	struct netns_names *netns_names;    /* NULL without --netns-names */
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
@@ -107,6 +110,7 @@ static int write_record(struct run_state *rs, const struct trace_record *r)
 static void print_event(struct run_state *rs, const struct event *e)
 {
 	static struct trace_record record; /* one printer thread; large */
+	static struct netns_label netns_label;
 	bool summary = rs->cfg->summary_sec;
 
 	if (!rs->have_first) {
@@ -115,6 +119,10 @@ static void print_event(struct run_state *rs, const struct event *e)
 	}
 	record_build(&record, e, rs->time_format.realtime_off_ns);
 	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose && !summary);
+	if (rs->netns_names) {
+		netns_names_lookup(rs->netns_names, e->netns, &netns_label);
+		record.netns_label = &netns_label;
+	}
 	if (summary) {
 		pthread_mutex_lock(&rs->summary_lock);
 		if (summary_add(&rs->summary, &record))
@@ -368,8 +376,11 @@ int main(int argc, char **argv)
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
 	}
 	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
-	if (!rs.rules) {
+	if (cfg.netns_names)
+		rs.netns_names = netns_names_new(&netns_system_roots, NETNS_NAME_WAIT_MS);
+	if (!rs.rules || (cfg.netns_names && !rs.netns_names)) {
 		fprintf(stderr, "Error: out of memory\n");
+		rules_cache_free(rs.rules);
 		tracer_stop(&tracer);
 		return 1;
 	}
@@ -377,6 +388,7 @@ int main(int argc, char **argv)
 		if (nft_trace_switch_on(&nft_trace, err, sizeof(err))) {
 			fprintf(stderr, "Error: %s\n", err);
 			rules_cache_free(rs.rules);
+			netns_names_free(rs.netns_names);
 			tracer_stop(&tracer);
 			return 1;
 		}
@@ -402,7 +414,7 @@ int main(int argc, char **argv)
 	rs.started_ns = clock_ns(CLOCK_MONOTONIC);
 	install_signal_handlers(on_signal);
 	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec)
-		puts(format_header());
+		puts(cfg.netns_names ? format_header_netns_names() : format_header());
 	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 
 	status = trace_with_printer(&tracer, &rs);
@@ -423,6 +435,7 @@ int main(int argc, char **argv)
 	}
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
+	netns_names_free(rs.netns_names);
 	if (cfg.nft_trace) {
 		if (nft_trace_switch_off(&nft_trace)) {
 			snprintf(err, sizeof(err), "Removed table inet %s", nft_trace.table);

@@ -29,6 +29,11 @@
 #define NS_PER_SEC 1000000000ULL
 #define QUEUED_EVENTS 4096
 #define PRINTER_GRACE_SEC 2
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define STARTUP_INTERRUPTED "Interrupted during start-up"
+/* The start of every JSON message, for the signal handler that cannot use the writer. */
+#define JSON_OBJECT_START "{\"schema_version\":" STRINGIFY(JSON_SCHEMA_VERSION)
 #define NETNS_NAME_WAIT_MS 200 /* the longest a new namespace holds the printer up */
 
 static volatile sig_atomic_t stop_signal;
@@ -44,6 +49,8 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL); /* a second one ends the program at once */
 }
 
+static volatile sig_atomic_t json_messages; /* -o json: the message below as an object */
+
 /*
  * Until tracing starts a signal ends the program at once: loading can take seconds, and all it
  * holds is released by the kernel (BPF objects are file descriptors, the --nft-trace table is
@@ -51,9 +58,12 @@ static void on_signal(int sig)
  */
 static void on_startup_signal(int sig)
 {
-	static const char msg[] = "Interrupted during start-up\n";
+	static const char msg[] = STARTUP_INTERRUPTED "\n";
+	static const char json[] =
+		JSON_OBJECT_START ",\"type\":\"error\",\"message\":\"" STARTUP_INTERRUPTED "\"}\n";
 
-	ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	ssize_t ignored = json_messages ? write(STDERR_FILENO, json, sizeof(json) - 1)
+					: write(STDERR_FILENO, msg, sizeof(msg) - 1);
 
 	(void)ignored;
 	_exit(EXIT_SIGNAL_BASE + sig);
@@ -98,6 +108,30 @@ static void notice(const struct config *cfg, const char *text)
 		render_json_notice(stderr, text);
 	else
 		fprintf(stderr, "%s\n", text);
+}
+
+/* A message to the JSON reader only: nft_trace_switch's. */
+static void json_notice(const char *text)
+{
+	render_json_notice(stderr, text);
+}
+
+/*
+ * An error that ends the program: prefix and text on one line, or with -o json the object
+ * {"type":"error","message":TEXT} (the exit status is the same).
+ */
+static void fatal(const struct config *cfg, const char *prefix, const char *text)
+{
+	struct json_writer w;
+
+	if (cfg->output != OUTPUT_JSON) {
+		fprintf(stderr, "%s%s\n", prefix, text);
+		return;
+	}
+	render_json_begin(&w, stderr, "error");
+	jw_string_field(&w, "message", text);
+	jw_object_end(&w);
+	jw_end_line(&w);
 }
 
 static int write_record(struct run_state *rs, const struct trace_record *r)
@@ -250,7 +284,10 @@ static int trace(struct tracer *t, struct run_state *rs)
 	while (!stop_signal && !rs->done && !rs->stdout_closed) {
 		ret = tracer_poll(t, POLL_MS);
 		if (ret < 0 && ret != -EINTR && !rs->stdout_closed) {
-			fprintf(stderr, "Error: reading events failed: %s\n", strerror(-ret));
+			char text[128];
+
+			snprintf(text, sizeof(text), "reading events failed: %s", strerror(-ret));
+			fatal(rs->cfg, "Error: ", text);
 			return 1;
 		}
 		if (rs->cfg->summary_sec &&
@@ -288,7 +325,7 @@ static int trace_with_printer(struct tracer *t, struct run_state *rs)
 
 	rs->queue = event_queue_new(QUEUED_EVENTS, sizeof(struct event));
 	if (!rs->queue || pthread_create(&printer, NULL, printer_thread, rs)) {
-		fprintf(stderr, "Error: cannot start the printer thread\n");
+		fatal(rs->cfg, "Error: ", "cannot start the printer thread");
 		event_queue_free(rs->queue);
 		return 1;
 	}
@@ -344,19 +381,20 @@ int main(int argc, char **argv)
 	switch (parse_options(argc, argv, &cfg, stdout, err, sizeof(err))) {
 	case PARSE_EXIT:
 		return 0;
-	case PARSE_ERROR:
-		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+	case PARSE_ERROR: /* -o json seen before the error: as an object */
+		fatal(&cfg, "skbtracer-iptables: ", err);
 		return EXIT_USAGE;
 	case PARSE_WRITE_ERROR:
-		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+		fatal(&cfg, "skbtracer-iptables: ", err);
 		return 1;
 	case PARSE_OK:
 		break;
 	}
 	if (cfg.pcap.note[0])
 		notice(&cfg, cfg.pcap.note);
+	json_messages = cfg.output == OUTPUT_JSON;
 	if (!have_tracing_privileges(err, sizeof(err))) {
-		fprintf(stderr, "Error: %s\n", err);
+		fatal(&cfg, "Error: ", err);
 		return 1;
 	}
 	if (cfg.track_rules) {
@@ -372,21 +410,23 @@ int main(int argc, char **argv)
 
 	status = tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "Error: %s\n", err);
+		fatal(&cfg, "Error: ", err);
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
 	}
 	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
 	if (cfg.netns_names)
 		rs.netns_names = netns_names_new(&netns_system_roots, NETNS_NAME_WAIT_MS);
 	if (!rs.rules || (cfg.netns_names && !rs.netns_names)) {
-		fprintf(stderr, "Error: out of memory\n");
+		fatal(&cfg, "Error: ", "out of memory");
 		rules_cache_free(rs.rules);
 		tracer_stop(&tracer);
 		return 1;
 	}
 	if (cfg.nft_trace) {
+		if (cfg.output == OUTPUT_JSON)
+			nft_trace.say = json_notice;
 		if (nft_trace_switch_on(&nft_trace, err, sizeof(err))) {
-			fprintf(stderr, "Error: %s\n", err);
+			fatal(&cfg, "Error: ", err);
 			rules_cache_free(rs.rules);
 			netns_names_free(rs.netns_names);
 			tracer_stop(&tracer);
@@ -420,9 +460,9 @@ int main(int argc, char **argv)
 	status = trace_with_printer(&tracer, &rs);
 	if (rs.printer_stuck) {
 		/* It holds stdout's lock: end without touching stdout, what it uses, or exit(). */
-		fprintf(stderr, "Error: the printer did not finish within 2 s (nobody reads "
-				"standard output?): "
-				"exiting without printing the events still queued\n");
+		fatal(&cfg, "Error: ",
+		      "the printer did not finish within 2 s (nobody reads standard output?): "
+		      "exiting without printing the events still queued");
 		if (cfg.nft_trace)
 			nft_trace_switch_off(&nft_trace);
 		_exit(1);
@@ -441,10 +481,11 @@ int main(int argc, char **argv)
 			snprintf(err, sizeof(err), "Removed table inet %s", nft_trace.table);
 			notice(&cfg, err);
 		} else {
-			fprintf(stderr,
-				"Error: could not remove table inet %s: delete it with "
-				"`nft delete table inet %s`\n",
-				nft_trace.table, nft_trace.table);
+			snprintf(err, sizeof(err),
+				 "could not remove table inet %s: delete it with "
+				 "`nft delete table inet %s`",
+				 nft_trace.table, nft_trace.table);
+			fatal(&cfg, "Error: ", err);
 		}
 	}
 	print_end(&rs);

@@ -381,7 +381,9 @@ static void *resolver_thread(void *ctx)
 			continue;
 		}
 		if (last_scan && now_ns() - last_scan < SCAN_INTERVAL_MS * 1000000ULL) {
-			struct timespec until = deadline_after(SCAN_INTERVAL_MS);
+			__u64 at = last_scan + SCAN_INTERVAL_MS * 1000000ULL;
+			struct timespec until = { .tv_sec = at / 1000000000ULL,
+						  .tv_nsec = at % 1000000000ULL };
 
 			pthread_cond_timedwait(&n->wanted, &n->lock, &until);
 			continue;

@@ -379,14 +379,31 @@ void format_interface(const struct event *e, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", IFNAME_LEN, one[0] ? one : "nil");
 }
 
+const char *format_header_netns_names(void)
+{
+	return "TIME       SKB                  NETWORK_NS   NETNS_NAME           PID      CPU    "
+	       "INTERFACE          DEST_MAC           IP_LEN PKT_INFO                            "
+	       "                   IPTABLES_INFO";
+}
+
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len)
 {
-	char time[32], skb[32], netns[16], mac[24], pkt[320], info[768];
+	format_event_named(e, tf, NULL, buf, len);
+}
+
+void format_event_named(const struct event *e, const struct time_format *tf, const char *netns_name,
+			char *buf, size_t len)
+{
+	char time[32], skb[32], inode[16], netns[384], mac[24], pkt[320], info[768];
 	char ifname[2 * IFNAME_LEN + 2];
 
 	format_time(e, tf, time, sizeof(time));
 	snprintf(skb, sizeof(skb), "[0x%016llx]", (unsigned long long)e->skb);
-	snprintf(netns, sizeof(netns), "[%u]", e->netns);
+	snprintf(inode, sizeof(inode), "[%u]", e->netns);
+	if (netns_name)
+		snprintf(netns, sizeof(netns), "%-12s %-20s", inode, netns_name);
+	else
+		snprintf(netns, sizeof(netns), "%s", inode);
 	format_interface(e, ifname, sizeof(ifname));
 	/* On the way out the Ethernet header is still the arrival frame's: not this packet's. */
 	if ((e->flags & EVENT_HAS_MAC) && !egress_hook(e->family, e->hook))

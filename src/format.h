@@ -29,5 +29,9 @@ void format_time(const struct event *e, const struct time_format *tf, char *buf,
 void format_interface(const struct event *e, char *buf, size_t len);
 const char *format_header(void);
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len);
+/* --netns-names: a NETNS_NAME column after NETWORK_NS (netns_name: already escaped). */
+const char *format_header_netns_names(void);
+void format_event_named(const struct event *e, const struct time_format *tf, const char *netns_name,
+			char *buf, size_t len);
 
 #endif

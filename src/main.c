@@ -10,6 +10,7 @@
 #include "event_queue.h"
 #include "format.h"
 #include "lost.h"
+#include "netns_names.h"
 #include "nft_trace_switch.h"
 #include "options.h"
 #include "privileges.h"
@@ -28,6 +29,12 @@
 #define NS_PER_SEC 1000000000ULL
 #define QUEUED_EVENTS 4096
 #define PRINTER_GRACE_SEC 2
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define STARTUP_INTERRUPTED "Interrupted during start-up"
+/* The start of every JSON message, for the signal handler that cannot use the writer. */
+#define JSON_OBJECT_START "{\"schema_version\":" STRINGIFY(JSON_SCHEMA_VERSION)
+#define NETNS_NAME_WAIT_MS 200 /* the longest a new namespace holds the printer up */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -42,6 +49,8 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL); /* a second one ends the program at once */
 }
 
+static volatile sig_atomic_t json_messages; /* -o json: the message below as an object */
+
 /*
  * Until tracing starts a signal ends the program at once: loading can take seconds, and all it
  * holds is released by the kernel (BPF objects are file descriptors, the --nft-trace table is
@@ -49,9 +58,12 @@ static void on_signal(int sig)
  */
 static void on_startup_signal(int sig)
 {
-	static const char msg[] = "Interrupted during start-up\n";
+	static const char msg[] = STARTUP_INTERRUPTED "\n";
+	static const char json[] =
+		JSON_OBJECT_START ",\"type\":\"error\",\"message\":\"" STARTUP_INTERRUPTED "\"}\n";
 
-	ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	ssize_t ignored = json_messages ? write(STDERR_FILENO, json, sizeof(json) - 1)
+					: write(STDERR_FILENO, msg, sizeof(msg) - 1);
 
 	(void)ignored;
 	_exit(EXIT_SIGNAL_BASE + sig);
@@ -61,6 +73,7 @@ struct run_state {
 	const struct config *cfg;
 	struct rules_cache *rules;
 	struct nft_trace_switch *nft_trace; /* NULL without --nft-trace */
+	struct netns_names *netns_names;    /* NULL without --netns-names */
 	struct time_format time_format;
 	bool have_first;
 	unsigned long events;
@@ -97,6 +110,30 @@ static void notice(const struct config *cfg, const char *text)
 		fprintf(stderr, "%s\n", text);
 }
 
+/* A message to the JSON reader only: nft_trace_switch's. */
+static void json_notice(const char *text)
+{
+	render_json_notice(stderr, text);
+}
+
+/*
+ * An error that ends the program: prefix and text on one line, or with -o json the object
+ * {"type":"error","message":TEXT} (the exit status is the same).
+ */
+static void fatal(const struct config *cfg, const char *prefix, const char *text)
+{
+	struct json_writer w;
+
+	if (cfg->output != OUTPUT_JSON) {
+		fprintf(stderr, "%s%s\n", prefix, text);
+		return;
+	}
+	render_json_begin(&w, stderr, "error");
+	jw_string_field(&w, "message", text);
+	jw_object_end(&w);
+	jw_end_line(&w);
+}
+
 static int write_record(struct run_state *rs, const struct trace_record *r)
 {
 	if (rs->cfg->output == OUTPUT_JSON)
@@ -107,6 +144,7 @@ static int write_record(struct run_state *rs, const struct trace_record *r)
 static void print_event(struct run_state *rs, const struct event *e)
 {
 	static struct trace_record record; /* one printer thread; large */
+	static struct netns_label netns_label;
 	bool summary = rs->cfg->summary_sec;
 
 	if (!rs->have_first) {
@@ -115,6 +153,10 @@ static void print_event(struct run_state *rs, const struct event *e)
 	}
 	record_build(&record, e, rs->time_format.realtime_off_ns);
 	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose && !summary);
+	if (rs->netns_names) {
+		netns_names_lookup(rs->netns_names, e->netns, &netns_label);
+		record.netns_label = &netns_label;
+	}
 	if (summary) {
 		pthread_mutex_lock(&rs->summary_lock);
 		if (summary_add(&rs->summary, &record))
@@ -242,7 +284,10 @@ static int trace(struct tracer *t, struct run_state *rs)
 	while (!stop_signal && !rs->done && !rs->stdout_closed) {
 		ret = tracer_poll(t, POLL_MS);
 		if (ret < 0 && ret != -EINTR && !rs->stdout_closed) {
-			fprintf(stderr, "Error: reading events failed: %s\n", strerror(-ret));
+			char text[128];
+
+			snprintf(text, sizeof(text), "reading events failed: %s", strerror(-ret));
+			fatal(rs->cfg, "Error: ", text);
 			return 1;
 		}
 		if (rs->cfg->summary_sec &&
@@ -280,7 +325,7 @@ static int trace_with_printer(struct tracer *t, struct run_state *rs)
 
 	rs->queue = event_queue_new(QUEUED_EVENTS, sizeof(struct event));
 	if (!rs->queue || pthread_create(&printer, NULL, printer_thread, rs)) {
-		fprintf(stderr, "Error: cannot start the printer thread\n");
+		fatal(rs->cfg, "Error: ", "cannot start the printer thread");
 		event_queue_free(rs->queue);
 		return 1;
 	}
@@ -336,19 +381,20 @@ int main(int argc, char **argv)
 	switch (parse_options(argc, argv, &cfg, stdout, err, sizeof(err))) {
 	case PARSE_EXIT:
 		return 0;
-	case PARSE_ERROR:
-		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+	case PARSE_ERROR: /* -o json seen before the error: as an object */
+		fatal(&cfg, "skbtracer-iptables: ", err);
 		return EXIT_USAGE;
 	case PARSE_WRITE_ERROR:
-		fprintf(stderr, "skbtracer-iptables: %s\n", err);
+		fatal(&cfg, "skbtracer-iptables: ", err);
 		return 1;
 	case PARSE_OK:
 		break;
 	}
 	if (cfg.pcap.note[0])
 		notice(&cfg, cfg.pcap.note);
+	json_messages = cfg.output == OUTPUT_JSON;
 	if (!have_tracing_privileges(err, sizeof(err))) {
-		fprintf(stderr, "Error: %s\n", err);
+		fatal(&cfg, "Error: ", err);
 		return 1;
 	}
 	if (cfg.track_rules) {
@@ -364,19 +410,25 @@ int main(int argc, char **argv)
 
 	status = tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "Error: %s\n", err);
+		fatal(&cfg, "Error: ", err);
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
 	}
 	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
-	if (!rs.rules) {
-		fprintf(stderr, "Error: out of memory\n");
+	if (cfg.netns_names)
+		rs.netns_names = netns_names_new(&netns_system_roots, NETNS_NAME_WAIT_MS);
+	if (!rs.rules || (cfg.netns_names && !rs.netns_names)) {
+		fatal(&cfg, "Error: ", "out of memory");
+		rules_cache_free(rs.rules);
 		tracer_stop(&tracer);
 		return 1;
 	}
 	if (cfg.nft_trace) {
+		if (cfg.output == OUTPUT_JSON)
+			nft_trace.say = json_notice;
 		if (nft_trace_switch_on(&nft_trace, err, sizeof(err))) {
-			fprintf(stderr, "Error: %s\n", err);
+			fatal(&cfg, "Error: ", err);
 			rules_cache_free(rs.rules);
+			netns_names_free(rs.netns_names);
 			tracer_stop(&tracer);
 			return 1;
 		}
@@ -402,15 +454,15 @@ int main(int argc, char **argv)
 	rs.started_ns = clock_ns(CLOCK_MONOTONIC);
 	install_signal_handlers(on_signal);
 	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec)
-		puts(format_header());
+		puts(cfg.netns_names ? format_header_netns_names() : format_header());
 	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 
 	status = trace_with_printer(&tracer, &rs);
 	if (rs.printer_stuck) {
 		/* It holds stdout's lock: end without touching stdout, what it uses, or exit(). */
-		fprintf(stderr, "Error: the printer did not finish within 2 s (nobody reads "
-				"standard output?): "
-				"exiting without printing the events still queued\n");
+		fatal(&cfg, "Error: ",
+		      "the printer did not finish within 2 s (nobody reads standard output?): "
+		      "exiting without printing the events still queued");
 		if (cfg.nft_trace)
 			nft_trace_switch_off(&nft_trace);
 		_exit(1);
@@ -423,15 +475,17 @@ int main(int argc, char **argv)
 	}
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
+	netns_names_free(rs.netns_names);
 	if (cfg.nft_trace) {
 		if (nft_trace_switch_off(&nft_trace)) {
 			snprintf(err, sizeof(err), "Removed table inet %s", nft_trace.table);
 			notice(&cfg, err);
 		} else {
-			fprintf(stderr,
-				"Error: could not remove table inet %s: delete it with "
-				"`nft delete table inet %s`\n",
-				nft_trace.table, nft_trace.table);
+			snprintf(err, sizeof(err),
+				 "could not remove table inet %s: delete it with "
+				 "`nft delete table inet %s`",
+				 nft_trace.table, nft_trace.table);
+			fatal(&cfg, "Error: ", err);
 		}
 	}
 	print_end(&rs);

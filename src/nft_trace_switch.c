@@ -276,9 +276,16 @@ static void remove_leftovers(struct nft_trace_switch *sw)
 	for (int i = 0; i < found.nr; i++) {
 		int acks = batch(sw, &b, delete_table, found.names[i]);
 
-		if (!talk(sw, &b, acks, NULL, NULL))
-			fprintf(stderr, "Deleted table inet %s left by an earlier run\n",
-				found.names[i]);
+		char text[128];
+
+		if (talk(sw, &b, acks, NULL, NULL))
+			continue;
+		snprintf(text, sizeof(text), "Deleted table inet %s left by an earlier run",
+			 found.names[i]);
+		if (sw->say)
+			sw->say(text);
+		else
+			fprintf(stderr, "%s\n", text);
 	}
 }
 

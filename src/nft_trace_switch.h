@@ -20,6 +20,7 @@ struct nft_trace_switch {
 	bool owned; /* the kernel ties the table to the socket */
 	unsigned int seq;
 	char table[64];
+	void (*say)(const char *text); /* a message for the user; NULL: a line on stderr */
 };
 
 /* Deletes tables of instances no longer running, then adds this one's. */

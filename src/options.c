@@ -27,6 +27,7 @@ enum long_only_option {
 	OPT_NFT_TRACE,
 	OPT_SUMMARY,
 	OPT_DEBUG,
+	OPT_NETNS_NAMES,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -56,6 +57,7 @@ static const struct option_spec {
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
 	{ "debug", OPT_DEBUG, false },
+	{ "netns-names", OPT_NETNS_NAMES, false },
 	{ "help", 'h', false },
 	{ "version", 'V', false },
 };
@@ -94,6 +96,8 @@ static const char usage_text[] =
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         deleted when the program ends (not with --no-rules)\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
+	"      --netns-names      a NETNS_NAME column (JSON: netns_name): the namespace's\n"
+	"                         `ip netns` name, Kubernetes pod or container id\n"
 	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"  -o, --output FORMAT    text (the default: one line per event) or json (JSON Lines:\n"
 	"                         one object per event on stdout, messages as objects on stderr)\n"
@@ -460,6 +464,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_DEBUG:
 		cfg->debug = true;
 		break;
+	case OPT_NETNS_NAMES:
+		cfg->netns_names = true;
+		break;
 	}
 	return PARSE_OK;
 }
@@ -547,6 +554,10 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (cfg->nft_trace && !(cfg->engines & (1u << ENGINE_NFTABLES)))
 		return fail(err, err_len,
 			    "--nft-trace names nftables rules: it needs nftables in --engines");
+	if (cfg->netns_names && cfg->summary_sec)
+		return fail(err, err_len,
+			    "--netns-names adds a column to each event's line and --summary prints "
+			    "none: use one of them");
 	if (cfg->nft_trace && !cfg->track_rules)
 		return fail(err, err_len,
 			    "--nft-trace names rules and --no-rules names none: use one of them");

@@ -30,6 +30,7 @@ struct config {
 
 	enum output_format output; /* -o */
 	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
+	bool netns_names;	   /* --netns-names: name namespaces (netns_names.h) */
 };
 
 enum parse_result {

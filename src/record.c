@@ -41,6 +41,7 @@ void record_build(struct trace_record *r, const struct event *e, __s64 realtime_
 	r->rule.decider = (struct rule_step){ 0 };
 	r->rule.nr_path = 0;
 	r->rule.nr_matched = 0;
+	r->netns_label = NULL;
 	r->ev = e;
 	r->mono_ns = e->ts_ns;
 	r->time_ns = e->ts_ns + (__u64)realtime_off_ns;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "netns_names.h"
 #include "skbtracer.h"
 #include "xt_blob.h"
 
@@ -64,9 +65,14 @@ struct trace_record {
 	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
 	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
 	struct attribution rule;
+	/* --netns-names: what the namespace is called (netns_names.h); NULL when not asked for. */
+	const struct netns_label *netns_label;
 };
 
-/* Fills every field but rule (status ATTRIBUTION_NOT_TRACKED); realtime_off: REALTIME-MONO. */
+/*
+ * Fills every field but rule (status ATTRIBUTION_NOT_TRACKED) and netns_label (NULL);
+ * realtime_off: REALTIME-MONO.
+ */
 void record_build(struct trace_record *r, const struct event *e, __s64 realtime_off_ns);
 /* A table call of the layout this program reads? Anything else is to be counted and skipped. */
 bool event_known(const void *data, size_t size);

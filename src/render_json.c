@@ -133,6 +133,17 @@ static void interface_field(struct json_writer *w, const char *name, const char 
 		jw_null(w);
 }
 
+/* --netns-names: "netns_name" and "netns_kind" (null when unnamed), "container_runtime". */
+static void netns_label_fields(struct json_writer *w, const struct netns_label *l)
+{
+	bool named = l->kind != NETNS_UNNAMED;
+
+	jw_string_field(w, "netns_name", named ? l->name : NULL);
+	jw_string_field(w, "netns_kind", netns_kind_name(l->kind));
+	if (l->kind == NETNS_CONTAINER)
+		jw_string_field(w, "container_runtime", l->runtime);
+}
+
 /* "2023-11-14T22:13:21.123456789Z": exact where jq's doubles round time_ns. */
 static void time_field(struct json_writer *w, __u64 ns)
 {
@@ -159,6 +170,8 @@ int render_json(FILE *out, const struct trace_record *r)
 	snprintf(skb, sizeof(skb), "0x%016llx", (unsigned long long)e->skb);
 	jw_string_field(&w, "skb", skb);
 	jw_uint_field(&w, "netns", e->netns);
+	if (r->netns_label)
+		netns_label_fields(&w, r->netns_label);
 	jw_uint_field(&w, "pid", e->pid);
 	jw_uint_field(&w, "cpu", e->cpu);
 	interface_field(&w, "in_interface", e->in_ifname);

@@ -54,9 +54,13 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 
 int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf, bool verbose)
 {
-	static char line[1280], rule[8192], matched[16384]; /* one printer thread */
+	static char line[1664], rule[8192], matched[16384]; /* one printer thread */
 
-	format_event(r->ev, tf, line, sizeof(line));
+	char name[NETNS_NAME_LEN + 16];
+
+	if (r->netns_label)
+		netns_label_text(r->netns_label, name, sizeof(name));
+	format_event_named(r->ev, tf, r->netns_label ? name : NULL, line, sizeof(line));
 	render_text_rule(&r->rule, rule, sizeof(rule), verbose ? matched : NULL, sizeof(matched));
 	return fprintf(out, "%s%s\n%s", line, rule, verbose ? matched : "");
 }

@@ -63,6 +63,34 @@ run "interface with a blank" 2 "invalid -i/--iface '1 2'" -i '1 2'
 run "contradiction" 2 "contradict --proto icmp" --proto icmp --port 80
 run "directory without vmlinux as --btf" 2 "--btf directory '/' has no readable vmlinux" --btf /
 
+# -o json: errors are {"type":"error","message":...} objects on stderr, with the same exit status.
+run "usage error as JSON" 2 \
+	'^\{"schema_version":1,"type":"error","message":"invalid --proto .sctp.: expected tcp' \
+	-o json --proto sctp
+run "usage error before -o json: text" 2 "^skbtracer-iptables: invalid --proto 'sctp'" \
+	--proto sctp -o json
+run "--netns-names with --summary" 2 \
+	'"type":"error","message":"--netns-names adds a column to each event.s line and --summary' \
+	-o json --summary --netns-names
+# json_errors NAME WANT_RC MESSAGE_REGEX ARGS...: every stderr line an object jq reads, the last
+# one the error.
+json_errors() {
+	local name=$1 want_rc=$2 want=$3 err rc
+	shift 3
+	err=$(timeout 20 "$@" 2>&1 >/dev/null)
+	rc=$?
+	if ! command -v jq >/dev/null; then
+		skip "$name" "jq is not installed"
+	elif [ "$rc" -ne "$want_rc" ]; then
+		fail "$name" "exit status $rc, expected $want_rc" "stderr: $err"
+	elif ! jq -e -s --arg re "$want" 'length > 0 and all(.[]; type == "object") and
+		(.[-1] | .type == "error" and (.message | test($re)))' <<<"$err" >/dev/null; then
+		fail "$name" "stderr is not JSON objects ending in an error matching /$want/" "stderr: $err"
+	else
+		pass "$name"
+	fi
+}
+
 out=$("$BIN" --help 2>&1 >/dev/full)
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'cannot write to standard output' <<<"$out"; then
@@ -127,6 +155,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	else
 		fail "unprivileged user" "exit $rc" "$err"
 	fi
+	json_errors "unprivileged user, -o json" 1 "needs root, or the capabilities CAP_BPF" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$BIN" -o json
 else
 	skip "unprivileged user" "needs root and setpriv to drop privileges"
 fi
@@ -163,6 +193,8 @@ else
 		--proto icmp
 	run "untraceable kernel, fentry only" 1 "cannot trace the packet filters: fentry: " \
 		--backend fentry
+	json_errors "untraceable kernel, -o json" 1 "^cannot trace the packet filters: " \
+		"$BIN" -o json --proto icmp
 	# An expression for Ethernet frames only says so before anything else.
 	err=$("$BIN" 'vlan 10' 2>&1 >/dev/null)
 	if [ "$(head -n1 <<<"$err")" = "The filter expression matches at bridge, netdev and ARP hooks only (on IP packets without their Ethernet header: no VLAN support for Raw IP)" ]; then

@@ -113,6 +113,10 @@ TEST(options_output_and_kernel)
 		  PARSE_OK, "time");
 	ASSERT_EQ(cfg.time_mode, TIME_CLOCK, "-T after -t");
 	ASSERT_EQ(cfg.backend, BACKEND_FENTRY, "fentry");
+	ASSERT_TRUE(!cfg.netns_names, "no --netns-names");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--netns-names", "-o", "json", NULL), PARSE_OK,
+		  "--netns-names");
+	ASSERT_TRUE(cfg.netns_names, "--netns-names");
 }
 
 TEST(options_help_and_version)
@@ -280,6 +284,8 @@ TEST(options_contradictions)
 		     "--engines", "iptables", "--nft-trace", NULL);
 	expect_error("--nft-trace names rules and --no-rules names none", "--no-rules",
 		     "--nft-trace", NULL);
+	expect_error("--netns-names adds a column to each event's line and --summary prints none",
+		     "--summary", "--netns-names", NULL);
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", "--proto", "any", "--port", "80",
 			NULL),
 		  PARSE_OK, "the last --proto counts");

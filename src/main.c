@@ -101,7 +101,11 @@ static int write_record(struct run_state *rs, const struct trace_record *r)
 {
 	if (rs->cfg->output == OUTPUT_JSON)
 		return render_json(stdout, r);
-	return render_text(stdout, r, &rs->time_format, rs->cfg->verbose);
+	struct text_options o = { .verbose = rs->cfg->verbose,
+				  .show_id = rs->cfg->show_id,
+				  .show_ct = rs->cfg->show_ct };
+
+	return render_text(stdout, r, &rs->time_format, &o);
 }
 
 static void print_event(struct run_state *rs, const struct event *e)
@@ -115,6 +119,7 @@ static void print_event(struct run_state *rs, const struct event *e)
 	}
 	record_build(&record, e, rs->time_format.realtime_off_ns);
 	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose && !summary);
+	record_nat(&record);
 	if (summary) {
 		pthread_mutex_lock(&rs->summary_lock);
 		if (summary_add(&rs->summary, &record))

@@ -60,6 +60,9 @@ void record_build(struct trace_record *r, const struct event *e, __s64 realtime_
 	r->verdict_code = verdict_code_name(e->verdict);
 	format_verdict(e->verdict, r->verdict, sizeof(r->verdict));
 	r->verdict_reason = verdict_reason(e->verdict);
+	/* conntrack follows IPv4 and IPv6 only (ARP, other frames: no state) */
+	if (e->l3proto != ETHERTYPE_IPV4 && e->l3proto != ETHERTYPE_IPV6)
+		return;
 	r->ct_state = ct_state_name(e->ct, e->ctinfo);
 	r->ct_reply = e->ct && e->ctinfo >= IP_CT_IS_REPLY;
 	r->ct_state_after =

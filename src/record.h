@@ -74,7 +74,7 @@ struct trace_record {
 	const char *verdict_code;
 	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
 	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
-	/* Conntrack as the conntrack match sees it: "NEW", ..., "INVALID", "UNTRACKED". */
+	/* Conntrack as the conntrack match sees it: "NEW", ..., "INVALID", "UNTRACKED"; NULL: not IP */
 	const char *ct_state;
 	bool ct_reply;		    /* the packet goes in the connection's reply direction */
 	const char *ct_state_after; /* at the table's exit; NULL when not read (stolen) */

@@ -178,13 +178,14 @@ static void story_fields(struct json_writer *w, const struct trace_record *r)
 	if (e->parent_skb)
 		hex_field(w, "parent_skb", e->parent_skb);
 	jw_string_field(w, "ct_state", r->ct_state);
-	if (e->ct) {
+	if (e->ct && r->ct_state) {
 		hex_field(w, "conntrack", e->ct);
 		jw_string_field(w, "ct_dir", r->ct_reply ? "reply" : "original");
 	}
 	jw_uint_field(w, "mark", e->mark);
 	if (e->flags & EVENT_HAS_AFTER) {
-		jw_string_field(w, "ct_state_after", r->ct_state_after);
+		if (r->ct_state)
+			jw_string_field(w, "ct_state_after", r->ct_state_after);
 		jw_uint_field(w, "mark_after", e->mark_after);
 	}
 	if (r->nat.kind) {

@@ -63,7 +63,7 @@ void render_text_extras(const struct trace_record *r, const struct text_options 
 	if (o->show_id && used < len)
 		used += snprintf(buf + used, len - used, " id=%llu",
 				 (unsigned long long)e->packet_id);
-	if (o->show_ct && used < len) {
+	if (o->show_ct && r->ct_state && used < len) {
 		used += snprintf(buf + used, len - used, " ct=%s%s", r->ct_state,
 				 r->ct_reply ? "(reply)" : "");
 		if (r->ct_state_after && strcmp(r->ct_state_after, r->ct_state) && used < len)

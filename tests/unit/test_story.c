@@ -46,7 +46,10 @@ TEST(nat_target_from_the_rule_text)
 static struct event nat_event(__u8 hook, const char *a, int ap, const char *b, int bp,
 			      const char *c, int cp, const char *d, int dp)
 {
-	struct event e = { .engine = ENGINE_IPTABLES, .family = PF_FAMILY_IPV4, .hook = hook };
+	struct event e = { .engine = ENGINE_IPTABLES,
+			   .family = PF_FAMILY_IPV4,
+			   .hook = hook,
+			   .l3proto = ETHERTYPE_IPV4 };
 
 	e.flags = EVENT_NAT_CALL | EVENT_HAS_AFTER | EVENT_HAS_NAT;
 	e.ct = e.ct_after = CT;
@@ -128,7 +131,10 @@ TEST(nat_ipv6_brackets)
 
 TEST(extras_id_and_ct_opt_in)
 {
-	struct event e = { .engine = ENGINE_IPTABLES, .family = PF_FAMILY_IPV4, .hook = 1 };
+	struct event e = { .engine = ENGINE_IPTABLES,
+			   .family = PF_FAMILY_IPV4,
+			   .hook = 1,
+			   .l3proto = ETHERTYPE_IPV4 };
 	char buf[256];
 
 	e.packet_id = 12345;
@@ -152,4 +158,7 @@ TEST(extras_id_and_ct_opt_in)
 	e.mark_after = 0;
 	extras(&e, NULL, false, true, buf, sizeof(buf));
 	ASSERT_STREQ(buf, " ct=UNTRACKED->NEW mark=0x0", "state changed by the call");
+	e.l3proto = ETHERTYPE_ARP;
+	extras(&e, NULL, true, true, buf, sizeof(buf));
+	ASSERT_STREQ(buf, " id=12345", "ARP: no conntrack");
 }

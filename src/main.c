@@ -16,6 +16,7 @@
 #include "record.h"
 #include "render_json.h"
 #include "render_text.h"
+#include "group.h"
 #include "rules.h"
 #include "summary.h"
 #include "system_iptables.h"
@@ -72,6 +73,7 @@ struct run_state {
 	_Atomic __u64 unknown_events; /* of a kind or version this program does not read */
 	bool printer_stuck;	      /* blocked writing: nobody reads standard output */
 	struct lost_counts reported_lost;
+	struct grouper groups; /* --group: the printer's open blocks */
 	/* --summary: the printer counts, the polling thread prints every summary_sec */
 	struct summary summary;
 	pthread_mutex_t summary_lock;
@@ -125,6 +127,11 @@ static void print_event(struct run_state *rs, const struct event *e)
 		if (summary_add(&rs->summary, &record))
 			rs->summary_oom++;
 		pthread_mutex_unlock(&rs->summary_lock);
+	} else if (rs->cfg->group) {
+		if (group_add(&rs->groups, stdout, &record) < 0) {
+			rs->stdout_closed = true;
+			return;
+		}
 	} else if (write_record(rs, &record) < 0 || fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return;
@@ -133,6 +140,9 @@ static void print_event(struct run_state *rs, const struct event *e)
 	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
 		rs->done = true;
 }
+
+/* A queue record of this size is no event: --group's printer prints the packets now done. */
+static const char group_tick = 0;
 
 static void *printer_thread(void *ctx)
 {
@@ -143,7 +153,16 @@ static void *printer_thread(void *ctx)
 	while (event_queue_pop(rs->queue, &e, &size)) {
 		if (size == sizeof(e) && !rs->done && !rs->stdout_closed)
 			print_event(rs, &e);
+		else if (size == sizeof(group_tick) && rs->cfg->group && !rs->stdout_closed &&
+			 (group_flush_idle(&rs->groups, stdout, clock_ns(CLOCK_MONOTONIC),
+					   GROUP_IDLE_NS) < 0 ||
+			  fflush(stdout) == EOF))
+			rs->stdout_closed = true;
 	}
+	if (rs->cfg->group && !rs->stdout_closed &&
+	    (group_flush_all(&rs->groups, stdout) < 0 || fflush(stdout) == EOF))
+		rs->stdout_closed = true;
+	group_free(&rs->groups);
 	return NULL;
 }
 
@@ -256,6 +275,9 @@ static int trace(struct tracer *t, struct run_state *rs)
 			last_summary = clock_ns(CLOCK_MONOTONIC);
 		}
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
+			/* --group: the printer prints the packets done meanwhile */
+			if (rs->cfg->group)
+				event_queue_push(rs->queue, &group_tick, sizeof(group_tick));
 			if (!rs->cfg->summary_sec) /* the summary shows what was lost */
 				report_lost(rs, t);
 			check_nft_trace_switch(rs->cfg, rs->nft_trace);
@@ -406,7 +428,8 @@ int main(int argc, char **argv)
 	rs.stdout_is_tty = isatty(STDOUT_FILENO);
 	rs.started_ns = clock_ns(CLOCK_MONOTONIC);
 	install_signal_handlers(on_signal);
-	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec)
+	rs.groups.tf = &rs.time_format;
+	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec && !cfg.group)
 		puts(format_header());
 	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 

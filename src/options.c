@@ -31,6 +31,7 @@ enum long_only_option {
 	OPT_TRACK_ENTRIES,
 	OPT_SHOW_ID,
 	OPT_SHOW_CT,
+	OPT_GROUP,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -60,6 +61,7 @@ static const struct option_spec {
 	{ "track-entries", OPT_TRACK_ENTRIES, true },
 	{ "show-id", OPT_SHOW_ID, false },
 	{ "show-ct", OPT_SHOW_CT, false },
+	{ "group", OPT_GROUP, false },
 	{ "verbose", 'v', false },
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
@@ -107,6 +109,8 @@ static const char usage_text[] =
 	"                         the oldest are dropped from tracking and counted\n"
 	"      --show-id          add the packet id (id=N: same id, same packet)\n"
 	"      --show-ct          add conntrack state and mark (ct=NEW mark=0x10)\n"
+	"      --group            one block per packet instead of a line per table call:\n"
+	"                         its journey, printed 1 s after its last call (and at exit)\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"  -o, --output FORMAT    text (the default: one line per event) or json (JSON Lines:\n"
@@ -489,6 +493,9 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_SHOW_CT:
 		cfg->show_ct = true;
 		break;
+	case OPT_GROUP:
+		cfg->group = true;
+		break;
 	}
 	return PARSE_OK;
 }
@@ -579,6 +586,15 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (cfg->nft_trace && !cfg->track_rules)
 		return fail(err, err_len,
 			    "--nft-trace names rules and --no-rules names none: use one of them");
+	if (cfg->group && !cfg->track_packets)
+		return fail(
+			err, err_len,
+			"--group gathers a packet's calls by tracking and --no-track tracks none: "
+			"use one of them");
+	if (cfg->group && (cfg->output == OUTPUT_JSON || cfg->summary_sec))
+		return fail(err, err_len,
+			    "--group is a text output: not with -o json or --summary (JSON events "
+			    "carry packet_id)");
 	if (cfg->show_id && !cfg->track_packets)
 		return fail(err, err_len,
 			    "--show-id shows tracking's packet ids and --no-track tracks none: use "

@@ -32,6 +32,7 @@ struct config {
 	unsigned int track_entries; /* --track-entries: the tracking map's size */
 	bool show_id;		    /* --show-id: the packet id in text */
 	bool show_ct;		    /* --show-ct: conntrack state and mark in text */
+	bool group;		    /* --group: one block per packet when it is done */
 
 	enum output_format output; /* -o */
 	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */

@@ -349,4 +349,12 @@ TEST(options_tracking)
 	expect_error("invalid --track-entries '16777217'", "--track-entries", "16777217", NULL);
 	expect_error("--show-id shows tracking's packet ids and --no-track tracks none",
 		     "--no-track", "--show-id", NULL);
+	expect_error("--group gathers a packet's calls by tracking and --no-track tracks none",
+		     "--group", "--no-track", NULL);
+	expect_error("--group is a text output: not with -o json or --summary", "--group", "-o",
+		     "json", NULL);
+	expect_error("--group is a text output: not with -o json or --summary", "--summary",
+		     "--group", NULL);
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--group", NULL), PARSE_OK, "--group");
+	ASSERT_TRUE(cfg.group, "grouped");
 }

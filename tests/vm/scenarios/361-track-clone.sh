@@ -3,6 +3,7 @@
 # through filter FORWARD, while the original goes up to filter INPUT. All have one packet id;
 # the clones are other skbs whose parent_skb is the original's.
 command -v jq > /dev/null || skip "jq is not in the initramfs (apt-get install jq)"
+need_feature module_btf # ebtables' types
 need_module ebtable_nat ebtable_filter
 IP1=10.36.4.1
 IP2=10.36.4.2 # b: a second port to flood to

@@ -121,6 +121,7 @@ static double replay(FILE *out, struct rules_cache *cache, bool json, long n)
 {
 	static struct trace_record record;
 	struct time_format tf = { .realtime_off_ns = 1700000000ll * 1000000000ll };
+	const struct text_options text = { .verbose = false };
 	double start = now_s();
 
 	for (long k = 0; k < n; k++) {
@@ -131,7 +132,7 @@ static double replay(FILE *out, struct rules_cache *cache, bool json, long n)
 			record.rule = given[i];
 		else
 			rules_attribute(cache, &events[i], &record.rule, false);
-		if ((json ? render_json(out, &record) : render_text(out, &record, &tf, false)) <
+		if ((json ? render_json(out, &record) : render_text(out, &record, &tf, &text)) <
 			    0 ||
 		    fflush(out) == EOF) {
 			perror("reader-rate: /dev/null");

@@ -334,6 +334,10 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 	if (!vmlinux)
 		return -EBADMSG;
 	ret = classify(vmlinux, f, err, err_len);
+	if (ret == -ENOENT && !f->module) { /* a vmlinux function */
+		snprintf(f->why_missing, sizeof(f->why_missing), "not in this kernel's BTF");
+		return 0;
+	}
 	if (ret == -ENOENT) {
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", f->module);
 		if (!access(path, R_OK)) {

@@ -16,9 +16,10 @@ enum prototype {
 
 /* A kernel function the tool hooks, and what the running kernel says about it. */
 struct hook_function {
-	const char *name;   /* "ipt_do_table" */
-	const char *module; /* module that holds it on modular kernels: "ip_tables" */
-	int engine;	    /* enum engine; -1 for a helper function of any prototype */
+	const char *name; /* "ipt_do_table" */
+	const char
+		*module; /* module that holds it on modular kernels: "ip_tables"; NULL: vmlinux */
+	int engine;	 /* enum engine; -1 for a helper function of any prototype */
 	bool found;
 	bool in_module;
 	enum prototype prototype;

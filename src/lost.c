@@ -12,6 +12,7 @@ void lost_read(struct tracer *t, struct lost_counts *counts)
 	counts->ring_full = counters[COUNTER_LOST];
 	counts->unpaired = counters[COUNTER_UNPAIRED];
 	counts->too_deep = counters[COUNTER_TOO_DEEP];
+	counts->track_evicted = counters[COUNTER_EVICTED];
 	tracer_recursion_misses(t, &counts->recursion_entries, &counts->recursion_exits);
 }
 
@@ -47,6 +48,9 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	report(out, "Missed", "calls", missed, &missed_before,
 	       "the kernel's recursion protection skipped the tool's programs (not the "
 	       "reader's fault)");
+	report(out, "Evicted", "tracked packets", now->track_evicted, &reported->track_evicted,
+	       "the tracking map was full (--track-entries); they are shown again only where "
+	       "they match the filter");
 	reported->recursion_entries = now->recursion_entries;
 	reported->recursion_exits = now->recursion_exits;
 }
@@ -67,6 +71,11 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			"some may not have matched the filter\n",
 			(unsigned long long)c->recursion_entries,
 			(unsigned long long)c->recursion_exits);
+	if (c->track_evicted)
+		fprintf(out,
+			"Tracking: about %llu packets pushed out of the full tracking map "
+			"(--track-entries), followed no further\n",
+			(unsigned long long)c->track_evicted);
 }
 
 void lost_write_json(struct json_writer *w, const struct lost_counts *c)
@@ -78,4 +87,5 @@ void lost_write_json(struct json_writer *w, const struct lost_counts *c)
 	jw_uint_field(w, "queue_full", c->queue_full);
 	jw_uint_field(w, "recursion_entries", c->recursion_entries);
 	jw_uint_field(w, "recursion_exits", c->recursion_exits);
+	jw_uint_field(w, "track_evicted", c->track_evicted);
 }

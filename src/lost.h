@@ -16,13 +16,15 @@ struct lost_counts {
 	/* the kernel's recursion protection skipped the tool's program (filtered or not) */
 	__u64 recursion_entries;
 	__u64 recursion_exits;
+	/* not lost events: tracked packets pushed out of the full tracking map (an estimate) */
+	__u64 track_evicted;
 };
 
 /* The kernel-side causes; queue_full is the caller's to fill. */
 void lost_read(struct tracer *t, struct lost_counts *counts);
 /* Events known lost: ring_full + unpaired + too_deep + queue_full. */
 __u64 lost_total(const struct lost_counts *counts);
-/* One stderr line per cause that grew since *reported; updates *reported. */
+/* One stderr line per cause that grew since *reported (and evictions); updates *reported. */
 void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_counts *reported);
 /* The causes of the exit summary's "N lost", and the recursion misses; nothing if all are 0. */
 void lost_report_causes(FILE *out, const struct lost_counts *counts);

@@ -17,6 +17,7 @@
 #include "record.h"
 #include "render_json.h"
 #include "render_text.h"
+#include "group.h"
 #include "rules.h"
 #include "summary.h"
 #include "system_iptables.h"
@@ -85,6 +86,7 @@ struct run_state {
 	_Atomic __u64 unknown_events; /* of a kind or version this program does not read */
 	bool printer_stuck;	      /* blocked writing: nobody reads standard output */
 	struct lost_counts reported_lost;
+	struct grouper groups; /* --group: the printer's open blocks */
 	/* --summary: the printer counts, the polling thread prints every summary_sec */
 	struct summary summary;
 	pthread_mutex_t summary_lock;
@@ -138,7 +140,11 @@ static int write_record(struct run_state *rs, const struct trace_record *r)
 {
 	if (rs->cfg->output == OUTPUT_JSON)
 		return render_json(stdout, r);
-	return render_text(stdout, r, &rs->time_format, rs->cfg->verbose);
+	struct text_options o = { .verbose = rs->cfg->verbose,
+				  .show_id = rs->cfg->show_id,
+				  .show_ct = rs->cfg->show_ct };
+
+	return render_text(stdout, r, &rs->time_format, &o);
 }
 
 static void print_event(struct run_state *rs, const struct event *e)
@@ -157,11 +163,17 @@ static void print_event(struct run_state *rs, const struct event *e)
 		netns_names_lookup(rs->netns_names, e->netns, &netns_label);
 		record.netns_label = &netns_label;
 	}
+	record_nat(&record);
 	if (summary) {
 		pthread_mutex_lock(&rs->summary_lock);
 		if (summary_add(&rs->summary, &record))
 			rs->summary_oom++;
 		pthread_mutex_unlock(&rs->summary_lock);
+	} else if (rs->cfg->group) {
+		if (group_add(&rs->groups, stdout, &record) < 0) {
+			rs->stdout_closed = true;
+			return;
+		}
 	} else if (write_record(rs, &record) < 0 || fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return;
@@ -170,6 +182,9 @@ static void print_event(struct run_state *rs, const struct event *e)
 	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
 		rs->done = true;
 }
+
+/* A queue record of this size is no event: --group's printer prints the packets now done. */
+static const char group_tick = 0;
 
 static void *printer_thread(void *ctx)
 {
@@ -180,7 +195,16 @@ static void *printer_thread(void *ctx)
 	while (event_queue_pop(rs->queue, &e, &size)) {
 		if (size == sizeof(e) && !rs->done && !rs->stdout_closed)
 			print_event(rs, &e);
+		else if (size == sizeof(group_tick) && rs->cfg->group && !rs->stdout_closed &&
+			 (group_flush_idle(&rs->groups, stdout, clock_ns(CLOCK_MONOTONIC),
+					   GROUP_IDLE_NS) < 0 ||
+			  fflush(stdout) == EOF))
+			rs->stdout_closed = true;
 	}
+	if (rs->cfg->group && !rs->stdout_closed &&
+	    (group_flush_all(&rs->groups, stdout) < 0 || fflush(stdout) == EOF))
+		rs->stdout_closed = true;
+	group_free(&rs->groups);
 	return NULL;
 }
 
@@ -296,6 +320,9 @@ static int trace(struct tracer *t, struct run_state *rs)
 			last_summary = clock_ns(CLOCK_MONOTONIC);
 		}
 		if (clock_ns(CLOCK_MONOTONIC) - last_report >= NS_PER_SEC) {
+			/* --group: the printer prints the packets done meanwhile */
+			if (rs->cfg->group)
+				event_queue_push(rs->queue, &group_tick, sizeof(group_tick));
 			if (!rs->cfg->summary_sec) /* the summary shows what was lost */
 				report_lost(rs, t);
 			check_nft_trace_switch(rs->cfg, rs->nft_trace);
@@ -453,7 +480,8 @@ int main(int argc, char **argv)
 	rs.stdout_is_tty = isatty(STDOUT_FILENO);
 	rs.started_ns = clock_ns(CLOCK_MONOTONIC);
 	install_signal_handlers(on_signal);
-	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec)
+	rs.groups.tf = &rs.time_format;
+	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec && !cfg.group)
 		puts(cfg.netns_names ? format_header_netns_names() : format_header());
 	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 

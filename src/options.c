@@ -28,6 +28,11 @@ enum long_only_option {
 	OPT_SUMMARY,
 	OPT_DEBUG,
 	OPT_NETNS_NAMES,
+	OPT_NO_TRACK,
+	OPT_TRACK_ENTRIES,
+	OPT_SHOW_ID,
+	OPT_SHOW_CT,
+	OPT_GROUP,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -53,6 +58,11 @@ static const struct option_spec {
 	{ "engines", OPT_ENGINES, true },
 	{ "no-rules", OPT_NO_RULES, false },
 	{ "nft-trace", OPT_NFT_TRACE, false },
+	{ "no-track", OPT_NO_TRACK, false },
+	{ "track-entries", OPT_TRACK_ENTRIES, true },
+	{ "show-id", OPT_SHOW_ID, false },
+	{ "show-ct", OPT_SHOW_CT, false },
+	{ "group", OPT_GROUP, false },
 	{ "verbose", 'v', false },
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
@@ -95,6 +105,14 @@ static const char usage_text[] =
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         deleted when the program ends (not with --no-rules)\n"
+	"      --no-track         show only the calls the filter matches: do not follow a\n"
+	"                         matched packet through NAT, clones and later tables\n"
+	"      --track-entries N  packets followed at once (default 65536); when more are,\n"
+	"                         the oldest are dropped from tracking and counted\n"
+	"      --show-id          add the packet id (id=N: same id, same packet)\n"
+	"      --show-ct          add conntrack state and mark (ct=NEW mark=0x10)\n"
+	"      --group            one block per packet instead of a line per table call:\n"
+	"                         its journey, printed 1 s after its last call (and at exit)\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --netns-names      a NETNS_NAME column (JSON: netns_name): the namespace's\n"
 	"                         `ip netns` name, Kubernetes pod or container id\n"
@@ -467,6 +485,24 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_NETNS_NAMES:
 		cfg->netns_names = true;
 		break;
+	case OPT_NO_TRACK:
+		cfg->track_packets = false;
+		break;
+	case OPT_TRACK_ENTRIES:
+		if (!parse_number(value, 16, 1u << 24, &n))
+			return fail(err, err_len,
+				    "invalid %s '%s': expected 16 to 16777216 packets", name, arg);
+		cfg->track_entries = n;
+		break;
+	case OPT_SHOW_ID:
+		cfg->show_id = true;
+		break;
+	case OPT_SHOW_CT:
+		cfg->show_ct = true;
+		break;
+	case OPT_GROUP:
+		cfg->group = true;
+		break;
 	}
 	return PARSE_OK;
 }
@@ -561,6 +597,19 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (cfg->nft_trace && !cfg->track_rules)
 		return fail(err, err_len,
 			    "--nft-trace names rules and --no-rules names none: use one of them");
+	if (cfg->group && !cfg->track_packets)
+		return fail(
+			err, err_len,
+			"--group gathers a packet's calls by tracking and --no-track tracks none: "
+			"use one of them");
+	if (cfg->group && (cfg->output == OUTPUT_JSON || cfg->summary_sec))
+		return fail(err, err_len,
+			    "--group is a text output: not with -o json or --summary (JSON events "
+			    "carry packet_id)");
+	if (cfg->show_id && !cfg->track_packets)
+		return fail(err, err_len,
+			    "--show-id shows tracking's packet ids and --no-track tracks none: use "
+			    "one of them");
 	return PARSE_OK;
 }
 
@@ -684,6 +733,8 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->engines = (1u << ENGINE_MAX) - 1;
 	cfg->track_rules = true;
+	cfg->track_packets = true;
+	cfg->track_entries = TRACK_ENTRIES_DEFAULT;
 	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
 	if (result == PARSE_OK)
 		result = check_contradictions(cfg, err, err_len);

@@ -28,6 +28,12 @@ struct config {
 	bool nft_trace;		   /* switch the kernel's nft tracing on to name nftables rules */
 	bool force_perf_buffer;	   /* tests: the path of kernels before 5.8 */
 
+	bool track_packets;	    /* follow a matched skb through NAT and clones (--no-track) */
+	unsigned int track_entries; /* --track-entries: the tracking map's size */
+	bool show_id;		    /* --show-id: the packet id in text */
+	bool show_ct;		    /* --show-ct: conntrack state and mark in text */
+	bool group;		    /* --group: one block per packet when it is done */
+
 	enum output_format output; /* -o */
 	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
 	bool netns_names;	   /* --netns-names: name namespaces (netns_names.h) */

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Decodes an event's fields once, for every renderer. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include "format.h"
 #include "options.h"
 #include "record.h"
 
+#ifndef NF_VERDICT_MASK
 #define NF_VERDICT_MASK 0xff
+#endif
 #define NF_VERDICT_QBITS 16
+/* enum ip_conntrack_info since Linux 4.14 (no ct, untracked); older uapi headers lack it. */
+#define IP_CT_UNTRACKED 7
 
 /* The verdict's code; NF_STOLEN carrying an errno is a drop (the skb was freed, 6.x). */
 static const char *verdict_code_name(__u32 verdict)
@@ -52,6 +61,128 @@ void record_build(struct trace_record *r, const struct event *e, __s64 realtime_
 	r->verdict_code = verdict_code_name(e->verdict);
 	format_verdict(e->verdict, r->verdict, sizeof(r->verdict));
 	r->verdict_reason = verdict_reason(e->verdict);
+	/* conntrack follows IPv4 and IPv6 only (ARP, other frames: no state) */
+	if (e->l3proto != ETHERTYPE_IPV4 && e->l3proto != ETHERTYPE_IPV6)
+		return;
+	r->ct_state = ct_state_name(e->ct, e->ctinfo);
+	r->ct_reply = e->ct && e->ctinfo >= IP_CT_IS_REPLY;
+	r->ct_state_after =
+		e->flags & EVENT_HAS_AFTER ? ct_state_name(e->ct_after, e->ctinfo_after) : NULL;
+}
+
+const char *ct_state_name(__u64 ct, __u8 ctinfo)
+{
+	if (!ct)
+		return ctinfo == IP_CT_UNTRACKED ? "UNTRACKED" : "INVALID";
+	switch (ctinfo) {
+	case IP_CT_ESTABLISHED:
+	case IP_CT_ESTABLISHED_REPLY:
+		return "ESTABLISHED";
+	case IP_CT_RELATED:
+	case IP_CT_RELATED_REPLY:
+		return "RELATED";
+	case IP_CT_NEW:
+		return "NEW";
+	default:
+		return "INVALID";
+	}
+}
+
+/* The word after the last " -j " (iptables-save), or the nft statement keyword. */
+const char *nat_target_of(const char *text, bool nft)
+{
+	static const char *const targets[] = { "MASQUERADE", "REDIRECT", "SNAT", "DNAT" };
+	static const char *const statements[] = { "masquerade", "redirect", "snat", "dnat" };
+	const char *p, *last = NULL;
+	bool quoted = false;
+
+	if (!text)
+		return NULL;
+	if (!nft) {
+		for (p = strstr(text, " -j "); p; p = strstr(p + 1, " -j "))
+			last = p + 4;
+		for (size_t i = 0; last && i < sizeof(targets) / sizeof(targets[0]); i++) {
+			size_t len = strlen(targets[i]);
+
+			if (!strncmp(last, targets[i], len) && (!last[len] || last[len] == ' '))
+				return targets[i];
+		}
+		return NULL;
+	}
+	/* nft: a statement is a whole word outside a quoted string (comments are quoted) */
+	for (p = text; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (quoted || (p != text && p[-1] != ' '))
+			continue;
+		for (size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++) {
+			size_t len = strlen(statements[i]);
+
+			if (!strncmp(p, statements[i], len) && (!p[len] || p[len] == ' '))
+				return targets[i];
+		}
+	}
+	return NULL;
+}
+
+static bool has_ports(__u8 protonum)
+{
+	return protonum == IPPROTO_TCP || protonum == IPPROTO_UDP || protonum == IPPROTO_SCTP ||
+	       protonum == IPPROTO_DCCP || protonum == IPPROTO_UDPLITE;
+}
+
+/* "10.0.0.1", "10.0.0.1:80", "[2001:db8::1]:80" */
+static void endpoint(const __u8 *addr, int port, bool ipv6, char *text, size_t len, char *addr_text,
+		     size_t addr_len)
+{
+	if (!inet_ntop(ipv6 ? AF_INET6 : AF_INET, addr, addr_text, addr_len))
+		snprintf(addr_text, addr_len, "?");
+	if (port < 0)
+		snprintf(text, len, "%s", addr_text);
+	else
+		snprintf(text, len, ipv6 ? "[%s]:%d" : "%s:%d", addr_text, port);
+}
+
+void record_nat(struct trace_record *r)
+{
+	const struct event *e = r->ev;
+	const struct ct_tuple *orig = &e->nat_orig, *reply = &e->nat_reply;
+	bool ipv6 = e->ct_l3num == PF_FAMILY_IPV6, ports = has_ports(e->ct_protonum);
+	int alen = ipv6 ? 16 : 4;
+	struct nat_change *n = &r->nat;
+	const __u8 *from, *to;
+	int from_port, to_port;
+	const char *target;
+
+	n->kind = NULL;
+	if (!(e->flags & EVENT_HAS_NAT))
+		return;
+	/* Each nat hook sets up one binding: destination before routing, source after. */
+	if (e->hook == NF_INET_PRE_ROUTING || e->hook == NF_INET_LOCAL_OUT) {
+		n->kind = "DNAT";
+		from = orig->dst, from_port = orig->dport;
+		to = reply->src, to_port = reply->sport;
+	} else if (e->hook == NF_INET_POST_ROUTING || e->hook == NF_INET_LOCAL_IN) {
+		n->kind = "SNAT";
+		from = orig->src, from_port = orig->sport;
+		to = reply->dst, to_port = reply->dport;
+	} else {
+		return;
+	}
+	if (!memcmp(from, to, alen) && (!ports || from_port == to_port)) {
+		n->kind = NULL;
+		return;
+	}
+	target = r->rule.status == ATTRIBUTION_OK ? nat_target_of(r->rule.decider.text, r->rule.nft)
+						  : NULL;
+	if (target && (!strcmp(n->kind, "DNAT") ? !strcmp(target, "REDIRECT")
+						: !strcmp(target, "MASQUERADE")))
+		n->kind = target;
+	n->from_port = ports ? from_port : -1;
+	n->to_port = ports ? to_port : -1;
+	endpoint(from, n->from_port, ipv6, n->from, sizeof(n->from), n->from_addr,
+		 sizeof(n->from_addr));
+	endpoint(to, n->to_port, ipv6, n->to, sizeof(n->to), n->to_addr, sizeof(n->to_addr));
 }
 
 const char *attribution_status_name(enum attribution_status status)

@@ -50,6 +50,17 @@ struct attribution {
 	int nr_matched;
 };
 
+/* What a nat call's NAT binding changed: "DNAT 10.96.0.10:53 -> 10.244.1.5:53". */
+struct nat_change {
+	const char *kind; /* "DNAT", "REDIRECT", "SNAT", "MASQUERADE"; NULL: none */
+	char from[64];	  /* "10.96.0.10", "10.96.0.10:53", "[2001:db8::1]:53" */
+	char from_addr[48];
+	int from_port; /* -1: a protocol without ports */
+	char to[64];
+	char to_addr[48];
+	int to_port;
+};
+
 struct trace_record {
 	/* The raw fields: addresses, ports, names as the kernel sent them. */
 	const struct event *ev;
@@ -64,6 +75,11 @@ struct trace_record {
 	const char *verdict_code;
 	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
 	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
+	/* Conntrack as the conntrack match sees it: "NEW", ..., "INVALID", "UNTRACKED"; NULL: not IP */
+	const char *ct_state;
+	bool ct_reply;		    /* the packet goes in the connection's reply direction */
+	const char *ct_state_after; /* at the table's exit; NULL when not read (stolen) */
+	struct nat_change nat;	    /* set by record_nat() */
 	struct attribution rule;
 	/* --netns-names: what the namespace is called (netns_names.h); NULL when not asked for. */
 	const struct netns_label *netns_label;
@@ -74,6 +90,12 @@ struct trace_record {
  * realtime_off: REALTIME-MONO.
  */
 void record_build(struct trace_record *r, const struct event *e, __s64 realtime_off_ns);
+/* After rules_attribute(): the NAT a nat call set up, named by its rule's target if known. */
+void record_nat(struct trace_record *r);
+/* The state conntrack matching sees for skb->_nfct's entry (0: none) and ctinfo. */
+const char *ct_state_name(__u64 ct, __u8 ctinfo);
+/* The target of a rule's text: "MASQUERADE" for "-A P -o e -j MASQUERADE" or "masquerade". */
+const char *nat_target_of(const char *rule_text, bool nft);
 /* A table call of the layout this program reads? Anything else is to be counted and skipped. */
 bool event_known(const void *data, size_t size);
 const char *attribution_status_name(enum attribution_status status);

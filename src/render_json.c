@@ -157,6 +157,58 @@ static void time_field(struct json_writer *w, __u64 ns)
 	jw_string_field(w, "time", text);
 }
 
+static void hex_field(struct json_writer *w, const char *name, __u64 value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)value);
+	jw_string_field(w, name, text);
+}
+
+static void nat_endpoint(struct json_writer *w, const char *name, const char *addr, int port)
+{
+	jw_name(w, name);
+	jw_object_begin(w);
+	jw_string_field(w, "addr", addr);
+	if (port >= 0)
+		jw_uint_field(w, "port", port);
+	jw_object_end(w);
+}
+
+/* Tracking, conntrack and NAT: what the packet's story needs beyond this call. */
+static void story_fields(struct json_writer *w, const struct trace_record *r)
+{
+	const struct event *e = r->ev;
+
+	jw_name(w, "packet_id");
+	if (e->packet_id)
+		jw_uint(w, e->packet_id);
+	else
+		jw_null(w);
+	jw_bool_field(w, "tracked", e->flags & EVENT_TRACKED);
+	if (e->parent_skb)
+		hex_field(w, "parent_skb", e->parent_skb);
+	jw_string_field(w, "ct_state", r->ct_state);
+	if (e->ct && r->ct_state) {
+		hex_field(w, "conntrack", e->ct);
+		jw_string_field(w, "ct_dir", r->ct_reply ? "reply" : "original");
+	}
+	jw_uint_field(w, "mark", e->mark);
+	if (e->flags & EVENT_HAS_AFTER) {
+		if (r->ct_state)
+			jw_string_field(w, "ct_state_after", r->ct_state_after);
+		jw_uint_field(w, "mark_after", e->mark_after);
+	}
+	if (r->nat.kind) {
+		jw_name(w, "nat");
+		jw_object_begin(w);
+		jw_string_field(w, "type", r->nat.kind);
+		nat_endpoint(w, "from", r->nat.from_addr, r->nat.from_port);
+		nat_endpoint(w, "to", r->nat.to_addr, r->nat.to_port);
+		jw_object_end(w);
+	}
+}
+
 int render_json(FILE *out, const struct trace_record *r)
 {
 	const struct event *e = r->ev;
@@ -195,6 +247,7 @@ int render_json(FILE *out, const struct trace_record *r)
 	jw_object_end(&w);
 	jw_uint_field(&w, "cost_ns", e->cost_ns);
 	packet_fields(&w, e);
+	story_fields(&w, r);
 	jw_name(&w, "rule");
 	render_json_rule(&w, &r->rule);
 	jw_object_end(&w);

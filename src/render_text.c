@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The seed's columns and the rule that decided, from the decoded record. */
 #include <stdlib.h>
+#include <string.h>
 #include "render_text.h"
 
 /* "INPUT#3: -A INPUT ... -j DROP", "sub[handle 4]: ... drop", "INPUT:policy DROP", "s:return" */
@@ -52,15 +53,42 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 		snprintf(rule + used, rule_len - used, "%s", step);
 }
 
-int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf, bool verbose)
+void render_text_extras(const struct trace_record *r, const struct text_options *o, char *buf,
+			size_t len)
 {
-	static char line[1664], rule[8192], matched[16384]; /* one printer thread */
+	const struct event *e = r->ev;
+	size_t used = 0;
 
+	buf[0] = '\0';
+	if (o->show_id && used < len)
+		used += snprintf(buf + used, len - used, " id=%llu",
+				 (unsigned long long)e->packet_id);
+	if (o->show_ct && r->ct_state && used < len) {
+		used += snprintf(buf + used, len - used, " ct=%s%s", r->ct_state,
+				 r->ct_reply ? "(reply)" : "");
+		if (r->ct_state_after && strcmp(r->ct_state_after, r->ct_state) && used < len)
+			used += snprintf(buf + used, len - used, "->%s", r->ct_state_after);
+		if (used < len)
+			used += snprintf(buf + used, len - used, " mark=0x%x", e->mark);
+		if ((e->flags & EVENT_HAS_AFTER) && e->mark_after != e->mark && used < len)
+			used += snprintf(buf + used, len - used, "->0x%x", e->mark_after);
+	}
+	if (r->nat.kind && used < len)
+		snprintf(buf + used, len - used, " nat=[%s %s -> %s]", r->nat.kind, r->nat.from,
+			 r->nat.to);
+}
+
+int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf,
+		const struct text_options *o)
+{
+	static char line[1664], extras[256], rule[8192], matched[16384]; /* one printer thread */
 	char name[NETNS_NAME_LEN + 16];
 
 	if (r->netns_label)
 		netns_label_text(r->netns_label, name, sizeof(name));
 	format_event_named(r->ev, tf, r->netns_label ? name : NULL, line, sizeof(line));
-	render_text_rule(&r->rule, rule, sizeof(rule), verbose ? matched : NULL, sizeof(matched));
-	return fprintf(out, "%s%s\n%s", line, rule, verbose ? matched : "");
+	render_text_extras(r, o, extras, sizeof(extras));
+	render_text_rule(&r->rule, rule, sizeof(rule), o->verbose ? matched : NULL,
+			 sizeof(matched));
+	return fprintf(out, "%s%s%s\n%s", line, extras, rule, o->verbose ? matched : "");
 }

@@ -16,8 +16,21 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 		      size_t matched_len);
 /* One step: "INPUT#3: -A INPUT ...", "sub[handle 4]: ...", "INPUT:policy DROP", "sub:return". */
 void render_text_step(bool nft, const struct rule_step *s, bool with_text, char *buf, size_t len);
+/* What the text shows beyond the seed's columns. */
+struct text_options {
+	bool verbose; /* -v: the matched lines */
+	bool show_id; /* --show-id: " id=N" */
+	bool show_ct; /* --show-ct: " ct=NEW mark=0x0", with "->" what the call changed */
+};
+
+/*
+ * What comes between the seed's columns and the rule: the opted-in " id=N" and " ct=...", and
+ * on a nat call that set up NAT always " nat=[DNAT 10.96.0.10:53 -> 10.244.1.5:53]".
+ */
+void render_text_extras(const struct trace_record *r, const struct text_options *o, char *buf,
+			size_t len);
 /* The event's line (and -v's matched lines); < 0 when out cannot be written. */
 int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf,
-		bool verbose);
+		const struct text_options *o);
 
 #endif

@@ -26,6 +26,7 @@
 #define IPPROTO_FRAGMENT 44
 #define IPPROTO_ICMPV6 58
 #define IPPROTO_DSTOPTS 60
+#define NF_STOLEN 2
 
 /* Set by user space before load. */
 const volatile struct filter filter = {};
@@ -228,6 +229,8 @@ static __always_inline void count(enum counter which)
 		*value += 1;
 }
 
+#include "track.bpf.h"
+
 static __always_inline bool iface_matches(struct net_device *dev)
 {
 	char name[IFNAME_LEN];
@@ -423,14 +426,30 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 	e->flags |= EVENT_HAS_MAC;
 }
 
+/* skb->_nfct: the conntrack entry (NULL for none) and the ctinfo in its low bits. */
+#define NFCT_INFOMASK 7UL
+
+static __always_inline void read_conntrack(struct sk_buff *skb, __u64 *ct, __u8 *ctinfo,
+					   __u32 *mark)
+{
+	__u64 nfct = BPF_CORE_READ(skb, _nfct);
+
+	*ct = nfct & ~NFCT_INFOMASK;
+	*ctinfo = nfct & NFCT_INFOMASK;
+	*mark = BPF_CORE_READ(skb, mark);
+}
+
 /*
  * Fills the packet part of *e; returns false when the filter rejects the packet. Cheap tests
- * (pid, netns, interface) come before the packet is parsed.
+ * (pid, netns, interface: where to look) come before the packet is parsed. A tracked packet
+ * (it matched before) skips the tests of its contents, which NAT may have rewritten; a new
+ * match is tracked from here on.
  */
 static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 					const struct nf_hook_state *state, __u16 l3proto)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	const struct tracked_packet *tracked;
 	struct net_device *in, *out;
 
 	if ((filter.flags & FILTER_PID) && tgid != filter.pid)
@@ -442,12 +461,21 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	out = BPF_CORE_READ(state, out);
 	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
 		return false;
-	if (!pcap_filter_matches(skb, state, l3proto))
+	tracked = track_packets ? track_lookup((__u64)skb) : NULL;
+	if (!tracked && !pcap_filter_matches(skb, state, l3proto))
 		return false;
 	parse_packet(e, skb, l3proto);
-	if (!packet_matches(e))
+	if (!tracked && !packet_matches(e))
 		return false;
 
+	if (tracked) {
+		e->packet_id = tracked->id;
+		e->parent_skb = tracked->parent_skb;
+		e->flags |= EVENT_TRACKED;
+	} else if (track_packets) {
+		e->packet_id = track_start((__u64)skb);
+	}
+	read_conntrack(skb, &e->ct, &e->ctinfo, &e->mark);
 	e->kind = EVENT_TABLE_CALL;
 	e->version = EVENT_TABLE_CALL_VERSION;
 	e->ts_ns = bpf_ktime_get_ns();
@@ -463,6 +491,45 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 		bpf_probe_read_kernel_str(e->out_ifname, sizeof(e->out_ifname), out->name);
 	read_link_layer(e, skb);
 	return true;
+}
+
+/* One direction of the connection, as nf_conntrack_tuple holds it. */
+static __always_inline void read_tuple(struct ct_tuple *t, const struct nf_conntrack_tuple *k)
+{
+	__be16 port = 0;
+
+	bpf_core_read(t->src, sizeof(t->src), &k->src.u3);
+	bpf_core_read(t->dst, sizeof(t->dst), &k->dst.u3);
+	bpf_core_read(&port, sizeof(port), &k->src.u.all);
+	t->sport = bpf_ntohs(port);
+	port = 0;
+	bpf_core_read(&port, sizeof(port), &k->dst.u.all);
+	t->dport = bpf_ntohs(port);
+}
+
+/*
+ * At exit, unless the table stole the skb (it may be freed): mark and conntrack as the call
+ * left them, and after a nat call the connection's tuples, which the NAT binding the call set
+ * up rewrote (the packet itself is mangled later, in nf_nat_packet). The skb holds its
+ * reference to the conntrack entry, so the entry is not freed under us.
+ */
+static __noinline void read_after(struct event *e)
+{
+	struct sk_buff *skb = (void *)e->skb;
+	struct nf_conn *ct;
+
+	if ((e->verdict & 0xff) == NF_STOLEN)
+		return;
+	read_conntrack(skb, &e->ct_after, &e->ctinfo_after, &e->mark_after);
+	e->flags |= EVENT_HAS_AFTER;
+	if (!(e->flags & EVENT_NAT_CALL) || !e->ct_after || !bpf_core_type_exists(struct nf_conn))
+		return;
+	ct = (void *)e->ct_after;
+	read_tuple(&e->nat_orig, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+	read_tuple(&e->nat_reply, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
+	e->ct_l3num = BPF_CORE_READ(ct, tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.l3num);
+	e->ct_protonum = BPF_CORE_READ(ct, tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.protonum);
+	e->flags |= EVENT_HAS_NAT;
 }
 
 /* The top free slot of this CPU's call stack, or NULL when it is full. */
@@ -864,8 +931,10 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	call->event.verdict = verdict;
 	if (call->snapshot_taken)
 		diff_rules(stack, call, slot);
-	if (!call->silent)
+	if (!call->silent) {
+		read_after(&call->event);
 		send_event(ctx, &call->event);
+	}
 	call->exiting = false;
 	drop_calls_above(stack, slot + 1); /* orphans pushed meanwhile (their exit was skipped) */
 	if (stack->depth > slot)
@@ -946,6 +1015,9 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		name = ((const struct xt_table *)args.table)->name;
 	}
 	bpf_probe_read_kernel_str(e->table, sizeof(e->table), name);
+	if (e->engine == ENGINE_IPTABLES && e->table[0] == 'n' && e->table[1] == 'a' &&
+	    e->table[2] == 't' && !e->table[3])
+		e->flags |= EVENT_NAT_CALL;
 	if (rules) {
 		set_entry_layout(call, func);
 		snapshot_rules(stack, call, args.table);
@@ -997,6 +1069,8 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	bpf_probe_read_kernel_str(e->chain, sizeof(e->chain), BPF_CORE_READ(chain, name));
 	base = (void *)chain - bpf_core_field_offset(struct nft_base_chain, chain);
 	e->priority = BPF_CORE_READ(base, ops.priority);
+	if (BPF_CORE_READ(base, type, type) == NFT_CHAIN_T_NAT)
+		e->flags |= EVENT_NAT_CALL;
 	e->nft_table_handle = BPF_CORE_READ(table, handle);
 	e->rule_status = nft_trace_variant != NFT_TRACE_OFF ? RULES_OK : RULES_NOT_TRACKED;
 	call->nft_pkt = (__u64)pkt;
@@ -1226,6 +1300,150 @@ SEC("kretprobe/xt_replace_table")
 int BPF_KRETPROBE(kretprobe_xt_replace_table)
 {
 	return replacement_done();
+}
+
+/*
+ * Tracking (track.bpf.h): a copy of a tracked skb carries the same packet; a freed skb ends
+ * it. Loaded only with tracking on, the copy and free hooks with the chosen backend.
+ */
+
+static __always_inline int copied(struct sk_buff *skb, struct sk_buff *copy)
+{
+	track_copy((__u64)skb, (__u64)copy);
+	return 0;
+}
+
+SEC("fexit/skb_clone")
+int BPF_PROG(fexit_skb_clone, struct sk_buff *skb, gfp_t gfp, struct sk_buff *copy)
+{
+	return copied(skb, copy);
+}
+
+SEC("fexit/skb_copy")
+int BPF_PROG(fexit_skb_copy, struct sk_buff *skb, gfp_t gfp, struct sk_buff *copy)
+{
+	return copied(skb, copy);
+}
+
+/* pskb_copy() and pskb_copy_for_clone() are inline wrappers of it. */
+SEC("fexit/__pskb_copy_fclone")
+int BPF_PROG(fexit___pskb_copy_fclone, struct sk_buff *skb, int headroom, gfp_t gfp, bool fclone,
+	     struct sk_buff *copy)
+{
+	return copied(skb, copy);
+}
+
+/* kprobes: the skb being copied, from entry to return, per CPU (copies do not nest). */
+struct copy_in_progress {
+	__u64 skb;
+	__u64 sp;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct copy_in_progress);
+} copies SEC(".maps");
+
+static __always_inline int copy_starts(struct pt_regs *ctx, struct sk_buff *skb)
+{
+	__u32 zero = 0;
+	struct copy_in_progress *c = bpf_map_lookup_elem(&copies, &zero);
+
+	if (c) {
+		c->skb = (__u64)skb;
+		c->sp = PT_REGS_SP(ctx);
+	}
+	return 0;
+}
+
+static __always_inline int copy_done(struct pt_regs *ctx, struct sk_buff *copy)
+{
+	__u32 zero = 0;
+	struct copy_in_progress *c = bpf_map_lookup_elem(&copies, &zero);
+	__u64 sp = PT_REGS_SP(ctx);
+
+	if (!c || !c->skb || sp < c->sp || sp - c->sp > SP_SLACK)
+		return 0;
+	track_copy(c->skb, (__u64)copy);
+	c->skb = 0;
+	return 0;
+}
+
+#define COPY_KPROBES(fn)                                        \
+	SEC("kprobe/" #fn)                                      \
+	int BPF_KPROBE(kprobe_##fn, struct sk_buff *skb)        \
+	{                                                       \
+		return copy_starts(ctx, skb);                   \
+	}                                                       \
+	SEC("kretprobe/" #fn)                                   \
+	int BPF_KRETPROBE(kretprobe_##fn, struct sk_buff *copy) \
+	{                                                       \
+		return copy_done(ctx, copy);                    \
+	}
+
+COPY_KPROBES(skb_clone)
+COPY_KPROBES(skb_copy)
+COPY_KPROBES(__pskb_copy_fclone)
+
+/*
+ * Frees the tracepoints below do not see: __kfree_skb called directly (TCP's receive path),
+ * skb_attempt_defer_free (freed later on another CPU, silently).
+ */
+SEC("fentry/__kfree_skb")
+int BPF_PROG(fentry___kfree_skb, struct sk_buff *skb)
+{
+	track_forget((__u64)skb);
+	return 0;
+}
+
+SEC("kprobe/__kfree_skb")
+int BPF_KPROBE(kprobe___kfree_skb, struct sk_buff *skb)
+{
+	track_forget((__u64)skb);
+	return 0;
+}
+
+SEC("fentry/skb_attempt_defer_free")
+int BPF_PROG(fentry_skb_attempt_defer_free, struct sk_buff *skb)
+{
+	track_forget((__u64)skb);
+	return 0;
+}
+
+SEC("kprobe/skb_attempt_defer_free")
+int BPF_KPROBE(kprobe_skb_attempt_defer_free, struct sk_buff *skb)
+{
+	track_forget((__u64)skb);
+	return 0;
+}
+
+SEC("tp_btf/consume_skb")
+int BPF_PROG(tp_consume_skb, struct sk_buff *skb)
+{
+	track_forget((__u64)skb);
+	return 0;
+}
+
+/*
+ * skb:kfree_skb: the skb is dropped and freed. What else is done for a dropped packet goes
+ * before the end of tracking, which must stay the last thing here.
+ */
+static __always_inline int on_skb_freed(void *ctx, struct sk_buff *skb, void *location)
+{
+	/* ---- drop reporting goes here (it may read track_lookup(skb)) ---- */
+
+	/* ---- end of tracking: last ---- */
+	track_forget((__u64)skb);
+	return 0;
+}
+
+/* (skb, location) on every kernel; the drop reason follows since 5.17. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(tp_kfree_skb, struct sk_buff *skb, void *location)
+{
+	return on_skb_freed(ctx, skb, location);
 }
 
 char LICENSE[] SEC("license") = "GPL";

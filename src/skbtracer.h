@@ -38,6 +38,12 @@ enum hooked_function {
 	FUNC_XT_REPLACE_TABLE,	  /* not an engine: marks ruleset generations for attribution */
 	FUNC_NFT_TRACE_PACKET,	  /* not an engine: nftables rule decisions (--nft-trace) */
 	FUNC_XT_UNREGISTER_TABLE, /* not an engine: forgets a freed table's generations */
+	/* not engines: tracking follows copies of a packet, and ends when it is freed */
+	FUNC_SKB_CLONE,
+	FUNC_SKB_COPY,
+	FUNC_PSKB_COPY,	     /* __pskb_copy_fclone */
+	FUNC_KFREE_SKB,	     /* __kfree_skb */
+	FUNC_SKB_DEFER_FREE, /* skb_attempt_defer_free (5.19+) */
 	FUNC_MAX,
 };
 
@@ -158,6 +164,7 @@ enum counter {
 	COUNTER_LOST,	  /* event not delivered: ring buffer full */
 	COUNTER_UNPAIRED, /* entry seen, exit never matched it */
 	COUNTER_TOO_DEEP, /* call refused: MAX_NESTING calls in progress on the CPU */
+	COUNTER_EVICTED,  /* a tracked packet pushed out of the full tracking map (about) */
 	COUNTER_MAX,
 };
 
@@ -169,6 +176,30 @@ enum event_flags {
 	EVENT_HAS_ADDRS = 1 << 4, /* saddr/daddr are set (IPv4, IPv6, ARP) */
 	EVENT_HAS_ARP = 1 << 5,	  /* arp_op and arp_sha are set */
 	EVENT_HAS_VLAN = 1 << 6,  /* vlan_id is set */
+	EVENT_TRACKED = 1 << 7,	  /* shown because its packet is tracked, not by the filter */
+	EVENT_NAT_CALL = 1 << 8,  /* a nat table or a nat-type chain */
+	EVENT_HAS_AFTER = 1 << 9, /* ct_after, ctinfo_after, mark_after read at exit */
+	EVENT_HAS_NAT = 1 << 10,  /* nat_orig and nat_reply hold the conntrack tuples at exit */
+};
+
+/*
+ * A packet followed across table calls, NAT and clones: the value of the tracking map, keyed
+ * by the skb's address, from its first match of the filter until the skb is freed.
+ */
+struct tracked_packet {
+	__u64 id;	  /* unique per run: same id, same packet */
+	__u64 parent_skb; /* the skb this one was cloned or copied from; 0 for the first */
+};
+
+/* Default size of the tracking map (--track-entries). */
+#define TRACK_ENTRIES_DEFAULT 65536
+
+/* One direction of a conntrack entry (nf_conntrack_tuple): ports in host byte order. */
+struct ct_tuple {
+	__u8 src[16];
+	__u8 dst[16];
+	__u16 sport; /* TCP/UDP/SCTP/DCCP port; ICMP echo id */
+	__u16 dport;
 };
 
 /*
@@ -179,7 +210,7 @@ enum event_kind {
 	EVENT_TABLE_CALL = 1, /* struct event */
 };
 
-#define EVENT_TABLE_CALL_VERSION 1
+#define EVENT_TABLE_CALL_VERSION 2
 
 /* One call of a packet filter table, sent to user space at function exit. */
 struct event {
@@ -223,8 +254,21 @@ struct event {
 	__u64 table_ptr;      /* struct xt_table *: the table instance */
 	__u64 table_gen;      /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
-	__u32 rule_status; /* enum rule_status */
-	__u32 nr_hits;	   /* entries of hits[] or steps[] */
+	__u64 packet_id;   /* tracking: the packet's id; 0 with --no-track */
+	__u64 parent_skb;  /* tracking: the skb it was cloned or copied from, 0 if none */
+	__u64 ct;	   /* skb->_nfct's struct nf_conn * at entry, 0 for none */
+	__u64 ct_after;	   /* at exit (EVENT_HAS_AFTER) */
+	__u32 mark;	   /* skb->mark at entry */
+	__u32 mark_after;  /* at exit (EVENT_HAS_AFTER) */
+	__u8 ctinfo;	   /* skb->_nfct's enum ip_conntrack_info bits at entry */
+	__u8 ctinfo_after; /* at exit (EVENT_HAS_AFTER) */
+	__u8 ct_l3num;	   /* EVENT_HAS_NAT: the tuples' NFPROTO_IPV4 or NFPROTO_IPV6 */
+	__u8 ct_protonum;  /* and their IPPROTO_* */
+	__u32 pad2;
+	struct ct_tuple nat_orig;  /* EVENT_HAS_NAT: tuplehash[IP_CT_DIR_ORIGINAL] at exit */
+	struct ct_tuple nat_reply; /* tuplehash[IP_CT_DIR_REPLY] at exit */
+	__u32 rule_status;	   /* enum rule_status */
+	__u32 nr_hits;		   /* entries of hits[] or steps[] */
 	union {
 		struct rule_hit hits[MAX_RULE_HITS];  /* legacy: the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */

@@ -19,6 +19,7 @@
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
 
 #define AUX_FUNCTION -1 /* engine of a function hooked for rule attribution only */
+#define AUX_TRACKING -2 /* engine of a function hooked for packet tracking only */
 
 /* The hooked functions, in enum hooked_function order. */
 static const struct {
@@ -33,12 +34,17 @@ static const struct {
 	[FUNC_XT_REPLACE_TABLE] = { "xt_replace_table", "x_tables", AUX_FUNCTION },
 	[FUNC_NFT_TRACE_PACKET] = { "__nft_trace_packet", "nf_tables", AUX_FUNCTION },
 	[FUNC_XT_UNREGISTER_TABLE] = { "xt_unregister_table", "x_tables", AUX_FUNCTION },
+	/* in vmlinux: no module */
+	[FUNC_SKB_CLONE] = { "skb_clone", NULL, AUX_TRACKING },
+	[FUNC_SKB_COPY] = { "skb_copy", NULL, AUX_TRACKING },
+	[FUNC_PSKB_COPY] = { "__pskb_copy_fclone", NULL, AUX_TRACKING },
+	[FUNC_KFREE_SKB] = { "__kfree_skb", NULL, AUX_TRACKING },
+	[FUNC_SKB_DEFER_FREE] = { "skb_attempt_defer_free", NULL, AUX_TRACKING },
 };
 
-static bool has_exit_program(int func)
-{
-	return func != FUNC_NFT_TRACE_PACKET && func != FUNC_XT_UNREGISTER_TABLE;
-}
+/* The tracepoints that end tracking: every backend, loaded with tracking on. */
+static const char *const track_tracepoints[] = { "tp_consume_skb", "tp_kfree_skb" };
+#define NR_TRACK_TRACEPOINTS (sizeof(track_tracepoints) / sizeof(track_tracepoints[0]))
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
 static bool wanted(const struct config *cfg, int func)
@@ -47,6 +53,8 @@ static bool wanted(const struct config *cfg, int func)
 		return cfg->nft_trace && (cfg->engines & (1u << ENGINE_NFTABLES));
 	if (hooked[func].engine == AUX_FUNCTION)
 		return cfg->track_rules;
+	if (hooked[func].engine == AUX_TRACKING)
+		return cfg->track_packets;
 	return cfg->engines & (1u << hooked[func].engine);
 }
 
@@ -84,6 +92,27 @@ static struct bpf_program *program(struct tracer *t, const char *kind, int func)
 
 	snprintf(name, sizeof(name), "%s_%s", kind, hooked[func].name);
 	return bpf_object__find_program_by_name(t->skel->obj, name);
+}
+
+/* Not every function has both: the copy functions only an exit (fexit), frees only an entry. */
+static void set_autoload(struct bpf_program *prog, bool on)
+{
+	if (prog)
+		bpf_program__set_autoload(prog, on);
+}
+
+static bool autoloaded(struct bpf_program *prog)
+{
+	return prog && bpf_program__autoload(prog);
+}
+
+static const char *purpose(int engine)
+{
+	if (engine == AUX_FUNCTION)
+		return "rule attribution";
+	if (engine == AUX_TRACKING)
+		return "packet tracking";
+	return engine_name(engine);
 }
 
 /* Which arguments __nft_trace_packet takes here, from its parameter count in BTF. */
@@ -198,13 +227,18 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 			found = found && rodata->nft_trace_variant != NFT_TRACE_OFF;
 		rodata->new_prototype[func] = t->functions[func].prototype == PROTO_PRIV_SKB_STATE;
 		for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
-			bpf_program__set_autoload(program(t, entry_kind(b), func),
-						  found && b == backend);
-			if (has_exit_program(func))
-				bpf_program__set_autoload(program(t, exit_kind(b), func),
-							  found && b == backend);
+			set_autoload(program(t, entry_kind(b), func), found && b == backend);
+			set_autoload(program(t, exit_kind(b), func), found && b == backend);
 		}
 	}
+	rodata->track_packets = cfg->track_packets;
+	rodata->nr_cpus = libbpf_num_possible_cpus();
+	rodata->track_capacity = cfg->track_entries;
+	bpf_map__set_max_entries(t->skel->maps.tracked_skbs,
+				 cfg->track_packets ? cfg->track_entries : 1);
+	for (size_t i = 0; i < NR_TRACK_TRACEPOINTS; i++)
+		set_autoload(bpf_object__find_program_by_name(t->skel->obj, track_tracepoints[i]),
+			     cfg->track_packets);
 	return 0;
 }
 
@@ -267,26 +301,40 @@ static int load_backend(struct tracer *t, const struct config *cfg, enum backend
 	return ret;
 }
 
+static int attach_program(struct tracer *t, struct bpf_program *prog, enum backend backend,
+			  char *why, size_t why_len)
+{
+	struct bpf_link *link;
+
+	if (!autoloaded(prog))
+		return 0;
+	link = bpf_program__attach(prog);
+	if (!link) {
+		int error = errno;
+
+		explain_failure(backend, false, error, why, why_len);
+		return -error;
+	}
+	t->links[t->nr_links++] = link;
+	return 0;
+}
+
 static int attach_backend(struct tracer *t, enum backend backend, char *why, size_t why_len)
 {
-	for (int func = 0; func < FUNC_MAX; func++) {
-		const char *kinds[] = { entry_kind(backend), exit_kind(backend) };
+	int ret = 0;
 
-		if (!bpf_program__autoload(program(t, kinds[0], func)))
-			continue;
-		for (int k = 0; k < (has_exit_program(func) ? 2 : 1); k++) {
-			struct bpf_link *link = bpf_program__attach(program(t, kinds[k], func));
-
-			if (!link) {
-				int error = errno;
-
-				explain_failure(backend, false, error, why, why_len);
-				return -error;
-			}
-			t->links[t->nr_links++] = link;
-		}
+	for (int func = 0; func < FUNC_MAX && !ret; func++) {
+		ret = attach_program(t, program(t, entry_kind(backend), func), backend, why,
+				     why_len);
+		if (!ret)
+			ret = attach_program(t, program(t, exit_kind(backend), func), backend, why,
+					     why_len);
 	}
-	return 0;
+	for (size_t i = 0; i < NR_TRACK_TRACEPOINTS && !ret; i++)
+		ret = attach_program(
+			t, bpf_object__find_program_by_name(t->skel->obj, track_tracepoints[i]),
+			backend, why, why_len);
+	return ret;
 }
 
 /* A start-up message on stderr: a line, or a JSON notice with -o json. */
@@ -317,8 +365,7 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 {
 	for (int func = 0; func < FUNC_MAX; func++) {
 		const struct hook_function *f = &t->functions[func];
-		const char *what =
-			f->engine == AUX_FUNCTION ? "rule attribution" : engine_name(f->engine);
+		const char *what = purpose(f->engine);
 
 		if (!wanted(cfg, func))
 			continue;
@@ -326,12 +373,14 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 			say(cfg, "Skipped %s (%s): %s", f->name, what, f->why_missing);
 			continue;
 		}
-		if (!bpf_program__autoload(program(t, entry_kind(t->backend), func)))
+		if (!autoloaded(program(t, entry_kind(t->backend), func)) &&
+		    !autoloaded(program(t, exit_kind(t->backend), func)))
 			continue;
 		if (f->assumption[0])
 			say(cfg, "%s", f->assumption);
-		say(cfg, "Attached %s(%s)", entry_kind(t->backend), f->name);
-		if (has_exit_program(func))
+		if (autoloaded(program(t, entry_kind(t->backend), func)))
+			say(cfg, "Attached %s(%s)", entry_kind(t->backend), f->name);
+		if (autoloaded(program(t, exit_kind(t->backend), func)))
 			say(cfg, "Attached %s(%s)", exit_kind(t->backend), f->name);
 	}
 	if (wanted(cfg, FUNC_NFT_TRACE_PACKET) &&
@@ -372,7 +421,7 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 		ret = probe_hook_function(&kb, f, err, err_len);
 		if (ret)
 			break;
-		found += f->found && f->engine != AUX_FUNCTION;
+		found += f->found && f->engine >= 0;
 	}
 	kernel_btf_release(&kb);
 	if (ret)
@@ -381,7 +430,7 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 		size_t used = snprintf(err, err_len, "nothing to trace:");
 
 		for (int func = 0; func < FUNC_MAX && used < err_len; func++) {
-			if (wanted(cfg, func) && hooked[func].engine != AUX_FUNCTION)
+			if (wanted(cfg, func) && hooked[func].engine >= 0)
 				used += snprintf(err + used, err_len - used, " %s: %s;",
 						 t->functions[func].name,
 						 t->functions[func].why_missing);
@@ -560,9 +609,10 @@ void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits)
 	if (!t->skel)
 		return;
 	for (int func = 0; func < FUNC_MAX; func++) {
+		if (hooked[func].engine == AUX_TRACKING)
+			continue; /* not table calls */
 		*entries += recursion_misses(program(t, entry_kind(t->backend), func));
-		if (has_exit_program(func))
-			*exits += recursion_misses(program(t, exit_kind(t->backend), func));
+		*exits += recursion_misses(program(t, exit_kind(t->backend), func));
 	}
 }
 

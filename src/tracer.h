@@ -22,7 +22,7 @@ struct tracer {
 	char merged_btf_path[32];
 	int merged_btf_fd; /* open while btf_path is merged_btf_path */
 	struct hook_function functions[FUNC_MAX];
-	struct bpf_link *links[2 * FUNC_MAX];
+	struct bpf_link *links[2 * FUNC_MAX + 2]; /* + the tracking tracepoints */
 	int nr_links;
 };
 

@@ -26,6 +26,8 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		.engines = (1u << ENGINE_MAX) - 1,
 		.track_rules = true,
 		.nft_trace = true,
+		.track_packets = true,
+		.track_entries = TRACK_ENTRIES_DEFAULT,
 	};
 	struct tracer t = {};
 	char err[512] = "";

@@ -156,6 +156,10 @@ static struct event golden_event(void)
 		.in_ifname = "veth\"1\\",
 		.table = "filter",
 		.rule_status = RULES_OK,
+		.packet_id = 42,
+		.ct = 0xffff888005a0c300ULL,
+		.ctinfo = 2, /* IP_CT_NEW */
+		.mark = 0x10,
 	};
 
 	inet_pton(AF_INET, "10.0.0.1", e.saddr);
@@ -252,4 +256,41 @@ TEST(json_golden_table_call_nft_rule)
 	r.rule.matched[2] = r.rule.decider;
 	r.rule.nr_matched = 3;
 	expect_golden(&r, "tests/unit/golden/table_call_nft_rule.json");
+}
+
+/* A nat call that set up a DNAT, its mark changed, a clone of a tracked packet. */
+TEST(json_golden_table_call_nat)
+{
+	static struct trace_record r;
+	struct event e = golden_event();
+
+	snprintf(e.table, sizeof(e.table), "nat");
+	e.hook = 0;
+	e.verdict = 1;
+	e.flags = EVENT_HAS_ADDRS | EVENT_HAS_PORTS | EVENT_TRACKED | EVENT_NAT_CALL |
+		  EVENT_HAS_AFTER | EVENT_HAS_NAT;
+	e.l4proto = IPPROTO_UDP;
+	e.sport = 4000;
+	e.dport = 53;
+	e.parent_skb = 0xffff888004a1b100ULL;
+	e.ct_after = e.ct;
+	e.ctinfo_after = e.ctinfo;
+	e.mark_after = 0x11;
+	e.ct_l3num = PF_FAMILY_IPV4;
+	e.ct_protonum = IPPROTO_UDP;
+	inet_pton(AF_INET, "10.0.0.1", e.nat_orig.src);
+	inet_pton(AF_INET, "10.96.0.10", e.nat_orig.dst);
+	inet_pton(AF_INET, "10.244.1.5", e.nat_reply.src);
+	inet_pton(AF_INET, "10.0.0.1", e.nat_reply.dst);
+	e.nat_orig.sport = e.nat_reply.dport = 4000;
+	e.nat_orig.dport = e.nat_reply.sport = 53;
+	inet_pton(AF_INET, "10.96.0.10", e.daddr);
+	record_build(&r, &e, 0);
+	r.rule.status = ATTRIBUTION_OK;
+	r.rule.decider = (struct rule_step){
+		RULE_STEP_RULE, "PREROUTING", 1, 0,
+		"-A PREROUTING -d 10.96.0.10/32 -p udp -j DNAT --to-destination 10.244.1.5:53"
+	};
+	record_nat(&r);
+	expect_golden(&r, "tests/unit/golden/table_call_nat.json");
 }

@@ -67,3 +67,21 @@ TEST(lost_causes_at_exit)
 		"matched the filter\n",
 		"causes");
 }
+
+TEST(lost_tracking_evictions)
+{
+	struct lost_counts before = {}, now = { .track_evicted = 184 };
+	char buf[1024] = "";
+
+	reported(lost_report_progress, &now, &before, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Evicted 184 tracked packets (184 in total): the tracking map was full "
+		     "(--track-entries); they are shown again only where they match the filter\n",
+		     "progress");
+	ASSERT_EQ(lost_total(&now), 0, "no event lost");
+	reported(causes, &now, NULL, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Tracking: about 184 packets pushed out of the full tracking map "
+		     "(--track-entries), followed no further\n",
+		     "at exit");
+}

@@ -402,13 +402,14 @@ TEST(netns_render_text)
 	struct netns_label l = { NETNS_POD, NULL, "ev\"il/n\\a\nme\x1b[31m\xff" };
 	struct event e = named_event();
 	struct time_format tf = { .relative = true, .first_ns = 0 };
+	const struct text_options o = { 0 };
 	char *buf = NULL, *plain = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&buf, &size);
 
 	record_build(&r, &e, 0);
 	r.netns_label = &l;
-	ASSERT_TRUE(render_text(out, &r, &tf, false) > 0, "rendered");
+	ASSERT_TRUE(render_text(out, &r, &tf, &o) > 0, "rendered");
 	fclose(out);
 	ASSERT_CONTAINS(buf, "[4026532281] pod:ev\"il/n\\\\a\\nme\\x1b[31m\\xff 0 ", "the column");
 	one_clean_line(buf, true, "one line, no control or non-ASCII byte");
@@ -417,7 +418,7 @@ TEST(netns_render_text)
 		  13, "header: NETNS_NAME after NETWORK_NS");
 	l = (struct netns_label){ NETNS_IP_NETNS, NULL, "ns2" };
 	out = open_memstream(&plain, &size);
-	render_text(out, &r, &tf, false);
+	render_text(out, &r, &tf, &o);
 	fclose(out);
 	ASSERT_EQ(strstr(plain, "nil") - plain,
 		  strstr(format_header_netns_names(), "INTERFACE") - format_header_netns_names(),

@@ -333,3 +333,34 @@ TEST(options_netns_by_path)
 	expect_error("invalid --netns '': not a network namespace", "--netns", "", NULL);
 	expect_error("expected a network namespace inode number", "--netns", "4294967296", NULL);
 }
+
+TEST(options_tracking)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), NULL), PARSE_OK, "defaults");
+	ASSERT_TRUE(cfg.track_packets, "tracking on by default");
+	ASSERT_EQ(cfg.track_entries, TRACK_ENTRIES_DEFAULT, "default map size");
+	ASSERT_TRUE(!cfg.show_id && !cfg.show_ct, "the seed's columns by default");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--no-track", "--track-entries", "16", "--show-ct",
+			NULL),
+		  PARSE_OK, "--no-track, --track-entries, --show-ct");
+	ASSERT_TRUE(!cfg.track_packets && cfg.show_ct, "off, ct shown");
+	ASSERT_EQ(cfg.track_entries, 16, "the smallest map");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--show-id", NULL), PARSE_OK, "--show-id");
+	ASSERT_TRUE(cfg.show_id, "ids shown");
+	expect_error("invalid --track-entries '15': expected 16 to 16777216 packets",
+		     "--track-entries", "15", NULL);
+	expect_error("invalid --track-entries '16777217'", "--track-entries", "16777217", NULL);
+	expect_error("--show-id shows tracking's packet ids and --no-track tracks none",
+		     "--no-track", "--show-id", NULL);
+	expect_error("--group gathers a packet's calls by tracking and --no-track tracks none",
+		     "--group", "--no-track", NULL);
+	expect_error("--group is a text output: not with -o json or --summary", "--group", "-o",
+		     "json", NULL);
+	expect_error("--group is a text output: not with -o json or --summary", "--summary",
+		     "--group", NULL);
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--group", NULL), PARSE_OK, "--group");
+	ASSERT_TRUE(cfg.group, "grouped");
+}

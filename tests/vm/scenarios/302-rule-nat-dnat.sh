@@ -1,5 +1,6 @@
 # nat PREROUTING DNAT: the first packet of a connection (the SYN to the virtual address) says
-# rule=PREROUTING#2: ... -j DNAT --to-destination ..., then nat INPUT its policy; the other
+# nat=[DNAT VIP:80 -> IP2:8080] rule=PREROUTING#2: ... -j DNAT --to-destination ..., then nat
+# INPUT its policy (no nat=: it set up no source NAT); the other
 # packets of the connection never reach the nat table; an echo request gets the policies.
 IP1=10.3.2.1
 IP2=10.3.2.2
@@ -22,7 +23,7 @@ tracer_stop
 
 expect_rc 0
 expect_cmd "the DNATed connection reached b:8080" grep -qx hello "$T_DIR/nc-b-8080.out"
-expect_out "\[$NSB\] .* v-a .* T_SYN:$(q "$IP1"):[0-9]+->$(q "$VIP"):80 +$NAT hook=PREROUTING verdict=ACCEPT cost=[^]]*\] rule=PREROUTING#2: $(q "$DNAT")$"
+expect_out "\[$NSB\] .* v-a .* T_SYN:$(q "$IP1"):[0-9]+->$(q "$VIP"):80 +$NAT hook=PREROUTING verdict=ACCEPT cost=[^]]*\] nat=\[DNAT $(q "$VIP"):80 -> $(q "$IP2"):8080\] rule=PREROUTING#2: $(q "$DNAT")$"
 expect_out "T_SYN:$(q "$IP1"):[0-9]+->$(q "$IP2"):8080 +$NAT hook=INPUT verdict=ACCEPT cost=[^]]*\] rule=INPUT:policy ACCEPT$"
 expect_count " T_" 2 "only the SYN, at PREROUTING and INPUT"
 expect_out "I_request:$(q "$IP1")->$(q "$IP2") +$NAT hook=PREROUTING verdict=ACCEPT cost=[^]]*\] rule=PREROUTING:policy ACCEPT$"

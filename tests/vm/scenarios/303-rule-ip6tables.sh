@@ -58,7 +58,7 @@ expect_matched "$(ev "$IP4" ACCEPT)" "$JUMP" "CH6:return" "INPUT:policy ACCEPT"
 expect_count "I_reply:$(q "$IP2")->($(q "$IP3")|$(q "$IP4")) +pkt_type=HOST iptables=\[pf=PF_INET6, table=filter hook=OUTPUT verdict=ACCEPT cost=[^]]*\] rule=OUTPUT:policy ACCEPT$" 3
 expect_count "I_request:$(q "$IP4")->$(q "$IP2") .*table=filter hook=INPUT verdict=ACCEPT .* rule=INPUT:policy ACCEPT$" 2 \
     "the direct echo and the DNATed one"
-expect_out "I_request:$(q "$IP4")->$(q "$VIP") +pkt_type=HOST iptables=\[pf=PF_INET6, table=nat hook=PREROUTING verdict=ACCEPT cost=[^]]*\] rule=PREROUTING#2: $(q "-A PREROUTING -d $VIP/128 -p ipv6-icmp -j DNAT --to-destination $IP2")$"
+expect_out "I_request:$(q "$IP4")->$(q "$VIP") +pkt_type=HOST iptables=\[pf=PF_INET6, table=nat hook=PREROUTING verdict=ACCEPT cost=[^]]*\] nat=\[DNAT $(q "$VIP") -> $(q "$IP2")\] rule=PREROUTING#2: $(q "-A PREROUTING -d $VIP/128 -p ipv6-icmp -j DNAT --to-destination $IP2")$"
 expect_count "I_request:.*table=nat hook=PREROUTING verdict=ACCEPT .* rule=PREROUTING:policy ACCEPT$" 3 "the three direct echoes"
 expect_count "I_request:.*->$(q "$IP2") .*table=nat hook=INPUT verdict=ACCEPT .* rule=INPUT:policy ACCEPT$" 3 "the accepted echoes"
 expect_count "fd03:3::.*iptables=\[" 14 "4 requests: nat PREROUTING, filter INPUT, nat INPUT unless dropped; 3 replies"

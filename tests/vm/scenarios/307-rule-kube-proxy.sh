@@ -89,10 +89,10 @@ while [ "$i" -le "$CONNS" ]; do
     text=$(grep -e "^-A $sep .*-j DNAT" "$T_DIR/kube.saved")
     svc_rule=$(grep -e "^-A $SVCNAME " "$T_DIR/kube.saved" | grep -n -e "-j $sep\$" | cut -d: -f1)
     line=$(grep 'hook=PREROUTING' "$T_OUT" | sed -n "${i}p")
-    want="T_SYN:10\.1\.0\.2:[0-9]+->$(q "$CIP"):80 +pkt_type=HOST iptables=\[pf=PF_INET, table=nat hook=PREROUTING verdict=ACCEPT cost=[^]]*\] rule=PREROUTING#1 > KUBE-SERVICES#$((SVC + 1)) > $SVCNAME#$svc_rule > $sep#2: $(q "$text")\$"
+    want="T_SYN:10\.1\.0\.2:[0-9]+->$(q "$CIP"):80 +pkt_type=HOST iptables=\[pf=PF_INET, table=nat hook=PREROUTING verdict=ACCEPT cost=[^]]*\] nat=\[DNAT $(q "$CIP"):80 -> 10\.244\.$k\.2:8080\] rule=PREROUTING#1 > KUBE-SERVICES#$((SVC + 1)) > $SVCNAME#$svc_rule > $sep#2: $(q "$text")\$"
     echo "$line" | grep -Eq -- "$want" || fail "connection $i, answered by $be: expected /$want/, got: $line"
     sport=$(echo "$line" | sed -n 's/.*T_SYN:10\.1\.0\.2:\([0-9]*\)->.*/\1/p')
-    expect_out "T_SYN:10\.1\.0\.2:$sport->10\.244\.$k\.2:8080 .* table=nat hook=POSTROUTING verdict=ACCEPT cost=[^]]*\] rule=POSTROUTING#1 > KUBE-POSTROUTING#3: -A KUBE-POSTROUTING -j MASQUERADE --random-fully$" \
+    expect_out "T_SYN:10\.1\.0\.2:$sport->10\.244\.$k\.2:8080 .* table=nat hook=POSTROUTING verdict=ACCEPT cost=[^]]*\] nat=\[MASQUERADE 10\.1\.0\.2:$sport -> 10\.244\.$k\.1:[0-9]+\] rule=POSTROUTING#1 > KUBE-POSTROUTING#3: -A KUBE-POSTROUTING -j MASQUERADE --random-fully$" \
         "connection $i went to $be and was masqueraded"
     i=$((i + 1))
 done

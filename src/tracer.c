@@ -166,7 +166,9 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path);
+	/* --debug: the verifier's statistics per program (log level 4), shown by libbpf */
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path,
+		    .kernel_log_level = libbpf_log ? 4 : 0);
 	struct skbtracer_bpf__rodata *rodata;
 	bool ringbuf;
 

@@ -63,8 +63,8 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
-$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h $(wildcard src/*.bpf.h) \
-				     $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h src/pcap_run.h \
+		$(wildcard src/*.bpf.h) $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
 

@@ -8,7 +8,7 @@ test_packages=("${build_packages[@]}" zsh jq clang-format libclang-rt-dev qemu-s
 	arptables ebtables iproute2 util-linux kmod ca-certificates)
 
 arm64_packages=("${build_packages[@]}" qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64
-	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64)
+	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libpcap0.8-dev:arm64)
 
 case "${1:-}" in
 build) wanted=("${build_packages[@]}") ;;

@@ -282,7 +282,8 @@ void probe_without_btf(struct hook_function *f, const char *kallsyms, const char
 			 "%s is neither in the kernel's BTF nor in %s", f->name, kallsyms);
 		return;
 	}
-	if (!strcmp(f->name, "xt_replace_table")) { /* its prototype does not matter */
+	/* Prototypes unchanged since x_tables began (2.6.16): no types needed. */
+	if (!strcmp(f->name, "xt_replace_table") || !strcmp(f->name, "xt_unregister_table")) {
 		f->found = f->no_btf = f->in_module = true;
 		return;
 	}

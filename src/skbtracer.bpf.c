@@ -68,6 +68,21 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Where a counter walk stands: in its call's slot, for the walk's global functions. */
+struct table_walk {
+	__u64 entries;	  /* address of the ruleset's first entry */
+	__u64 cpu_offset; /* this CPU's per-CPU area */
+	__u32 size;	  /* of the ruleset, in bytes */
+	__u32 number;	  /* of entries */
+	__u32 offset;	  /* of the next entry */
+	__u32 index;	  /* of the next entry */
+	/* diff: the snapshot that gets this call's hits too, or NO_SNAPSHOT */
+	__u8 enclosing_level;
+	bool multi_cpu;
+	bool diff;
+	bool broken;
+};
+
 /* An entry waiting for its exit. key identifies the call: skb (fexit) or stack pointer. */
 struct pending_call {
 	__u64 key;
@@ -83,6 +98,7 @@ struct pending_call {
 	bool silent;	     /* filtered out: walked only to keep an enclosing call's diff exact */
 	bool interfered;     /* a nested call traversed the same table */
 	bool exiting;	     /* its exit is walking the counters or sending the event */
+	struct table_walk walk;
 	struct event event;
 };
 
@@ -127,8 +143,16 @@ struct {
 	__type(value, struct table_generation);
 } table_generations SEC(".maps");
 
-/* The last generation number given out, to any table. */
-__u64 last_generation = 0;
+/*
+ * Generations given out by this CPU. A number is (this count << 16 | cpu): unique without an
+ * atomic fetch-and-add (5.12+). xt_replace_table runs in process context: no nesting on a CPU.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} generations_given SEC(".maps");
 /* A generation could not be recorded: a table missing from the map may have been replaced. */
 bool generations_lost = false;
 
@@ -594,43 +618,45 @@ static __always_inline __u32 read_recseq(__u64 cpu_offset)
 	return sequence;
 }
 
+/*
+ * The counter walk runs in global functions (walk_counters, walk_chunk): the verifier checks
+ * each once, not once per state of every caller. With bpf_loop it is one loop over the table.
+ * Without (before 5.17) a bounded loop is unrolled by the verifier, so the walk is chunks of
+ * WALK_CHUNK entries (walk_chunk, a bounded loop), WALK_CHUNKS calls of it covering the same
+ * table sizes: each call is one instruction for the caller's verification.
+ */
 #ifdef NO_BPF_LOOP
 #define HAVE_TABLE_WALK true
-#define WALK_MAX_ENTRIES BOUNDED_WALK_ENTRIES
 #else
 #define HAVE_TABLE_WALK bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)
-#define WALK_MAX_ENTRIES MAX_TABLE_ENTRIES
 #endif
+#define WALK_CHUNK 32
+#define WALK_CHUNKS (MAX_TABLE_ENTRIES / WALK_CHUNK)
+#define NO_SNAPSHOT 0xff
 
-struct table_walk {
-	const void *entries;
+/* What the walk works on: pointers the global functions' callers cannot pass them (5.10). */
+struct walk_state {
+	struct pending_call *call;
 	__u32 *snapshot;
 	__u32 *enclosing; /* the enclosing same-table call's snapshot: gets this call's hits */
-	struct event *event;
-	__u64 cpu_offset;
-	__u32 size;
-	__u32 offset;
-	__u16 next_offset_at;
-	__u16 counters_at;
-	bool multi_cpu;
-	bool diff;
-	bool broken;
 };
 
 /* One entry of the table: snapshot its counter, or record it as a hit if it moved. */
-static long walk_entry(__u32 index, void *ctx)
+static long walk_entry(__u32 unused, void *ctx)
 {
-	struct table_walk *w = ctx;
-	const void *entry = w->entries + w->offset;
-	struct event *e = w->event;
+	struct walk_state *s = ctx;
+	struct table_walk *w = &s->call->walk;
+	struct event *e = &s->call->event;
+	const void *entry = (const void *)w->entries + w->offset;
+	__u32 index = w->index, n;
 	__u64 counter = 0;
 	__u16 next = 0;
-	__u32 n;
 
-	if (index >= MAX_TABLE_ENTRIES || w->offset >= w->size)
+	if (index >= w->number || index >= MAX_TABLE_ENTRIES || w->offset >= w->size)
 		return 1;
-	if (bpf_probe_read_kernel(&next, sizeof(next), entry + w->next_offset_at) ||
-	    bpf_probe_read_kernel(&counter, sizeof(counter), entry + w->counters_at) || !next ||
+	if (bpf_probe_read_kernel(&next, sizeof(next), entry + s->call->next_offset_at) ||
+	    bpf_probe_read_kernel(&counter, sizeof(counter), entry + s->call->counters_at) ||
+	    !next ||
 	    (w->multi_cpu && bpf_probe_read_kernel(&counter, sizeof(counter),
 						   (const void *)(counter + w->cpu_offset)))) {
 		w->broken = true;
@@ -639,21 +665,22 @@ static long walk_entry(__u32 index, void *ctx)
 	barrier_var(index); /* keep the mask: the verifier needs it, clang thinks it is redundant */
 	index &= MAX_TABLE_ENTRIES - 1;
 	if (!w->diff) {
-		w->snapshot[index] = counter;
-	} else if (w->snapshot[index] != (__u32)counter) {
+		s->snapshot[index] = counter;
+	} else if (s->snapshot[index] != (__u32)counter) {
 		n = e->nr_hits;
 		if (n >= MAX_RULE_HITS) {
 			e->rule_status = RULES_TOO_MANY_HITS;
 			return 1;
 		}
 		e->hits[n & (MAX_RULE_HITS - 1)].offset = w->offset;
-		e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - w->snapshot[index];
+		e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - s->snapshot[index];
 		e->nr_hits = n + 1;
-		if (w->enclosing)
-			w->enclosing[index] += (__u32)counter - w->snapshot[index];
-		w->snapshot[index] = counter; /* the next call may start from here */
+		if (s->enclosing)
+			s->enclosing[index] += (__u32)counter - s->snapshot[index];
+		s->snapshot[index] = counter; /* the next call may start from here */
 	}
 	w->offset += next;
+	w->index++;
 	return 0;
 }
 
@@ -665,42 +692,84 @@ static __always_inline __u32 *snapshot_of_level(__u32 level)
 	return bpf_map_lookup_elem(&snapshots, &key);
 }
 
-/*
- * Walks every entry of the table's current ruleset; false when the walk could not finish.
- * enclosing (diff only): the snapshot to which this call's hits are added.
- */
-static __always_inline bool walk_table(struct pending_call *call, const struct xt_table_info *info,
-				       bool diff, __u32 *enclosing)
+/* The walk of the call in this CPU's slot `slot`: false when it cannot go on. */
+static __always_inline bool walk_state_of(__u32 slot, struct walk_state *s)
 {
-	unsigned int cpus = 0;
-	struct table_walk w = {
-		.event = &call->event,
-		.enclosing = enclosing,
-		.next_offset_at = call->next_offset_at,
-		.counters_at = call->counters_at,
-		.diff = diff,
-	};
+	__u32 zero = 0;
+	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
 
-	w.snapshot = snapshot_of_level(call->snapshot_level);
-	if (!w.snapshot)
+	if (!stack)
 		return false;
-	bpf_probe_read_kernel(&cpus, sizeof(cpus), &nr_cpu_ids);
-	w.multi_cpu = cpus > 1;
-	w.cpu_offset = this_cpu_offset();
-	w.entries = (const void *)info + bpf_core_field_offset(struct xt_table_info, entries);
-	w.size = BPF_CORE_READ(info, size);
-#ifdef NO_BPF_LOOP
-	/* The object for kernels without bpf_loop: snapshot_rules checked number <= the bound. */
-	__u32 number = BPF_CORE_READ(info, number);
+	s->call = &stack->calls[slot & (MAX_NESTING - 1)];
+	s->snapshot = snapshot_of_level(s->call->snapshot_level);
+	s->enclosing = NULL;
+	if (s->call->walk.enclosing_level != NO_SNAPSHOT)
+		s->enclosing = snapshot_of_level(s->call->walk.enclosing_level);
+	if (!s->snapshot || (s->call->walk.enclosing_level != NO_SNAPSHOT && !s->enclosing)) {
+		s->call->walk.broken = true;
+		return false;
+	}
+	return true;
+}
 
-	for (__u32 i = 0; i < BOUNDED_WALK_ENTRIES && i < number; i++) {
-		if (walk_entry(i, &w))
+#ifdef NO_BPF_LOOP
+/* Up to WALK_CHUNK entries from where the walk stands; 0 when there is more to walk. */
+__noinline int walk_chunk(__u32 slot)
+{
+	struct walk_state s;
+
+	if (!walk_state_of(slot, &s))
+		return 1;
+	for (__u32 i = 0; i < WALK_CHUNK; i++) {
+		if (walk_entry(i, &s))
+			return 1;
+	}
+	return 0;
+}
+#endif
+
+/* The whole walk of the call in this CPU's slot `slot` (arguments: scalars only before 5.12). */
+__noinline int walk_counters(__u32 slot)
+{
+#ifdef NO_BPF_LOOP
+	for (__u32 chunk = 0; chunk < WALK_CHUNKS; chunk++) {
+		if (walk_chunk(slot))
 			break;
 	}
 #else
-	bpf_loop(BPF_CORE_READ(info, number), walk_entry, &w, 0);
+	struct walk_state s;
+
+	if (walk_state_of(slot, &s))
+		bpf_loop(MAX_TABLE_ENTRIES, walk_entry, &s, 0);
 #endif
-	return !w.broken;
+	return 0;
+}
+
+/*
+ * Walks every entry of the table's current ruleset; false when the walk could not finish.
+ * The call is in this CPU's slot `slot`. enclosing_level (diff only): the snapshot to which
+ * this call's hits are added, or NO_SNAPSHOT.
+ */
+static __always_inline bool walk_table(struct pending_call *call, __u32 slot,
+				       const struct xt_table_info *info, bool diff,
+				       __u8 enclosing_level)
+{
+	struct table_walk *w = &call->walk;
+	unsigned int cpus = 0;
+
+	bpf_probe_read_kernel(&cpus, sizeof(cpus), &nr_cpu_ids);
+	w->multi_cpu = cpus > 1;
+	w->cpu_offset = this_cpu_offset();
+	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
+	w->size = BPF_CORE_READ(info, size);
+	w->number = BPF_CORE_READ(info, number);
+	w->offset = 0;
+	w->index = 0;
+	w->enclosing_level = enclosing_level;
+	w->diff = diff;
+	w->broken = false;
+	walk_counters(slot);
+	return !w->broken;
 }
 
 enum generation_state {
@@ -734,6 +803,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 {
 	struct event *e = &call->event;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
+	__u32 slot = stack->depth; /* pushed after its snapshot: the slot above the top */
 
 	e->table_ptr = (__u64)table;
 	call->table_private = (__u64)info;
@@ -755,7 +825,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		e->rule_status = RULES_NESTED;
 		return;
 	}
-	if (BPF_CORE_READ(info, number) > WALK_MAX_ENTRIES) {
+	if (BPF_CORE_READ(info, number) > MAX_TABLE_ENTRIES) {
 		e->rule_status = RULES_TOO_LARGE;
 		return;
 	}
@@ -766,7 +836,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
 	if (!(call->snapshot_level == 0 && stack->fresh && stack->fresh_private == (__u64)info &&
 	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
-	    !walk_table(call, info, false, NULL)) {
+	    !walk_table(call, slot, info, false, NO_SNAPSHOT)) {
 		stack->fresh = false;
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
@@ -806,20 +876,20 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	const struct xt_table *table = (const void *)e->table_ptr;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
 	struct pending_call *outer = enclosing_call(stack, slot, e->table_ptr);
-	__u32 *enclosing = NULL;
+	__u8 enclosing = NO_SNAPSHOT;
 	__u32 after;
 	__u64 seq;
 
 	/* Its diff must not count this call's hits: they go into its snapshot too. */
 	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered)
-		enclosing = snapshot_of_level(outer->snapshot_level);
+		enclosing = outer->snapshot_level;
 
 	if ((__u64)info != call->table_private ||
 	    generation_of(table, info, &seq) != GENERATION_KNOWN || seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
 		goto release;
 	}
-	if (!walk_table(call, info, true, enclosing)) {
+	if (!walk_table(call, slot, info, true, enclosing)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		goto release;
 	}
@@ -836,7 +906,7 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	}
 release:
 	/* hits this call's diff may have left out, the enclosing call cannot subtract */
-	if (outer && (e->rule_status != RULES_OK || !enclosing))
+	if (outer && (e->rule_status != RULES_OK || enclosing == NO_SNAPSHOT))
 		outer->interfered = true;
 	stack->snapshots_used = call->snapshot_level;
 	call->snapshot_taken = false; /* another call may take this level while this one is sent */
@@ -929,7 +999,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	/* cost is the table's own time: taken before the counter walk */
 	call->event.cost_ns = bpf_ktime_get_ns() - call->event.ts_ns;
 	call->event.verdict = verdict;
-	if (call->snapshot_taken)
+	if (track_rules && call->snapshot_taken)
 		diff_rules(stack, call, slot);
 	if (!call->silent) {
 		read_after(&call->event);
@@ -1230,8 +1300,15 @@ static __always_inline int replacement_starts(const struct xt_table *table, cons
 		.prev_seq = old ? old->seq : 0,
 		.in_flight = 1,
 	};
+	__u32 zero = 0;
+	__u64 *given = bpf_map_lookup_elem(&generations_given, &zero);
 
-	g.seq = __sync_fetch_and_add(&last_generation, 1) + 1;
+	if (!given) {
+		generations_lost = true;
+		return 0;
+	}
+	*given += 1;
+	g.seq = *given << 16 | bpf_get_smp_processor_id();
 	if (bpf_map_update_elem(&table_generations, &key, &g, BPF_ANY)) {
 		generations_lost = true;
 		return 0;

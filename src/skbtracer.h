@@ -88,14 +88,6 @@ struct filter {
 #define SNAPSHOT_LEVELS 2
 
 /*
- * Entries a walk covers without bpf_loop (before 5.17): a bounded loop the 5.10 verifier
- * accepts. Since the walk records packet counts and feeds an enclosing call's snapshot, the
- * exit program exceeds 5.10's 1M-instruction limit even at 128 entries, so user space turns
- * attribution off on kernels without bpf_loop until the walk is made cheaper to verify.
- */
-#define BOUNDED_WALK_ENTRIES 512
-
-/*
  * Where next_offset and counters are in ipt_entry, ip6t_entry and arpt_entry: user ABI (the
  * uapi headers), so fixed, and usable without the x_tables modules' BTF (absent before 5.11).
  * tests/unit checks them against the uapi headers.
@@ -115,7 +107,7 @@ enum rule_status {
 	RULES_REPLACED,		  /* the table was replaced during the call */
 	RULES_TOO_LARGE,	  /* the table has more entries than a walk covers */
 	RULES_TOO_MANY_HITS,	  /* more matched entries than hits[] holds */
-	RULES_UNAVAILABLE,	  /* the kernel lacks bpf_loop or the symbols the walk needs */
+	RULES_UNAVAILABLE,	  /* no symbols the walk needs, or an entry was unreadable */
 	RULES_GENERATION_UNKNOWN, /* generations were lost (map full): this table's is unknown */
 };
 

@@ -195,11 +195,14 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path);
+	/* --debug: the verifier's statistics per program (log level 4), shown by libbpf */
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->btf_path,
+		    .kernel_log_level = libbpf_log ? 4 : 0);
 	struct skbtracer_bpf__rodata *rodata;
 	bool ringbuf;
 
-	t->bounded_walk = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) != 1;
+	t->bounded_walk = t->force_bounded_walk ||
+			  libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) != 1;
 	t->skel = t->bounded_walk ? open_without_bpf_loop(&opts) : skbtracer_bpf__open_opts(&opts);
 	if (!t->skel)
 		return -errno;
@@ -211,9 +214,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	rodata->use_ringbuf = ringbuf;
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
-	/* The bounded walk (no bpf_loop) is past 5.10's verifier limit: see BOUNDED_WALK_ENTRIES. */
-	rodata->track_rules =
-		cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found && !t->bounded_walk;
+	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
@@ -387,10 +388,7 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
 		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
 			 "traceable here");
-	if (cfg->track_rules && t->bounded_walk)
-		say(cfg, "Rule attribution is off: this kernel has no bpf_loop (Linux 5.17+), and "
-			 "the tool's bounded walk does not pass its verifier");
-	else if (cfg->track_rules && t->walk_refused)
+	if (cfg->track_rules && t->walk_refused)
 		say(cfg, "Rule attribution is off: this kernel's verifier refused the counter walk "
 			 "(the program grew past its 1M-instruction limit)");
 	else if (cfg->track_rules && !t->skel->rodata->track_rules)

@@ -24,6 +24,8 @@ struct tracer {
 	struct hook_function functions[FUNC_MAX];
 	struct bpf_link *links[2 * FUNC_MAX + 2]; /* + the tracking tracepoints */
 	int nr_links;
+	/* Tests: load the object with the bounded walk even where the kernel has bpf_loop. */
+	bool force_bounded_walk;
 };
 
 /* Probes, loads and attaches; reports each function attached or skipped on stderr. */

@@ -15,6 +15,7 @@
 static int passed, failed, skipped;
 
 static struct config cfg; /* large: the filter expression's programs */
+static bool bounded_walk; /* load the object for kernels without bpf_loop */
 
 static void load_backend(enum backend backend, const struct filter *filter, bool perf_buffer,
 			 const char *expression, const char *what)
@@ -29,7 +30,7 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		.track_packets = true,
 		.track_entries = TRACK_ENTRIES_DEFAULT,
 	};
-	struct tracer t = {};
+	struct tracer t = { .force_bounded_walk = bounded_walk };
 	char err[512] = "";
 	int ret;
 
@@ -116,6 +117,13 @@ int main(void)
 			snprintf(what, sizeof(what), "expression '%.200s'", expressions[i]);
 			load_backend(b, &every, false, expressions[i], what);
 		}
+	}
+	/* The object for kernels without bpf_loop (before 5.17), checked by this kernel's verifier. */
+	bounded_walk = true;
+	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
+		load_backend(b, &every, false, NULL, "without bpf_loop: every filter");
+		load_backend(b, &every, false, near_limit,
+			     "without bpf_loop: an expression of about 500 instructions");
 	}
 	printf("host-bpf: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;

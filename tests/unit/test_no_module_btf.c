@@ -31,6 +31,7 @@ static void write_kallsyms(char *path)
 {
 	static const char text[] = "ffffffffc0358000 t ipt_do_table\t[ip_tables]\n"
 				   "ffffffffc0359000 T xt_replace_table\t[x_tables]\n"
+				   "ffffffffc0359800 T xt_unregister_table\t[x_tables]\n"
 				   "ffffffffc0360000 t nft_do_chain\t[nf_tables]\n"
 				   "ffffffffc0361000 d arpt_do_table\t[arp_tables]\n";
 	int fd = mkstemp(path);
@@ -74,6 +75,10 @@ TEST(probe_without_btf_module_types_needed)
 	f = (struct hook_function){ .name = "xt_replace_table", .module = "x_tables" };
 	probe_without_btf(&f, path, "5.10.0");
 	ASSERT_TRUE(f.found && f.no_btf && !f.assumption[0], "any prototype will do");
+
+	f = (struct hook_function){ .name = "xt_unregister_table", .module = "x_tables" };
+	probe_without_btf(&f, path, "5.10.0");
+	ASSERT_TRUE(f.found && f.no_btf && !f.assumption[0], "its one pointer argument, no types");
 
 	f = (struct hook_function){ .name = "arpt_do_table", .module = "arp_tables" };
 	probe_without_btf(&f, path, "5.10.0");

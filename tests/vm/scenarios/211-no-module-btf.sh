@@ -22,11 +22,7 @@ done
 expect_no_err "Attached fentry"
 expect_err "^Skipped nft_do_chain \(nftables\): module nf_tables has no BTF here \(module BTF came in Linux 5\.11\) and this engine needs its types: pass them with --btf DIR \(scripts/make-module-btf\.sh\)$"
 expect_err "^Skipped ebt_do_table \(ebtables\): module ebtables has no BTF here \(module BTF came in Linux 5\.11\) and this engine needs its types: pass them with --btf DIR \(scripts/make-module-btf\.sh\)$"
-if has_feature bpf_loop; then
-    expect_out "I_request:$(q "$IP1")->$(q "$IP2") +pkt_type=HOST iptables=\[pf=PF_INET, table=filter hook=INPUT verdict=DROP cost=[^]]*\] rule=INPUT#1: -A INPUT -s $(q "$IP1")/32 -p icmp -j DROP$"
-else
-    expect_out "I_request:$(q "$IP1")->$(q "$IP2") +pkt_type=HOST iptables=\[pf=PF_INET, table=filter hook=INPUT verdict=DROP cost=[^]]*\]$"
-fi
+expect_out "I_request:$(q "$IP1")->$(q "$IP2") +pkt_type=HOST iptables=\[pf=PF_INET, table=filter hook=INPUT verdict=DROP cost=[^]]*\] rule=INPUT#1: -A INPUT -s $(q "$IP1")/32 -p icmp -j DROP$"
 
 for args in "--backend fentry" "--engines nftables"; do
     T_RC=0

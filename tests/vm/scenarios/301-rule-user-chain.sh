@@ -2,7 +2,6 @@
 # CHK#3: ...), an explicit -j RETURN then INPUT#3 accepts, the implicit return at the chain's
 # end then the policy (rule=INPUT:policy DROP), and a second level (INPUT#2 > CHK#4 > DEEP#1).
 # smoke
-need_feature bpf_loop
 IP1=10.3.1.1
 IP2=10.3.1.2
 IP3=10.3.1.3

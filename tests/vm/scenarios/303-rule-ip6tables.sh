@@ -3,7 +3,6 @@
 # replies get OUTPUT's policy; an echo to a virtual address DNATed by nat PREROUTING#2 (each
 # first packet passes nat PREROUTING and INPUT). Static neighbours: no NDP in the way.
 # smoke
-need_feature bpf_loop
 IP1=fd03:3::1
 IP2=fd03:3::2
 IP3=fd03:3::3

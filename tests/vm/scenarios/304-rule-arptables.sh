@@ -2,7 +2,6 @@
 # rule=INPUT#2 with the rule's text, every retry too; another sender's request gets the policy
 # (rule=INPUT:policy ACCEPT) and b's reply OUTPUT's policy.
 # smoke
-need_feature bpf_loop
 IP1=10.3.4.1
 IP2=10.3.4.2
 IP3=10.3.4.3

@@ -1,7 +1,6 @@
 # A kube-proxy-style nat table of several thousand rules (iptables-legacy-restore): for each
 # connection to one ClusterIP the tool names the KUBE-SEP DNAT rule of the backend that really
 # answered (each backend's server prints its name), via PREROUTING > KUBE-SERVICES > KUBE-SVC.
-need_feature bpf_loop # 6,000 rules: more than the walk without bpf_loop covers (311)
 SERVICES=600      # 10 rules and 4 chains each: 6,000 rules, 2,400 user chains
 SVC=400           # the service under test (its backends are the only ones that exist)
 CIP=10.96.1.151   # its ClusterIP: 10.96.(n/250).(n%250+1)

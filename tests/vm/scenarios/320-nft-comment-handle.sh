@@ -1,5 +1,6 @@
 # nft with --nft-trace: a rule whose comment holds "# handle N" (N another rule's handle) is
 # named with its own full text; the listing's handle is the one that ends the line.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.20.1
 IP2=10.3.20.2
 netns_pair a "$IP1" b "$IP2"

@@ -1,5 +1,6 @@
 # nft with --nft-trace: a base chain's policy changed while tracing is shown as it is when the
 # packet meets it (the policy step's own verdict), not as first read.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.21.1
 IP2=10.3.21.2
 netns_pair a "$IP1" b "$IP2"

@@ -2,6 +2,7 @@
 # takes any name) in the traced namespace: nothing the name says is run (no table injected
 # appears, though table x exists so that the injected command would succeed) and the rule is
 # still named, with its chain named 'in "put"'.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.22.1
 IP2=10.3.22.2
 NAME='x; add table inet injected'

@@ -1,5 +1,6 @@
 # --nft-trace after kill -9: the kernel deletes the tool's table with the process (table owner,
 # 6.1), and a new run deletes tables left by runs of older versions or of dead processes.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.23.1
 IP2=10.3.23.2
 netns_pair a "$IP1" b "$IP2"

@@ -1,5 +1,6 @@
 # --nft-trace across `nft flush ruleset` in the tool's namespace (what firewalld reloads and
 # nftables.service do): attribution goes on; the tool's table survives (table owner).
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.24.1
 IP2=10.3.24.2
 netns_pair a "$IP1" b "$IP2"

@@ -1,5 +1,6 @@
 # Two instances with --nft-trace at once: each has its own table; the second one ending does
 # not switch the first one's attribution off.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.25.1
 IP2=10.3.25.2
 netns_pair a "$IP1" b "$IP2"

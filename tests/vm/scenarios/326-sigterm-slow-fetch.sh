@@ -1,6 +1,7 @@
 # SIGTERM while the tool reads a huge nftables ruleset for a rule's text (one nft listing takes
 # about 15 s under TCG): the tool stops the child, says so on the event's line and exits within
 # 3 s (the BPF teardown under TCG included; before, it waited for both listings).
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.26.1
 IP2=10.3.26.2
 netns_pair a "$IP1" b "$IP2"

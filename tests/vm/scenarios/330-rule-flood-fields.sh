@@ -4,6 +4,7 @@
 # its own: b's netns, v-a, 84 bytes, a cost above zero, the addresses, hook and rule that belong
 # together (or rule=?(...)). A reused call slot showed another packet's fields or
 # "verdict=DROP cost=0ns".
+need_feature module_btf # fentry; 310 floods with kprobes
 IP1=10.3.30.1
 IP2=10.3.30.2
 IP3=10.3.30.3

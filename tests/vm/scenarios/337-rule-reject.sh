@@ -3,6 +3,7 @@
 # rules. tcp-reset for a SYN to port 9, icmp-port-unreachable for a UDP datagram to port 9.
 # Oracle: the kernel's counters of the REJECT rules and of OUTPUT's RST rule.
 # REJECT_BACKEND chooses the backend (fentry by default; 339 runs it with kprobe).
+[ "${REJECT_BACKEND:-fentry}" != fentry ] || need_feature module_btf # 339: kprobes
 IP1=10.3.37.1
 IP2=10.3.37.2
 netns_pair a "$IP1" b "$IP2"

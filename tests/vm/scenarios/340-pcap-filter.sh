@@ -1,7 +1,8 @@
-# Filter expressions at IP hooks (iptables-legacy, IPv4 and IPv6): host and icmp types (both
-# backends), tcp flags with a port range, ip6 with a net, an expression combined with -P, one of
-# about 500 instructions, a bad one. Each run sees the same traffic (ping, ping6, TCP to port 80
-# answered, TCP to port 8080 refused) and must show exactly the packets its expression selects.
+# Filter expressions at IP hooks (iptables-legacy, IPv4 and IPv6): host and icmp types (each
+# backend the kernel allows), tcp flags with a port range, ip6 with a net, an expression combined
+# with -P, one of about 500 instructions, a bad one. Each run sees the same traffic (ping, ping6,
+# TCP to port 80 answered, TCP to port 8080 refused) and must show exactly the packets its
+# expression selects.
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2" fd00::1 fd00::2
@@ -21,7 +22,7 @@ traffic() {
     wait_quiet 3
 }
 
-for backend in fentry kprobe; do
+for backend in $(backends); do
     tracer_start --backend "$backend" --engines iptables 'host 10.0.1.2 and icmp[icmptype] == icmp-echo'
     traffic
     tracer_stop

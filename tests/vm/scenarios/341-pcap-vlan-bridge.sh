@@ -3,6 +3,7 @@
 # receive; the filter sees the frame with its tag, as on the wire: 'vlan 10' selects the tagged
 # pings only, 'icmp and not vlan' the untagged ones only (as in tcpdump, `vlan` moves the offsets
 # of what follows it: 'not vlan and icmp' would look for ICMP 4 bytes further).
+need_feature module_btf # nftables (and ebtables) need their modules' types
 need_module 8021q
 bridge_pair a 10.3.4.1 br b 10.3.4.2
 for ns in a b; do

@@ -3,6 +3,7 @@
 # addresses and the ARP ethertype), arptables INPUT and nft netdev ingress see b's real frame.
 # 'arp[6:2] == 1' (the opcode: request) selects requests only; 'ether src MAC and icmp' selects
 # the echo request by the sender's MAC at netdev ingress, and nothing at IP hooks.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 IP1=10.3.6.1
 IP2=10.3.6.2
 netns_pair a "$IP1" b "$IP2"

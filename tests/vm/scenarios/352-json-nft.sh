@@ -2,6 +2,7 @@
 # jump has rule.handle, rule.chain, rule.text and the jump in rule.path; the policy accept after
 # the returns is kind "policy"; the verdict of a 6.x nft drop (NF_STOLEN with EPERM) is named DROP
 # with its raw value and reason; the --nft-trace table's notices are JSON on stderr.
+need_feature module_btf # nftables (and ebtables) need their modules' types
 command -v jq > /dev/null || skip "jq is not in the initramfs (apt-get install jq)"
 IP1=10.35.2.1
 IP2=10.35.2.2

@@ -36,7 +36,7 @@ USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privile
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
 	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
 	src/pcap_expr.c src/netns.c src/record.c src/render_text.c src/json_writer.c \
-	src/render_json.c src/summary.c
+	src/render_json.c src/summary.c src/ksyms.c src/drop_reason.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -63,7 +63,8 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
-$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h src/pcap_run.h \
+				     $(wildcard src/*.bpf.h) $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
 

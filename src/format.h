@@ -29,5 +29,8 @@ void format_time(const struct event *e, const struct time_format *tf, char *buf,
 void format_interface(const struct event *e, char *buf, size_t len);
 const char *format_header(void);
 void format_event(const struct event *e, const struct time_format *tf, char *buf, size_t len);
+/* The seed's columns with info as the last (IPTABLES_INFO) column. */
+void format_columns(const struct event *e, const struct time_format *tf, const char *info,
+		    char *buf, size_t len);
 
 #endif

@@ -12,6 +12,7 @@ void lost_read(struct tracer *t, struct lost_counts *counts)
 	counts->ring_full = counters[COUNTER_LOST];
 	counts->unpaired = counters[COUNTER_UNPAIRED];
 	counts->too_deep = counters[COUNTER_TOO_DEEP];
+	counts->stacks_missed = counters[COUNTER_STACK_LOST];
 	tracer_recursion_misses(t, &counts->recursion_entries, &counts->recursion_exits);
 }
 
@@ -47,6 +48,8 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	report(out, "Missed", "calls", missed, &missed_before,
 	       "the kernel's recursion protection skipped the tool's programs (not the "
 	       "reader's fault)");
+	report(out, "Missed", "stacks", now->stacks_missed, &reported->stacks_missed,
+	       "the stack map was full or the stack's bucket held another (--stack)");
 	reported->recursion_entries = now->recursion_entries;
 	reported->recursion_exits = now->recursion_exits;
 }
@@ -67,6 +70,11 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			"some may not have matched the filter\n",
 			(unsigned long long)c->recursion_entries,
 			(unsigned long long)c->recursion_exits);
+	if (c->stacks_missed)
+		fprintf(out,
+			"Stacks: %llu events shown without theirs (the stack map was full or the "
+			"stack's bucket held another)\n",
+			(unsigned long long)c->stacks_missed);
 }
 
 void lost_write_json(struct json_writer *w, const struct lost_counts *c)
@@ -78,4 +86,5 @@ void lost_write_json(struct json_writer *w, const struct lost_counts *c)
 	jw_uint_field(w, "queue_full", c->queue_full);
 	jw_uint_field(w, "recursion_entries", c->recursion_entries);
 	jw_uint_field(w, "recursion_exits", c->recursion_exits);
+	jw_uint_field(w, "stacks_missed", c->stacks_missed);
 }

@@ -16,6 +16,8 @@ struct lost_counts {
 	/* the kernel's recursion protection skipped the tool's program (filtered or not) */
 	__u64 recursion_entries;
 	__u64 recursion_exits;
+	/* --stack: events shown without their stack (map full, or another stack's bucket) */
+	__u64 stacks_missed;
 };
 
 /* The kernel-side causes; queue_full is the caller's to fill. */

@@ -27,6 +27,8 @@ enum long_only_option {
 	OPT_NFT_TRACE,
 	OPT_SUMMARY,
 	OPT_DEBUG,
+	OPT_NO_DROPS,
+	OPT_STACK,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -52,6 +54,8 @@ static const struct option_spec {
 	{ "engines", OPT_ENGINES, true },
 	{ "no-rules", OPT_NO_RULES, false },
 	{ "nft-trace", OPT_NFT_TRACE, false },
+	{ "no-drops", OPT_NO_DROPS, false },
+	{ "stack", OPT_STACK, false },
 	{ "verbose", 'v', false },
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
@@ -93,6 +97,9 @@ static const char usage_text[] =
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         deleted when the program ends (not with --no-rules)\n"
+	"      --no-drops         no lines for packets the kernel drops outside the tables\n"
+	"                         (skb:kfree_skb: reason and place of the drop)\n"
+	"      --stack            the kernel stack under each drop and DROP verdict\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --debug            libbpf's log on stderr (loading, the verifier's output)\n"
 	"  -o, --output FORMAT    text (the default: one line per event) or json (JSON Lines:\n"
@@ -436,6 +443,12 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_NFT_TRACE:
 		cfg->nft_trace = true;
 		break;
+	case OPT_NO_DROPS:
+		cfg->drops = false;
+		break;
+	case OPT_STACK:
+		cfg->stack = true;
+		break;
 	case 'v':
 		cfg->verbose = true;
 		break;
@@ -550,6 +563,11 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (cfg->nft_trace && !cfg->track_rules)
 		return fail(err, err_len,
 			    "--nft-trace names rules and --no-rules names none: use one of them");
+	if (cfg->stack && cfg->summary_sec)
+		return fail(
+			err, err_len,
+			"--stack prints stacks under events and --summary prints no events: use "
+			"one of them");
 	return PARSE_OK;
 }
 
@@ -673,6 +691,7 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->engines = (1u << ENGINE_MAX) - 1;
 	cfg->track_rules = true;
+	cfg->drops = true;
 	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
 	if (result == PARSE_OK)
 		result = check_contradictions(cfg, err, err_len);

@@ -136,6 +136,10 @@ $(OUTPUT)/fetch-tests: tests/host/fetch_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
+$(OUTPUT)/drop-tests: tests/host/drop_tests.c $(OUTPUT)/skbtracer.skel.h $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
 $(OUTPUT)/nft-tests: tests/host/nft_tests.c $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
@@ -152,8 +156,10 @@ $(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests \
+	   $(OUTPUT)/drop-tests
 	$(Q)$(OUTPUT)/load-tests
+	$(Q)$(OUTPUT)/drop-tests
 	$(Q)$(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/nft-tests
 	$(Q)$(OUTPUT)/pcap-tests

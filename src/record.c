@@ -117,9 +117,36 @@ void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 
 	r->stack = NULL;
 }
 
+/* The tool's own frames: its programs (unnamed) and the tracing code that ran them. */
+static bool tracing_frame(const char *frame)
+{
+	static const char *const prefixes[] = {
+		"0x",		"bpf_trace_run",  "__bpf_trace_", "bpf_trampoline_",
+		"__traceiter_", "trace_call_bpf", "kprobe_",	  "__kprobe",
+		"kretprobe",	"__kretprobe",	  "rethook",	  "arch_rethook",
+		"perf_trace_",	"ftrace_",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(frame, prefixes[i], strlen(prefixes[i])))
+			return true;
+	}
+	return false;
+}
+
 void stack_record_build(struct stack_record *s, const __u64 *ips, int n, const struct ksyms *ks)
 {
-	s->count = n < STACK_DEPTH ? n : STACK_DEPTH;
-	for (int i = 0; i < s->count; i++)
-		ksyms_name(ks, ips[i], s->frames[i], sizeof(s->frames[i]));
+	int first = 0;
+
+	s->count = 0;
+	if (n > STACK_DEPTH)
+		n = STACK_DEPTH;
+	/* leading frames only: below them is the kernel's own path (named, when ks is) */
+	for (; first < n && ks && !ksyms_hidden(ks); first++) {
+		ksyms_name(ks, ips[first], s->frames[0], sizeof(s->frames[0]));
+		if (!tracing_frame(s->frames[0]))
+			break;
+	}
+	for (int i = first; i < n; i++)
+		ksyms_name(ks, ips[i], s->frames[s->count++], sizeof(s->frames[0]));
 }

@@ -100,7 +100,10 @@ __u32 event_known(const void *data, size_t size);
 /* Fills every field of r but stack; reasons and ks name the reason and the location. */
 void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 realtime_off_ns,
 		       const struct drop_reasons *reasons, const struct ksyms *ks);
-/* Names n addresses (NULL ks: addresses only). */
+/*
+ * Names n addresses (NULL ks: addresses only), leaving out the leading frames of the tool's
+ * programs and the tracing code that called them.
+ */
 void stack_record_build(struct stack_record *s, const __u64 *ips, int n, const struct ksyms *ks);
 const char *attribution_status_name(enum attribution_status status);
 

@@ -121,10 +121,22 @@ void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 
 static bool tracing_frame(const char *frame)
 {
 	static const char *const prefixes[] = {
-		"0x",		"bpf_trace_run",  "__bpf_trace_", "bpf_trampoline_",
-		"__traceiter_", "trace_call_bpf", "kprobe_",	  "__kprobe",
-		"kretprobe",	"__kretprobe",	  "rethook",	  "arch_rethook",
-		"perf_trace_",	"ftrace_",
+		"0x",
+		"bpf_prog_",
+		"bpf_trace_run",
+		"__bpf_trace_",
+		"bpf_trampoline_",
+		"__traceiter_",
+		"trace_call_bpf",
+		"kprobe_",
+		"__kprobe",
+		"kretprobe",
+		"__kretprobe",
+		"rethook",
+		"arch_rethook",
+		"trampoline_handler",
+		"perf_trace_",
+		"ftrace_",
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {

@@ -36,6 +36,7 @@ static const char kallsyms_text[] =
 	"ffffffffc0100000 t ipt_do_table\t[ip_tables]\n"
 	"ffffffffc0100800 T ipt_unregister_table_exit\t[ip_tables]\n"
 	"ffffffff81b00000 T bpf_trace_run4\n"
+	"ffffffffc0001000 t bpf_prog_9b153c033e7a75f0_fexit_ipt_do_table\t[bpf]\n"
 	"ffffffff81b10000 T sk_skb_reason_drop\n"
 	"ffffffff81c00000 W weak_function\n";
 
@@ -101,19 +102,21 @@ TEST(ksyms_hidden_and_missing)
 TEST(stack_leaves_out_the_tracing_frames)
 {
 	struct ksyms *ks = load_fake();
-	const __u64 ips[] = { 0xffffffffc00275c8ULL, 0xffffffff81b0010dULL, 0xffffffff81b10090ULL,
+	const __u64 ips[] = { 0xffffffffc0001730ULL, 0xffffffff81b0010dULL, 0xffffffff81b10090ULL,
 			      0xffffffff81a001a4ULL };
 	struct stack_record s;
 
 	if (!ks)
 		return;
 	stack_record_build(&s, ips, 4, ks);
-	ASSERT_EQ(s.count, 2, "the program and bpf_trace_run4 left out");
+	ASSERT_EQ(s.count, 2, "the program (named) and bpf_trace_run4 left out");
 	ASSERT_STREQ(s.frames[0], "sk_skb_reason_drop+0x90", "innermost kernel frame");
 	ASSERT_STREQ(s.frames[1], "ip_rcv_core+0x1a4", "its caller");
 	stack_record_build(&s, ips, 4, NULL);
 	ASSERT_EQ(s.count, 4, "without names nothing is left out");
-	ASSERT_STREQ(s.frames[0], "0xffffffffc00275c8", "addresses");
+	ASSERT_STREQ(s.frames[0], "0xffffffffc0001730", "addresses");
+	stack_record_build(&s, ips + 1, 1, ks);
+	ASSERT_EQ(s.count, 0, "only the tracing code: nothing left");
 	ksyms_free(ks);
 }
 

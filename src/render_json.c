@@ -222,6 +222,7 @@ static void tie_field(struct json_writer *w, const struct drop_record *r)
 		jw_string_n(w, t->chain, DROP_NAME_LEN);
 	}
 	jw_string_field(w, "hook", r->tie_hook);
+	jw_uint_field(w, "call_mono_ns", t->call_ts_ns); /* the call's line has it as mono_ns */
 	if (t->tie == DROP_TIE_AFTER) {
 		jw_name(w, "verdict");
 		jw_object_begin(w);

@@ -337,6 +337,7 @@ TEST(drop_json)
 
 	d.has_reason = 0;
 	d.tie = (struct drop_tie_info){ .tie = DROP_TIE_AFTER,
+					.call_ts_ns = 1700000000000000001ULL,
 					.engine = ENGINE_NFTABLES,
 					.family = PF_FAMILY_INET,
 					.hook = 1,
@@ -350,7 +351,8 @@ TEST(drop_json)
 	ASSERT_TRUE(strstr(json,
 			   "\"netfilter\":{\"tie\":\"after\",\"engine\":\"nftables\","
 			   "\"family\":\"inet\",\"table\":\"t\\\"1\",\"chain\":\"input\","
-			   "\"hook\":\"INPUT\",\"verdict\":{\"name\":\"DROP\",\"raw\":0}},"
+			   "\"hook\":\"INPUT\",\"call_mono_ns\":1700000000000000001,\"verdict\":{"
+			   "\"name\":\"DROP\",\"raw\":0}},"
 			   "\"stack\":[\"sk_skb_reason_drop+0x90\",\"ip_rcv+0x5d\"]}\n") != NULL,
 		    json);
 	free(json);

@@ -48,6 +48,7 @@ expect_rc 0
 expect_cmd "-o json: stack arrays on the DROP verdict and on the drop, with nf_hook_slow" jq -e -s \
     '[.[] | select(.verdict.name == "DROP" or .type == "drop")] | length == 2 and
      all(.stack | any(startswith("nf_hook_slow+0x"))) and
-     (.[1].netfilter.tie == "after" and .[1].netfilter.verdict.name == "DROP")' "$T_OUT"
+     (.[1].netfilter.tie == "after" and .[1].netfilter.verdict.name == "DROP") and
+     .[1].netfilter.call_mono_ns == .[0].mono_ns and .[1].skb == .[0].skb' "$T_OUT"
 expect_cmd "-o json: no stack on other lines" jq -e -s \
     '[.[] | select(.type == "table_call" and .verdict.name != "DROP") | has("stack")] | any | not' "$T_OUT"

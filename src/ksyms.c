@@ -127,7 +127,8 @@ struct ksyms *ksyms_load(const char *path, char *err, size_t err_len)
 		if (ks->syms[i].module)
 			ks->syms[i].module = ks->names + (size_t)ks->syms[i].module;
 	}
-	qsort(ks->syms, ks->count, sizeof(*ks->syms), by_address);
+	if (ks->count)
+		qsort(ks->syms, ks->count, sizeof(*ks->syms), by_address);
 	return ks;
 }
 

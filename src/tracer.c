@@ -550,7 +550,7 @@ static int open_event_reader(struct tracer *t, ring_buffer_sample_fn on_event, v
 	return t->events || t->perf ? 0 : -errno;
 }
 
-int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
+static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len)
 {
 	enum backend order[2] = { BACKEND_FENTRY, BACKEND_KPROBE };
@@ -593,6 +593,16 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	report_attached(t, cfg);
 	attach_drops(t, cfg);
 	return 0;
+}
+
+int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
+		 void *ctx, char *err, size_t err_len)
+{
+	int ret = start(t, cfg, on_event, ctx, err, err_len);
+
+	if (ret) /* what probing kept; the rest is released on each failure */
+		drop_reasons_free(&t->reasons);
+	return ret;
 }
 
 int tracer_poll(struct tracer *t, int timeout_ms)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Host drop tests (root): the skb:kfree_skb program attaches here (tp_btf) even where the
- * table hooks cannot. A UDP datagram to a closed port on 127.0.0.1 is dropped by the kernel
- * (reason NO_SOCKET on 5.17+): the program must report it with its reason, place and stack
- * when the filter names the port, and nothing when the filter names another port or when the
- * datagram is received normally (consume_skb, not a drop).
+ * Host drop tests (root): the skb:kfree_skb programs (tp_btf, and raw_tracepoint as with --btf)
+ * attach here even where the table hooks cannot. A UDP datagram to a closed port on 127.0.0.1
+ * is dropped by the kernel (reason NO_SOCKET on 5.17+): the program must report it with its
+ * reason, place and stack when the filter names the port, and nothing when the filter names
+ * another port or when the datagram is received normally (consume_skb, not a drop).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,6 +80,9 @@ static int bound_socket(int *port)
 	return fd;
 }
 
+/* --btf given: the raw_tracepoint program instead of tp_btf (kernels without vmlinux BTF). */
+static bool use_raw_tracepoint;
+
 /*
  * Traces with --dport filter_port (and --stack), sends one datagram to port (received by
  * receiver when >= 0), and collects the drops reported.
@@ -99,6 +102,7 @@ static int trace_one(const char *name, int filter_port, int port, int receiver, 
 		.engines = 1u << ENGINE_IPTABLES,
 		.drops = true,
 		.stack = true,
+		.btf_path = use_raw_tracepoint ? "/sys/kernel/btf/vmlinux" : NULL,
 	};
 	memset(seen, 0, sizeof(*seen));
 	ret = tracer_load_only(t, &cfg, BACKEND_KPROBE, err, sizeof(err));
@@ -107,7 +111,8 @@ static int trace_one(const char *name, int filter_port, int port, int receiver, 
 		failed++;
 		return -1;
 	}
-	link = bpf_program__attach(t->skel->progs.drop_tp_btf);
+	link = bpf_program__attach(use_raw_tracepoint ? t->skel->progs.drop_raw_tp
+						      : t->skel->progs.drop_tp_btf);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, seen, NULL);
 	if (!link || !rb) {
 		printf("SKIP %s: cannot attach to skb:kfree_skb here (%s)\n", name,
@@ -127,7 +132,8 @@ static int trace_one(const char *name, int filter_port, int port, int receiver, 
 static void test_closed_port(int port, const struct ksyms *ks)
 {
 	static struct drop_record r;
-	const char *name = "closed port, filter on it";
+	const char *name = use_raw_tracepoint ? "closed port, filter on it (raw_tracepoint)"
+					      : "closed port, filter on it";
 	struct tracer t = {};
 	struct stack_record stack;
 	__u64 ips[STACK_DEPTH];
@@ -215,6 +221,8 @@ int main(void)
 	close(probe);
 	test_closed_port(closed, ks);
 	test_not_traced(closed, open_port, receiver);
+	use_raw_tracepoint = true;
+	test_closed_port(closed, ks);
 	close(receiver);
 	ksyms_free(ks);
 	printf("host-drops: %d passed, %d failed, %d skipped\n", passed, failed, skipped);

@@ -328,29 +328,6 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 	return 0;
 }
 
-__attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, const char *fmt,
-						      ...);
-
-/* Drops are extra: a kernel that refuses their tracepoint still has its tables traced. */
-static void attach_drops(struct tracer *t, const struct config *cfg)
-{
-	struct bpf_program *prog = drop_program(t);
-
-	if (!prog)
-		return;
-	t->drop_link = bpf_program__attach(prog);
-	if (!t->drop_link)
-		say(cfg,
-		    "Drops outside the tables are not traced: attaching to skb:kfree_skb "
-		    "failed (%s)",
-		    strerror(errno));
-	else
-		say(cfg, "Attached %s(kfree_skb): drops%s",
-		    prog == t->skel->progs.drop_tp_btf ? "tp_btf" : "raw_tracepoint",
-		    t->reasons.has_reason ? " with their reason"
-					  : " (this kernel gives no reason: their place only)");
-}
-
 /* A start-up message on stderr: a line, or a JSON notice with -o json. */
 __attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, const char *fmt,
 						      ...)
@@ -416,6 +393,26 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
 		    "CONFIG_KALLSYMS_ALL)",
 		    walk_symbol_missing());
+}
+
+/* Drops are extra: a kernel that refuses their tracepoint still has its tables traced. */
+static void attach_drops(struct tracer *t, const struct config *cfg)
+{
+	struct bpf_program *prog = drop_program(t);
+
+	if (!prog)
+		return;
+	t->drop_link = bpf_program__attach(prog);
+	if (!t->drop_link)
+		say(cfg,
+		    "Drops outside the tables are not traced: attaching to skb:kfree_skb "
+		    "failed (%s)",
+		    strerror(errno));
+	else
+		say(cfg, "Attached %s(kfree_skb): drops%s",
+		    prog == t->skel->progs.drop_tp_btf ? "tp_btf" : "raw_tracepoint",
+		    t->reasons.has_reason ? " with their reason"
+					  : " (this kernel gives no reason: their place only)");
 }
 
 /* Whether kfree_skb gives a reason, and the reasons' names: vmlinux BTF's. */

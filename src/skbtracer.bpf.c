@@ -3,6 +3,7 @@
  * Kernel side: entry and exit of every packet-filter engine's table function
  * (ipt_do_table, ip6t_do_table, arpt_do_table, ebt_do_table, nft_do_chain).
  * Entry filters and records the packet; exit adds the verdict and sends the event.
+ * Drops outside the tables: drops.bpf.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -964,6 +965,8 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 		stack->depth = from;
 }
 
+#include "drops.bpf.h"
+
 /*
  * Finds the pending call this exit belongs to, from the top of the stack down, and sends it.
  * Exits of calls the filter rejected find nothing. The call keeps its slot until its event is
@@ -1003,6 +1006,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 		diff_rules(stack, call, slot);
 	if (!call->silent) {
 		read_after(&call->event);
+		note_drop_verdict(ctx, &call->event);
 		send_event(ctx, &call->event);
 	}
 	call->exiting = false;

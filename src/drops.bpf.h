@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Drops anywhere in the kernel: the skb:kfree_skb tracepoint, for the packets the user traces.
- * Its own programs (tp_btf, or raw_tracepoint where the kernel's BTF is not at hand), so the
- * table programs' verifier budget is untouched; the table exit only calls
- * note_drop_verdict(). Included by skbtracer.bpf.c after the packet parser and send_event().
+ * The kfree_skb programs (skbtracer.bpf.c: tp_btf, or raw_tracepoint where the kernel's BTF is
+ * not at hand, shared with the end of tracking) call send_drop(), so the table programs'
+ * verifier budget is untouched; the table exit only calls note_drop_verdict(). Included by
+ * skbtracer.bpf.c after the packet parser, send_event() and track.bpf.h.
  */
 #ifndef DROPS_BPF_H
 #define DROPS_BPF_H
@@ -14,6 +15,7 @@
 #define NO_CONSUMED_REASON 0xffffffff
 
 /* Set by user space before load. */
+const volatile bool report_drops = false;    /* off with --no-drops, or refused by the kernel */
 const volatile bool drop_has_reason = false; /* kfree_skb's third argument (5.17+) */
 /* SKB_CONSUMED where the enum has it: a normal free, never a drop (6.3+ send it elsewhere). */
 const volatile __u32 drop_consumed_reason = NO_CONSUMED_REASON;
@@ -99,7 +101,7 @@ static __always_inline void note_drop_verdict(void *ctx, struct event *e)
 	if (!drop_verdict(e->verdict))
 		return;
 	e->stack_id = stack_id(ctx);
-	if ((e->verdict & NF_CODE_MASK) != NF_DROP_CODE) /* already freed */
+	if (!report_drops || (e->verdict & NF_CODE_MASK) != NF_DROP_CODE) /* already freed */
 		return;
 	__builtin_memset(&tie, 0, sizeof(tie));
 	tie_from_call(&tie, e, DROP_TIE_AFTER);
@@ -148,26 +150,32 @@ static __always_inline void drop_parse(struct drop_work *w, struct sk_buff *skb,
 	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
 }
 
-/* The user's filter, cheap tests first: pid, netns and interface before the packet is read. */
-static __always_inline bool drop_matches_filter(struct sk_buff *skb)
+/* The filter's tests of where to look (pid, netns, interface): tracked packets pass them too. */
+static __always_inline bool drop_where_matches(struct sk_buff *skb)
 {
-	__u32 zero = 0, flags = filter.flags;
-	__u16 l3proto = drop_l3proto(skb);
-	struct drop_work *w;
+	__u32 flags = filter.flags;
 
-	if (!flags && !pcap_enabled)
-		return true;
 	if ((flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
 		return false;
 	if ((flags & FILTER_NETNS) && drop_netns(skb) != filter.netns)
 		return false;
 	if ((flags & FILTER_IFACE) && !iface_matches(BPF_CORE_READ(skb, dev)))
 		return false;
+	return true;
+}
+
+/* The filter's tests of the packet's contents, on the packet as it is when freed. */
+static __always_inline bool drop_contents_match(struct sk_buff *skb)
+{
+	__u32 zero = 0;
+	__u16 l3proto = drop_l3proto(skb);
+	struct drop_work *w;
+
 	if (pcap_enabled &&
 	    !pcap_filter_matches_pf(
 		    skb, l3proto == ETHERTYPE_IPV6 ? PF_FAMILY_IPV6 : PF_FAMILY_IPV4, l3proto))
 		return false;
-	if (!(flags & ~(FILTER_PID | FILTER_NETNS | FILTER_IFACE)))
+	if (!(filter.flags & ~(FILTER_PID | FILTER_NETNS | FILTER_IFACE)))
 		return true;
 	w = bpf_map_lookup_elem(&drop_work, &zero);
 	if (!w)
@@ -177,15 +185,22 @@ static __always_inline bool drop_matches_filter(struct sk_buff *skb)
 }
 
 /*
- * Is this freed skb one the user follows? The one place that decides: once packets are
- * tracked across NAT and clones, this becomes a lookup of the tracked packet.
+ * Is this freed skb one the user follows? The one place that decides: an skb a shown table
+ * call dropped or is dropping; else, where the filter looks (pid, netns, interface), a tracked
+ * packet (it matched at a table, maybe before NAT rewrote it) or one whose contents match the
+ * filter now (a packet no table saw: rp_filter, no route in a namespace without tables).
  */
 static __always_inline bool drop_is_traced(struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb;
 
-	return bpf_map_lookup_elem(&dropped_by_verdict, &key) || running_call(key) ||
-	       drop_matches_filter(skb);
+	if (bpf_map_lookup_elem(&dropped_by_verdict, &key) || running_call(key))
+		return true;
+	if (!drop_where_matches(skb))
+		return false;
+	if (track_packets && track_lookup(key))
+		return true;
+	return drop_contents_match(skb);
 }
 
 /* Fills the drop event for skb and sends it. */
@@ -194,6 +209,7 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	__u64 key = (__u64)skb;
 	__u32 zero = 0;
 	struct drop_work *w = bpf_map_lookup_elem(&drop_work, &zero);
+	const struct tracked_packet *tracked;
 	struct drop_tie_info *after;
 	struct pending_call *call;
 	struct net_device *dev;
@@ -214,6 +230,9 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	d->pid = bpf_get_current_pid_tgid() >> 32;
 	d->cpu = bpf_get_smp_processor_id();
 	d->stack_id = stack_id(ctx);
+	tracked = track_packets ? track_lookup(key) : NULL;
+	if (tracked)
+		d->packet_id = tracked->id;
 	dev = BPF_CORE_READ(skb, dev);
 	if (dev)
 		bpf_probe_read_kernel_str(d->ifname, sizeof(d->ifname), dev->name);
@@ -235,29 +254,6 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	}
 	if (bpf_ringbuf_output(&events, d, sizeof(*d), 0))
 		count(COUNTER_LOST);
-}
-
-static __always_inline int on_kfree_skb(void *ctx, struct sk_buff *skb, __u64 location,
-					__u32 reason)
-{
-	if (reason == drop_consumed_reason || !drop_is_traced(skb))
-		return 0;
-	send_drop(ctx, skb, location, reason);
-	return 0;
-}
-
-/* kfree_skb(skb, location) before 5.17; (skb, location, reason[, rx_sk]) since. */
-SEC("tp_btf/kfree_skb")
-int drop_tp_btf(__u64 *ctx)
-{
-	return on_kfree_skb(ctx, (void *)ctx[0], ctx[1], drop_has_reason ? (__u32)ctx[2] : 0);
-}
-
-SEC("raw_tracepoint/kfree_skb")
-int drop_raw_tp(struct bpf_raw_tracepoint_args *ctx)
-{
-	return on_kfree_skb(ctx, (void *)ctx->args[0], ctx->args[1],
-			    drop_has_reason ? (__u32)ctx->args[2] : 0);
 }
 
 #endif

@@ -188,6 +188,8 @@ static void first_event(struct run_state *rs, __u64 ts_ns)
 static void print_drop(struct run_state *rs, const struct drop_event *d)
 {
 	static struct drop_record record; /* one printer thread */
+	static struct netns_label netns_label;
+	struct text_options o = { .show_id = rs->cfg->show_id };
 	int ret;
 
 	if (rs->cfg->summary_sec)
@@ -196,10 +198,16 @@ static void print_drop(struct run_state *rs, const struct drop_event *d)
 	drop_record_build(&record, d, rs->time_format.realtime_off_ns, &rs->tracer->reasons,
 			  rs->ksyms);
 	record.stack = read_stack(rs, d->stack_id);
-	if (rs->cfg->output == OUTPUT_JSON)
+	if (rs->netns_names) {
+		netns_names_lookup(rs->netns_names, d->netns, &netns_label);
+		record.netns_label = &netns_label;
+	}
+	if (rs->cfg->group)
+		ret = group_drop(&rs->groups, stdout, &record);
+	else if (rs->cfg->output == OUTPUT_JSON)
 		ret = render_json_drop(stdout, &record);
 	else
-		ret = render_text_drop(stdout, &record, &rs->time_format);
+		ret = render_text_drop(stdout, &record, &rs->time_format, &o);
 	if (ret < 0 || fflush(stdout) == EOF) {
 		rs->stdout_closed = true;
 		return;

@@ -247,6 +247,7 @@ void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 
 	r->tie_verdict_code = verdict_code_name(t->verdict);
 	format_verdict(t->verdict, r->tie_verdict, sizeof(r->tie_verdict));
 	r->stack = NULL;
+	r->netns_label = NULL;
 }
 
 /* The tool's own frames: its programs (unnamed) and the tracing code that ran them. */

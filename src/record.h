@@ -110,6 +110,8 @@ struct drop_record {
 	const char *tie_verdict_code; /* DROP_TIE_AFTER: "DROP" */
 	char tie_verdict[48];
 	const struct stack_record *stack; /* --stack, else NULL */
+	/* --netns-names: what the namespace is called; NULL when not asked for. */
+	const struct netns_label *netns_label;
 };
 
 /*
@@ -125,7 +127,7 @@ const char *ct_state_name(__u64 ct, __u8 ctinfo);
 const char *nat_target_of(const char *rule_text, bool nft);
 /* The kind of a record whose layout this program reads (enum event_kind), or 0 to skip it. */
 __u32 event_known(const void *data, size_t size);
-/* Fills every field of r but stack; reasons and ks name the reason and the location. */
+/* Fills every field of r but stack and netns_label; reasons and ks name reason and location. */
 void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 realtime_off_ns,
 		       const struct drop_reasons *reasons, const struct ksyms *ks);
 /*

@@ -312,6 +312,8 @@ int render_json_drop(FILE *out, const struct drop_record *r)
 	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)d->skb);
 	jw_string_field(&w, "skb", text);
 	jw_uint_field(&w, "netns", d->netns);
+	if (r->netns_label)
+		netns_label_fields(&w, r->netns_label);
 	jw_uint_field(&w, "pid", d->pid);
 	jw_uint_field(&w, "cpu", d->cpu);
 	interface_field(&w, "interface", d->ifname);
@@ -326,6 +328,11 @@ int render_json_drop(FILE *out, const struct drop_record *r)
 	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)d->location);
 	jw_string_field(&w, "location_address", text);
 	packet_fields(&w, &r->packet);
+	jw_name(&w, "packet_id"); /* tracking: the tracked packet's, null when not tracked */
+	if (d->packet_id)
+		jw_uint(&w, d->packet_id);
+	else
+		jw_null(&w);
 	tie_field(&w, r);
 	stack_field(&w, r->stack);
 	jw_object_end(&w);

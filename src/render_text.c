@@ -139,12 +139,21 @@ void render_text_drop_info(const struct drop_record *r, char *buf, size_t len)
 		snprintf(buf + used, len - used, " in %s", call);
 }
 
-int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf)
+int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf,
+		     const struct text_options *o)
 {
-	static char line[1280], info[512]; /* one printer thread */
+	static char line[1664], info[512]; /* one printer thread */
+	char name[NETNS_NAME_LEN + 16];
+	size_t used;
 
 	render_text_drop_info(r, info, sizeof(info));
-	format_columns(&r->packet, tf, NULL, info, line, sizeof(line));
+	used = strlen(info);
+	if (o->show_id && r->ev->packet_id && used < sizeof(info))
+		snprintf(info + used, sizeof(info) - used, " id=%llu",
+			 (unsigned long long)r->ev->packet_id);
+	if (r->netns_label)
+		netns_label_text(r->netns_label, name, sizeof(name));
+	format_columns(&r->packet, tf, r->netns_label ? name : NULL, info, line, sizeof(line));
 	if (fprintf(out, "%s\n", line) < 0)
 		return -1;
 	return render_text_stack(out, r->stack);

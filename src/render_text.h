@@ -38,7 +38,11 @@ int render_text(FILE *out, const struct trace_record *r, const struct time_forma
  * (the call that freed it).
  */
 void render_text_drop_info(const struct drop_record *r, char *buf, size_t len);
-/* A drop's line in the seed's columns (and --stack's frames); < 0 when out cannot be written. */
-int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf);
+/*
+ * A drop's line in the seed's columns, " id=N" at the end with --show-id for a tracked packet
+ * (and --stack's frames); < 0 when out cannot be written.
+ */
+int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf,
+		     const struct text_options *o);
 
 #endif

@@ -342,6 +342,7 @@ struct drop_event {
 	__u32 pid;
 	__u32 cpu;
 	__s32 stack_id;		 /* --stack: in the stacks map, or NO_STACK */
+	__u64 packet_id;	 /* tracking: the tracked packet's id; 0 when not tracked */
 	char ifname[IFNAME_LEN]; /* skb->dev, "" when none */
 	struct drop_tie_info tie;
 	struct packet_fields packet;

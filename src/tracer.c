@@ -43,7 +43,8 @@ static const struct {
 };
 
 /* The tracepoints that end tracking: every backend, loaded with tracking on. */
-static const char *const track_tracepoints[] = { "tp_consume_skb", "tp_kfree_skb" };
+/* (tp_kfree_skb ends tracking too: set_drop_programs() loads it for either.) */
+static const char *const track_tracepoints[] = { "tp_consume_skb" };
 #define NR_TRACK_TRACEPOINTS (sizeof(track_tracepoints) / sizeof(track_tracepoints[0]))
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
@@ -194,28 +195,31 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 }
 
 /*
- * The kfree_skb program: tp_btf where the kernel's BTF is at hand, raw_tracepoint with --btf
+ * The kfree_skb program, for drops (unless --no-drops), the end of tracking (unless
+ * --no-track) or both: tp_btf where the kernel's BTF is at hand, raw_tracepoint with --btf
  * (a kernel without /sys/kernel/btf/vmlinux). --stack sizes the stack map.
  */
 static void set_drop_programs(struct tracer *t, const struct config *cfg,
 			      struct skbtracer_bpf__rodata *rodata)
 {
 	bool btf = !cfg->btf_path && !access("/sys/kernel/btf/vmlinux", R_OK);
+	bool wanted = cfg->drops || cfg->track_packets;
 
+	rodata->report_drops = cfg->drops;
 	rodata->drop_has_reason = t->reasons.has_reason;
 	rodata->drop_consumed_reason = t->reasons.has_consumed ? t->reasons.consumed : ~0u;
 	rodata->stack_traces = cfg->stack;
 	bpf_map__set_max_entries(t->skel->maps.stacks, cfg->stack ? STACK_ENTRIES : 1);
-	bpf_program__set_autoload(t->skel->progs.drop_tp_btf, cfg->drops && btf);
-	bpf_program__set_autoload(t->skel->progs.drop_raw_tp, cfg->drops && !btf);
+	bpf_program__set_autoload(t->skel->progs.tp_kfree_skb, wanted && btf);
+	bpf_program__set_autoload(t->skel->progs.raw_tp_kfree_skb, wanted && !btf);
 }
 
 static struct bpf_program *drop_program(struct tracer *t)
 {
-	if (bpf_program__autoload(t->skel->progs.drop_tp_btf))
-		return t->skel->progs.drop_tp_btf;
-	if (bpf_program__autoload(t->skel->progs.drop_raw_tp))
-		return t->skel->progs.drop_raw_tp;
+	if (bpf_program__autoload(t->skel->progs.tp_kfree_skb))
+		return t->skel->progs.tp_kfree_skb;
+	if (bpf_program__autoload(t->skel->progs.raw_tp_kfree_skb))
+		return t->skel->progs.raw_tp_kfree_skb;
 	return NULL;
 }
 
@@ -442,22 +446,31 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		    walk_symbol_missing());
 }
 
-/* Drops are extra: a kernel that refuses their tracepoint still has its tables traced. */
+/*
+ * Drops are extra: a kernel that refuses their tracepoint still has its tables traced. Without
+ * drops (--no-drops, or refused) the program only ends tracking, and says nothing.
+ */
 static void attach_drops(struct tracer *t, const struct config *cfg)
 {
 	struct bpf_program *prog = drop_program(t);
+	bool drops = t->skel->rodata->report_drops;
 
 	if (!prog)
 		return;
 	t->drop_link = bpf_program__attach(prog);
-	if (!t->drop_link)
+	if (!t->drop_link && drops)
 		say(cfg,
 		    "Drops outside the tables are not traced: attaching to skb:kfree_skb "
 		    "failed (%s)",
 		    strerror(errno));
-	else
+	else if (!t->drop_link)
+		say(cfg,
+		    "Tracking: a packet the kernel drops stays tracked until pushed out "
+		    "(attaching to the drop tracepoint failed: %s)",
+		    strerror(errno));
+	else if (drops)
 		say(cfg, "Attached %s(kfree_skb): drops%s",
-		    prog == t->skel->progs.drop_tp_btf ? "tp_btf" : "raw_tracepoint",
+		    prog == t->skel->progs.tp_kfree_skb ? "tp_btf" : "raw_tracepoint",
 		    t->reasons.has_reason ? " with their reason"
 					  : " (this kernel gives no reason: their place only)");
 }

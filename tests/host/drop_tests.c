@@ -115,8 +115,8 @@ static int trace_one(const char *name, int filter_port, int port, int receiver, 
 		failed++;
 		return -1;
 	}
-	link = bpf_program__attach(use_raw_tracepoint ? t->skel->progs.drop_raw_tp
-						      : t->skel->progs.drop_tp_btf);
+	link = bpf_program__attach(use_raw_tracepoint ? t->skel->progs.raw_tp_kfree_skb
+						      : t->skel->progs.tp_kfree_skb);
 	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, seen, NULL);
 	if (!link || !rb) {
 		printf("SKIP %s: cannot attach to skb:kfree_skb here (%s)\n", name,
@@ -223,7 +223,7 @@ static void measure_filtered_out(int closed)
 	}
 	datagrams = 20000;
 	if (!trace_one("cost", closed + 1, closed, -1, &seen, &t) &&
-	    !bpf_obj_get_info_by_fd(bpf_program__fd(t.skel->progs.drop_tp_btf), &info, &len) &&
+	    !bpf_obj_get_info_by_fd(bpf_program__fd(t.skel->progs.tp_kfree_skb), &info, &len) &&
 	    info.run_cnt)
 		printf("# filtered out (--dport %d, %d datagrams to %d): %llu calls, %llu ns per "
 		       "call in the program\n",

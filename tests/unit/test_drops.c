@@ -234,6 +234,7 @@ TEST(drop_text)
 	struct ksyms *ks = load_fake();
 	struct btf *btf;
 	struct drop_reasons dr = golden_reasons(&btf);
+	struct text_options o = {};
 	char info[512], *out = NULL;
 	size_t out_len = 0;
 	FILE *f;
@@ -243,7 +244,7 @@ TEST(drop_text)
 	ASSERT_STREQ(info, "pkt_type=HOST dropped reason=IP_RPFILTER at ip_rcv_finish_core+0x1a4",
 		     "no netfilter call: reason and place");
 	f = open_memstream(&out, &out_len);
-	render_text_drop(f, &r, &tf);
+	render_text_drop(f, &r, &tf, &o);
 	fclose(f);
 	ASSERT_STREQ(out,
 		     "[0.000001] [0xffff888004a1b200] [4026532281] 0        1      v-a        "
@@ -252,6 +253,22 @@ TEST(drop_text)
 		     "ip_rcv_finish_core+0x1a4\n",
 		     "the seed's columns, the drop in the last");
 	free(out);
+
+	/* --show-id: the tracked packet's id at the end; nothing for an untracked one */
+	o.show_id = true;
+	f = open_memstream(&out, &out_len);
+	render_text_drop(f, &r, &tf, &o);
+	fclose(f);
+	ASSERT_TRUE(strstr(out, "ip_rcv_finish_core+0x1a4\n") != NULL, out);
+	free(out);
+	d.packet_id = 42;
+	drop_record_build(&r, &d, 0, &dr, ks);
+	f = open_memstream(&out, &out_len);
+	render_text_drop(f, &r, &tf, &o);
+	fclose(f);
+	ASSERT_TRUE(strstr(out, "ip_rcv_finish_core+0x1a4 id=42\n") != NULL, out);
+	free(out);
+	d.packet_id = 0;
 
 	/* after a legacy DROP verdict */
 	d.reason = 12;
@@ -331,8 +348,14 @@ TEST(drop_json)
 		     "\"ethertype\":2048,\"ip_len\":84,\"src_mac\":\"02:00:00:00:00:01\","
 		     "\"dst_mac\":\"02:00:00:00:00:02\",\"saddr\":\"10.0.0.1\",\"daddr\":"
 		     "\"10.0.0.2\",\"protocol\":1,\"icmp_type\":8,\"icmp_code\":0,\"icmp_id\":77,"
-		     "\"icmp_seq\":3,\"netfilter\":null}\n",
+		     "\"icmp_seq\":3,\"packet_id\":null,\"netfilter\":null}\n",
 		     "a drop without a netfilter call");
+	free(json);
+	d.packet_id = 42;
+	drop_record_build(&r, &d, 1000000000, &dr, ks);
+	json = json_of(&r);
+	ASSERT_TRUE(strstr(json, "\"icmp_seq\":3,\"packet_id\":42,\"netfilter\":null}") != NULL,
+		    json);
 	free(json);
 
 	d.has_reason = 0;

@@ -36,7 +36,8 @@ USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privile
 	src/system_iptables.c src/xt_blob.c src/xt_fetch.c src/rules.c \
 	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
 	src/pcap_expr.c src/netns.c src/record.c src/render_text.c src/json_writer.c \
-	src/render_json.c src/summary.c src/netns_names.c src/group.c
+	src/render_json.c src/summary.c src/netns_names.c src/group.c src/ksyms.c \
+	src/drop_reason.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)
@@ -136,6 +137,11 @@ $(OUTPUT)/fetch-tests: tests/host/fetch_tests.c tests/host/host_test.h $(USER_OB
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
+$(OUTPUT)/drop-tests: tests/host/drop_tests.c tests/host/host_test.h $(OUTPUT)/skbtracer.skel.h \
+		     $(USER_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
 $(OUTPUT)/nft-tests: tests/host/nft_tests.c tests/host/host_test.h $(USER_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
@@ -152,8 +158,10 @@ $(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
-test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests
+test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests \
+	   $(OUTPUT)/drop-tests
 	$(Q)$(OUTPUT)/load-tests
+	$(Q)$(OUTPUT)/drop-tests
 	$(Q)$(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/nft-tests
 	$(Q)$(OUTPUT)/pcap-tests

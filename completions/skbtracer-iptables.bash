@@ -5,7 +5,7 @@ _skbtracer_iptables() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} word
 	local options='-H --ipaddr --proto -P --port --sport --dport --icmpid -p --pid -N --netns
 		-i --iface -c --catch-count -T --time -t --timestamp --no-rules --nft-trace
-		--no-track --track-entries --show-id --show-ct --group
+		--no-track --track-entries --show-id --show-ct --group --no-drops --stack
 		-v --verbose --debug -o --output --summary --netns-names --engines --backend --btf -h --help
 		-V --version'
 	local expression='host net port portrange src dst tcp udp icmp icmp6 ip ip6 arp vlan ether

@@ -226,6 +226,11 @@ static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 	return NULL;
 }
 
+struct btf *kernel_btf_vmlinux(struct kernel_btf *kb, char *err, size_t err_len)
+{
+	return vmlinux_btf(kb, err, err_len);
+}
+
 enum prototype xt_prototype_by_release(const char *release)
 {
 	unsigned int major, minor;

@@ -44,6 +44,8 @@ int btf_validate(const struct btf *btf, char *err, size_t err_len);
 /* Looks the function up in vmlinux BTF, then in its module's BTF; -EBADMSG: unusable BTF. */
 int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *err, size_t err_len);
 void kernel_btf_release(struct kernel_btf *kb);
+/* The vmlinux BTF itself (parsed and checked once); NULL and err when there is none. */
+struct btf *kernel_btf_vmlinux(struct kernel_btf *kb, char *err, size_t err_len);
 
 const char *prototype_name(enum prototype prototype);
 

@@ -394,7 +394,16 @@ void format_event(const struct event *e, const struct time_format *tf, char *buf
 void format_event_named(const struct event *e, const struct time_format *tf, const char *netns_name,
 			char *buf, size_t len)
 {
-	char time[32], skb[32], inode[16], netns[384], mac[24], pkt[320], info[768];
+	char info[768];
+
+	format_engine_info(e, info, sizeof(info));
+	format_columns(e, tf, netns_name, info, buf, len);
+}
+
+void format_columns(const struct event *e, const struct time_format *tf, const char *netns_name,
+		    const char *info, char *buf, size_t len)
+{
+	char time[32], skb[32], inode[16], netns[384], mac[24], pkt[320];
 	char ifname[2 * IFNAME_LEN + 2];
 
 	format_time(e, tf, time, sizeof(time));
@@ -411,7 +420,6 @@ void format_event_named(const struct event *e, const struct time_format *tf, con
 	else
 		snprintf(mac, sizeof(mac), "nil");
 	format_pkt_info(e, pkt, sizeof(pkt));
-	format_engine_info(e, info, sizeof(info));
 	snprintf(buf, len, "%-10s %-20s %-12s %-8u %-6u %-18.*s %-18s %-6u %-54s %s", time, skb,
 		 netns, e->pid, e->cpu, (int)sizeof(ifname), ifname, mac, e->ip_len, pkt, info);
 }

@@ -33,5 +33,8 @@ void format_event(const struct event *e, const struct time_format *tf, char *buf
 const char *format_header_netns_names(void);
 void format_event_named(const struct event *e, const struct time_format *tf, const char *netns_name,
 			char *buf, size_t len);
+/* The seed's columns with info as the last (IPTABLES_INFO) column; netns_name NULL: none. */
+void format_columns(const struct event *e, const struct time_format *tf, const char *netns_name,
+		    const char *info, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,7 @@ struct packet_group {
 	__u32 netns;   /* of its last call */
 	__u8 family, hook;
 	bool dropped;
+	char drop[256]; /* " -> dropped reason=... at ...": the kernel freed it (group_drop) */
 	char out_ifname[IFNAME_LEN + 1]; /* of its last call */
 	char header[512];
 	char *journey;
@@ -98,6 +99,8 @@ static const char *ending(const struct packet_group *p, char *buf, size_t len)
 	bool inet = p->family == PF_FAMILY_IPV4 || p->family == PF_FAMILY_IPV6 ||
 		    p->family == PF_FAMILY_INET;
 
+	if (p->drop[0])
+		return p->drop;
 	if (p->dropped)
 		return " -> dropped";
 	if (p->out_ifname[0] && (inet || p->family == PF_FAMILY_BRIDGE) && p->hook == 4) {
@@ -182,6 +185,43 @@ int group_flush_idle(struct grouper *g, FILE *out, __u64 now_ns, __u64 idle_ns)
 	if (!g->first)
 		g->last = NULL;
 	return ret;
+}
+
+/* Prints and frees p, wherever it is in the list. */
+static int close_group(struct grouper *g, FILE *out, struct packet_group *p)
+{
+	struct packet_group **link = &g->first, *prev = NULL;
+	int ret = print_group(out, p);
+
+	while (*link != p) {
+		prev = *link;
+		link = &prev->next;
+	}
+	*link = p->next;
+	if (g->last == p)
+		g->last = prev;
+	g->open--;
+	free(p->journey);
+	free(p);
+	return ret;
+}
+
+int group_drop(struct grouper *g, FILE *out, const struct drop_record *r)
+{
+	const struct drop_event *d = r->ev;
+	struct packet_group *p = d->packet_id ? find(g, d->packet_id) : NULL;
+	size_t used;
+
+	if (!p)
+		return 0;
+	used = snprintf(p->drop, sizeof(p->drop), " -> dropped");
+	if (r->reason && used < sizeof(p->drop))
+		used += snprintf(p->drop + used, sizeof(p->drop) - used, " reason=%s", r->reason);
+	if (used < sizeof(p->drop))
+		snprintf(p->drop + used, sizeof(p->drop) - used, " at %s", r->location);
+	if (d->tie.tie == DROP_TIE_INSIDE) /* the chain's line is still to come */
+		return 0;
+	return close_group(g, out, p) < 0 ? -1 : 0;
 }
 
 int group_flush_all(struct grouper *g, FILE *out)

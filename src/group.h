@@ -31,6 +31,12 @@ struct grouper {
 int group_add(struct grouper *g, FILE *out, const struct trace_record *r);
 /* Prints and forgets the blocks whose last call is older than idle_ns at now_ns (monotonic). */
 int group_flush_idle(struct grouper *g, FILE *out, __u64 now_ns, __u64 idle_ns);
+/*
+ * A drop of a tracked packet: the end of its block, " -> dropped reason=R at PLACE", printed
+ * now (or, for a drop inside an nftables chain, whose line comes next, when idle). A drop of no
+ * tracked packet, or of one with no block, is not shown. < 0 when out cannot be written.
+ */
+int group_drop(struct grouper *g, FILE *out, const struct drop_record *r);
 /* Prints every block still open (exit). */
 int group_flush_all(struct grouper *g, FILE *out);
 void group_free(struct grouper *g);

@@ -13,6 +13,7 @@ void lost_read(struct tracer *t, struct lost_counts *counts)
 	counts->unpaired = counters[COUNTER_UNPAIRED];
 	counts->too_deep = counters[COUNTER_TOO_DEEP];
 	counts->track_evicted = counters[COUNTER_EVICTED];
+	counts->stacks_missed = counters[COUNTER_STACK_LOST];
 	tracer_recursion_misses(t, &counts->recursion_entries, &counts->recursion_exits);
 }
 
@@ -51,6 +52,8 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	report(out, "Evicted", "tracked packets", now->track_evicted, &reported->track_evicted,
 	       "the tracking map was full (--track-entries); they are shown again only where "
 	       "they match the filter");
+	report(out, "Missed", "stacks", now->stacks_missed, &reported->stacks_missed,
+	       "the stack map was full or the stack's bucket held another (--stack)");
 	reported->recursion_entries = now->recursion_entries;
 	reported->recursion_exits = now->recursion_exits;
 }
@@ -76,6 +79,11 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			"Tracking: about %llu packets pushed out of the full tracking map "
 			"(--track-entries), followed no further\n",
 			(unsigned long long)c->track_evicted);
+	if (c->stacks_missed)
+		fprintf(out,
+			"Stacks: %llu events shown without theirs (the stack map was full or the "
+			"stack's bucket held another)\n",
+			(unsigned long long)c->stacks_missed);
 }
 
 void lost_write_json(struct json_writer *w, const struct lost_counts *c)
@@ -88,4 +96,5 @@ void lost_write_json(struct json_writer *w, const struct lost_counts *c)
 	jw_uint_field(w, "recursion_entries", c->recursion_entries);
 	jw_uint_field(w, "recursion_exits", c->recursion_exits);
 	jw_uint_field(w, "track_evicted", c->track_evicted);
+	jw_uint_field(w, "stacks_missed", c->stacks_missed);
 }

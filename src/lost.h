@@ -18,6 +18,8 @@ struct lost_counts {
 	__u64 recursion_exits;
 	/* not lost events: tracked packets pushed out of the full tracking map (an estimate) */
 	__u64 track_evicted;
+	/* --stack: events shown without their stack (map full, or another stack's bucket) */
+	__u64 stacks_missed;
 };
 
 /* The kernel-side causes; queue_full is the caller's to fill. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "event_queue.h"
 #include "format.h"
+#include "ksyms.h"
 #include "lost.h"
 #include "netns_names.h"
 #include "nft_trace_switch.h"
@@ -70,8 +71,15 @@ static void on_startup_signal(int sig)
 	_exit(EXIT_SIGNAL_BASE + sig);
 }
 
+/* The queue's slots hold the largest kind of record. */
+#define QUEUED_RECORD_SIZE                                                       \
+	(sizeof(struct event) > sizeof(struct drop_event) ? sizeof(struct event) \
+							  : sizeof(struct drop_event))
+
 struct run_state {
 	const struct config *cfg;
+	struct tracer *tracer;
+	struct ksyms *ksyms; /* names drop locations and stack frames; NULL: addresses */
 	struct rules_cache *rules;
 	struct nft_trace_switch *nft_trace; /* NULL without --nft-trace */
 	struct netns_names *netns_names;    /* NULL without --netns-names */
@@ -147,17 +155,75 @@ static int write_record(struct run_state *rs, const struct trace_record *r)
 	return render_text(stdout, r, &rs->time_format, &o);
 }
 
+/* --stack: the stack stored under id, named; NULL when there is none. */
+static const struct stack_record *read_stack(struct run_state *rs, __s32 id)
+{
+	static struct stack_record stack; /* one printer thread */
+	__u64 ips[STACK_DEPTH];
+	int n;
+
+	if (!rs->cfg->stack || id < 0)
+		return NULL;
+	n = tracer_stack(rs->tracer, id, ips);
+	stack_record_build(&stack, ips, n, rs->ksyms);
+	return &stack;
+}
+
+static void count_event(struct run_state *rs)
+{
+	rs->events++;
+	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
+		rs->done = true;
+}
+
+static void first_event(struct run_state *rs, __u64 ts_ns)
+{
+	if (!rs->have_first) {
+		rs->time_format.first_ns = ts_ns;
+		rs->have_first = true;
+	}
+}
+
+/* A drop outside the tables: its line (the summary counts table calls only). */
+static void print_drop(struct run_state *rs, const struct drop_event *d)
+{
+	static struct drop_record record; /* one printer thread */
+	static struct netns_label netns_label;
+	struct text_options o = { .show_id = rs->cfg->show_id };
+	int ret;
+
+	if (rs->cfg->summary_sec)
+		return;
+	first_event(rs, d->ts_ns);
+	drop_record_build(&record, d, rs->time_format.realtime_off_ns, &rs->tracer->reasons,
+			  rs->ksyms);
+	record.stack = read_stack(rs, d->stack_id);
+	if (rs->netns_names) {
+		netns_names_lookup(rs->netns_names, d->netns, &netns_label);
+		record.netns_label = &netns_label;
+	}
+	if (rs->cfg->group)
+		ret = group_drop(&rs->groups, stdout, &record);
+	else if (rs->cfg->output == OUTPUT_JSON)
+		ret = render_json_drop(stdout, &record);
+	else
+		ret = render_text_drop(stdout, &record, &rs->time_format, &o);
+	if (ret < 0 || fflush(stdout) == EOF) {
+		rs->stdout_closed = true;
+		return;
+	}
+	count_event(rs);
+}
+
 static void print_event(struct run_state *rs, const struct event *e)
 {
 	static struct trace_record record; /* one printer thread; large */
 	static struct netns_label netns_label;
 	bool summary = rs->cfg->summary_sec;
 
-	if (!rs->have_first) {
-		rs->time_format.first_ns = e->ts_ns;
-		rs->have_first = true;
-	}
+	first_event(rs, e->ts_ns);
 	record_build(&record, e, rs->time_format.realtime_off_ns);
+	record.stack = read_stack(rs, e->stack_id);
 	rules_attribute(rs->rules, e, &record.rule, rs->cfg->verbose && !summary);
 	if (rs->netns_names) {
 		netns_names_lookup(rs->netns_names, e->netns, &netns_label);
@@ -178,9 +244,7 @@ static void print_event(struct run_state *rs, const struct event *e)
 		rs->stdout_closed = true;
 		return;
 	}
-	rs->events++;
-	if (rs->cfg->catch_count && rs->events >= rs->cfg->catch_count)
-		rs->done = true;
+	count_event(rs);
 }
 
 /* A queue record of this size is no event: --group's printer prints the packets now done. */
@@ -188,18 +252,30 @@ static const char group_tick = 0;
 
 static void *printer_thread(void *ctx)
 {
+	static union {
+		struct event table_call;
+		struct drop_event drop;
+	} record; /* one printer thread */
 	struct run_state *rs = ctx;
-	struct event e;
 	size_t size;
 
-	while (event_queue_pop(rs->queue, &e, &size)) {
-		if (size == sizeof(e) && !rs->done && !rs->stdout_closed)
-			print_event(rs, &e);
-		else if (size == sizeof(group_tick) && rs->cfg->group && !rs->stdout_closed &&
-			 (group_flush_idle(&rs->groups, stdout, clock_ns(CLOCK_MONOTONIC),
-					   GROUP_IDLE_NS) < 0 ||
-			  fflush(stdout) == EOF))
-			rs->stdout_closed = true;
+	while (event_queue_pop(rs->queue, &record, &size)) {
+		if (rs->stdout_closed)
+			continue;
+		if (size == sizeof(group_tick)) {
+			if (rs->cfg->group &&
+			    (group_flush_idle(&rs->groups, stdout, clock_ns(CLOCK_MONOTONIC),
+					      GROUP_IDLE_NS) < 0 ||
+			     fflush(stdout) == EOF))
+				rs->stdout_closed = true;
+			continue;
+		}
+		if (rs->done)
+			continue;
+		if (event_known(&record, size) == EVENT_TABLE_CALL)
+			print_event(rs, &record.table_call);
+		else if (event_known(&record, size) == EVENT_DROP)
+			print_drop(rs, &record.drop);
 	}
 	if (rs->cfg->group && !rs->stdout_closed &&
 	    (group_flush_all(&rs->groups, stdout) < 0 || fflush(stdout) == EOF))
@@ -215,11 +291,18 @@ static int queue_event(void *ctx, void *data, size_t size)
 
 	if (rs->done || rs->stdout_closed)
 		return 1;
-	if (!event_known(data, size)) {
+	switch (event_known(data, size)) {
+	case EVENT_TABLE_CALL:
+		size = sizeof(struct event);
+		break;
+	case EVENT_DROP:
+		size = sizeof(struct drop_event);
+		break;
+	default:
 		rs->unknown_events++;
 		return 0;
 	}
-	if (!event_queue_push(rs->queue, data, sizeof(struct event)))
+	if (!event_queue_push(rs->queue, data, size))
 		rs->queue_full++;
 	return 0;
 }
@@ -350,7 +433,7 @@ static int trace_with_printer(struct tracer *t, struct run_state *rs)
 	pthread_t printer;
 	int status;
 
-	rs->queue = event_queue_new(QUEUED_EVENTS, sizeof(struct event));
+	rs->queue = event_queue_new(QUEUED_EVENTS, QUEUED_RECORD_SIZE);
 	if (!rs->queue || pthread_create(&printer, NULL, printer_thread, rs)) {
 		fatal(rs->cfg, "Error: ", "cannot start the printer thread");
 		event_queue_free(rs->queue);
@@ -440,6 +523,15 @@ int main(int argc, char **argv)
 		fatal(&cfg, "Error: ", err);
 		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
 	}
+	rs.tracer = &tracer;
+	if (cfg.drops || cfg.stack) {
+		rs.ksyms = ksyms_load("/proc/kallsyms", err, sizeof(err));
+		if (!rs.ksyms || ksyms_hidden(rs.ksyms))
+			notice(&cfg, rs.ksyms ? "/proc/kallsyms hides kernel addresses (it needs "
+						"root or CAP_SYSLOG): drop places and stacks are "
+						"shown as addresses"
+					      : err);
+	}
 	rs.rules = rules_cache_new(tracer_table_generation, &tracer);
 	if (cfg.netns_names)
 		rs.netns_names = netns_names_new(&netns_system_roots, NETNS_NAME_WAIT_MS);
@@ -504,6 +596,7 @@ int main(int argc, char **argv)
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	netns_names_free(rs.netns_names);
+	ksyms_free(rs.ksyms);
 	if (cfg.nft_trace) {
 		if (nft_trace_switch_off(&nft_trace)) {
 			snprintf(err, sizeof(err), "Removed table inet %s", nft_trace.table);

@@ -33,6 +33,8 @@ enum long_only_option {
 	OPT_SHOW_ID,
 	OPT_SHOW_CT,
 	OPT_GROUP,
+	OPT_NO_DROPS,
+	OPT_STACK,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -63,6 +65,8 @@ static const struct option_spec {
 	{ "show-id", OPT_SHOW_ID, false },
 	{ "show-ct", OPT_SHOW_CT, false },
 	{ "group", OPT_GROUP, false },
+	{ "no-drops", OPT_NO_DROPS, false },
+	{ "stack", OPT_STACK, false },
 	{ "verbose", 'v', false },
 	{ "output", 'o', true },
 	{ "summary", OPT_SUMMARY, false }, /* its SECONDS are optional: see take_option */
@@ -113,6 +117,9 @@ static const char usage_text[] =
 	"      --show-ct          add conntrack state and mark (ct=NEW mark=0x10)\n"
 	"      --group            one block per packet instead of a line per table call:\n"
 	"                         its journey, printed 1 s after its last call (and at exit)\n"
+	"      --no-drops         no lines for traced packets the kernel drops outside the\n"
+	"                         tables (skb:kfree_skb: reason and place of the drop)\n"
+	"      --stack            the kernel stack under each drop and DROP verdict\n"
 	"  -v, --verbose          also list every rule matched on the way\n"
 	"      --netns-names      a NETNS_NAME column (JSON: netns_name): the namespace's\n"
 	"                         `ip netns` name, Kubernetes pod or container id\n"
@@ -459,6 +466,12 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_NFT_TRACE:
 		cfg->nft_trace = true;
 		break;
+	case OPT_NO_DROPS:
+		cfg->drops = false;
+		break;
+	case OPT_STACK:
+		cfg->stack = true;
+		break;
 	case 'v':
 		cfg->verbose = true;
 		break;
@@ -611,6 +624,11 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 		return fail(err, err_len,
 			    "--show-id shows tracking's packet ids and --no-track tracks none: use "
 			    "one of them");
+	if (cfg->stack && cfg->summary_sec)
+		return fail(
+			err, err_len,
+			"--stack prints stacks under events and --summary prints no events: use "
+			"one of them");
 	return PARSE_OK;
 }
 
@@ -736,6 +754,7 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 	cfg->track_rules = true;
 	cfg->track_packets = true;
 	cfg->track_entries = TRACK_ENTRIES_DEFAULT;
+	cfg->drops = true;
 	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
 	if (result == PARSE_OK)
 		result = check_contradictions(cfg, err, err_len);

@@ -37,6 +37,9 @@ struct config {
 	enum output_format output; /* -o */
 	unsigned int summary_sec;  /* --summary: refresh every N seconds; 0: a line per event */
 	bool netns_names;	   /* --netns-names: name namespaces (netns_names.h) */
+
+	bool drops; /* lines for drops outside the tables (skb:kfree_skb); --no-drops: off */
+	bool stack; /* --stack: kernel stacks of drops and DROP verdicts */
 };
 
 enum parse_result {

@@ -134,11 +134,12 @@ static __always_inline __u32 pcap_snapshot_l3(__u8 *buf, struct sk_buff *skb, __
 	return pcap_copy(buf, PCAP_SNAP_LEN, head + network_header, tail - network_header);
 }
 
-/* Does the packet match the filter expression? Always true without one. */
-static __always_inline bool pcap_filter_matches(struct sk_buff *skb,
-						const struct nf_hook_state *state, __u16 l3proto)
+/*
+ * Does the packet match the filter expression? Always true without one. pf: the hook's family
+ * (bridge, netdev and ARP hooks run the Ethernet header's program).
+ */
+static __always_inline bool pcap_filter_matches_pf(struct sk_buff *skb, __u8 pf, __u16 l3proto)
 {
-	__u8 pf = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
 	struct pcap_scratch *scratch;
 	const volatile struct pcap_insn *insns = pcap_l3_insns;
 	__u32 zero = 0, depth, cap, wire_len = 0, nr_insns = pcap_l3_len;
@@ -165,6 +166,15 @@ static __always_inline bool pcap_filter_matches(struct sk_buff *skb,
 	match = pcap_run(insns, nr_insns, buf, cap, wire_len);
 	scratch->depth = depth;
 	return match;
+}
+
+/* At a netfilter hook: by the hook's family. */
+static __always_inline bool pcap_filter_matches(struct sk_buff *skb,
+						const struct nf_hook_state *state, __u16 l3proto)
+{
+	if (!pcap_enabled)
+		return true;
+	return pcap_filter_matches_pf(skb, BPF_CORE_READ_BITFIELD_PROBED(state, pf), l3proto);
 }
 
 #endif

@@ -42,7 +42,7 @@ static const char *verdict_reason(__u32 verdict)
 
 void record_build(struct trace_record *r, const struct event *e, __s64 realtime_off_ns)
 {
-	memset(r, 0, offsetof(struct trace_record, rule));
+	memset(r, 0, offsetof(struct trace_record, rule)); /* stack: NULL */
 	r->rule.status = ATTRIBUTION_NOT_TRACKED;
 	r->rule.reason[0] = '\0';
 	r->rule.nft = false;
@@ -197,10 +197,101 @@ const char *attribution_status_name(enum attribution_status status)
 	}
 }
 
-bool event_known(const void *data, size_t size)
+__u32 event_known(const void *data, size_t size)
 {
 	const struct event *e = data;
+	const struct drop_event *d = data;
 
-	return size >= sizeof(*e) && e->kind == EVENT_TABLE_CALL &&
-	       e->version == EVENT_TABLE_CALL_VERSION;
+	if (size >= sizeof(*e) && e->kind == EVENT_TABLE_CALL &&
+	    e->version == EVENT_TABLE_CALL_VERSION)
+		return EVENT_TABLE_CALL;
+	if (size >= sizeof(*d) && d->kind == EVENT_DROP && d->version == EVENT_DROP_VERSION)
+		return EVENT_DROP;
+	return 0;
+}
+
+/* The drop's columns in a table call's layout, so the seed's formatters print them. */
+static void drop_columns(struct event *e, const struct drop_event *d)
+{
+	_Static_assert(offsetof(struct event, pad) + sizeof(e->pad) -
+				       offsetof(struct event, flags) ==
+			       sizeof(struct packet_fields),
+		       "struct packet_fields is the packet part of struct event");
+	memset(e, 0, offsetof(struct event, hits));
+	e->kind = d->kind;
+	e->ts_ns = d->ts_ns;
+	e->skb = d->skb;
+	e->netns = d->netns;
+	e->pid = d->pid;
+	e->cpu = d->cpu;
+	memcpy(&e->flags, &d->packet, sizeof(d->packet));
+	memcpy(e->in_ifname, d->ifname, sizeof(e->in_ifname));
+	e->stack_id = d->stack_id;
+}
+
+void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 realtime_off_ns,
+		       const struct drop_reasons *reasons, const struct ksyms *ks)
+{
+	const struct drop_tie_info *t = &d->tie;
+
+	r->ev = d;
+	drop_columns(&r->packet, d);
+	r->mono_ns = d->ts_ns;
+	r->time_ns = d->ts_ns + (__u64)realtime_off_ns;
+	r->pkt_type = pkt_type_name(d->packet.pkt_type);
+	r->reason = d->has_reason ? drop_reason_name(reasons, d->reason) : NULL;
+	ksyms_name(ks, d->location, r->location, sizeof(r->location));
+	r->tie_engine = t->engine < ENGINE_MAX ? engine_name(t->engine) : "unknown";
+	r->tie_family = family_name(t->family);
+	r->tie_hook = family_hook_name(t->family, t->hook);
+	r->tie_verdict_code = verdict_code_name(t->verdict);
+	format_verdict(t->verdict, r->tie_verdict, sizeof(r->tie_verdict));
+	r->stack = NULL;
+	r->netns_label = NULL;
+}
+
+/* The tool's own frames: its programs (unnamed) and the tracing code that ran them. */
+static bool tracing_frame(const char *frame)
+{
+	static const char *const prefixes[] = {
+		"0x",
+		"bpf_prog_",
+		"bpf_trace_run",
+		"__bpf_trace_",
+		"bpf_trampoline_",
+		"__traceiter_",
+		"trace_call_bpf",
+		"kprobe_",
+		"__kprobe",
+		"kretprobe",
+		"__kretprobe",
+		"rethook",
+		"arch_rethook",
+		"trampoline_handler",
+		"perf_trace_",
+		"ftrace_",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(frame, prefixes[i], strlen(prefixes[i])))
+			return true;
+	}
+	return false;
+}
+
+void stack_record_build(struct stack_record *s, const __u64 *ips, int n, const struct ksyms *ks)
+{
+	int first = 0;
+
+	s->count = 0;
+	if (n > STACK_DEPTH)
+		n = STACK_DEPTH;
+	/* leading frames only: below them is the kernel's own path (named, when ks is) */
+	for (; first < n && ks && !ksyms_hidden(ks); first++) {
+		ksyms_name(ks, ips[first], s->frames[0], sizeof(s->frames[0]));
+		if (!tracing_frame(s->frames[0]))
+			break;
+	}
+	for (int i = first; i < n; i++)
+		ksyms_name(ks, ips[i], s->frames[s->count++], sizeof(s->frames[0]));
 }

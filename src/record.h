@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "drop_reason.h"
+#include "ksyms.h"
 #include "netns_names.h"
 #include "skbtracer.h"
 #include "xt_blob.h"
@@ -61,6 +63,12 @@ struct nat_change {
 	int to_port;
 };
 
+/* --stack: a kernel stack, innermost frame first, each "function+0xoff". */
+struct stack_record {
+	int count;
+	char frames[STACK_DEPTH][160];
+};
+
 struct trace_record {
 	/* The raw fields: addresses, ports, names as the kernel sent them. */
 	const struct event *ev;
@@ -73,8 +81,9 @@ struct trace_record {
 	const char *pkt_type;
 	/* "DROP" (NF_STOLEN with an errno too), "ACCEPT", "STOLEN", "QUEUE", ..., "UNKNOWN" */
 	const char *verdict_code;
-	char verdict[48];	    /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
-	const char *verdict_reason; /* the errno name of a drop with an error, or NULL */
+	char verdict[48];		  /* the text column's: "DROP(EPERM)", "QUEUE(num=5)" */
+	const char *verdict_reason;	  /* the errno name of a drop with an error, or NULL */
+	const struct stack_record *stack; /* --stack and a DROP verdict, else NULL */
 	/* Conntrack as the conntrack match sees it: "NEW", ..., "INVALID", "UNTRACKED"; NULL: not IP */
 	const char *ct_state;
 	bool ct_reply;		    /* the packet goes in the connection's reply direction */
@@ -82,6 +91,26 @@ struct trace_record {
 	struct nat_change nat;	    /* set by record_nat() */
 	struct attribution rule;
 	/* --netns-names: what the namespace is called (netns_names.h); NULL when not asked for. */
+	const struct netns_label *netns_label;
+};
+
+/* A drop outside the tables (skb:kfree_skb), decoded once for every renderer. */
+struct drop_record {
+	const struct drop_event *ev;
+	struct event packet; /* its packet and columns as a table call's, for the formatters */
+	__u64 time_ns;
+	__u64 mono_ns;
+	const char *pkt_type;
+	const char *reason; /* "IP_RPFILTER"; NULL without a reason or a name for it */
+	char location[160]; /* "ip_rcv_finish_core+0x1a4", "0xffffffff81234567" */
+	/* The netfilter call the drop belongs to (tie is not DROP_TIE_NONE). */
+	const char *tie_engine;
+	const char *tie_family;
+	const char *tie_hook;
+	const char *tie_verdict_code; /* DROP_TIE_AFTER: "DROP" */
+	char tie_verdict[48];
+	const struct stack_record *stack; /* --stack, else NULL */
+	/* --netns-names: what the namespace is called; NULL when not asked for. */
 	const struct netns_label *netns_label;
 };
 
@@ -96,8 +125,16 @@ void record_nat(struct trace_record *r);
 const char *ct_state_name(__u64 ct, __u8 ctinfo);
 /* The target of a rule's text: "MASQUERADE" for "-A P -o e -j MASQUERADE" or "masquerade". */
 const char *nat_target_of(const char *rule_text, bool nft);
-/* A table call of the layout this program reads? Anything else is to be counted and skipped. */
-bool event_known(const void *data, size_t size);
+/* The kind of a record whose layout this program reads (enum event_kind), or 0 to skip it. */
+__u32 event_known(const void *data, size_t size);
+/* Fills every field of r but stack and netns_label; reasons and ks name reason and location. */
+void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 realtime_off_ns,
+		       const struct drop_reasons *reasons, const struct ksyms *ks);
+/*
+ * Names n addresses (NULL ks: addresses only), leaving out the leading frames of the tool's
+ * programs and the tracing code that called them.
+ */
+void stack_record_build(struct stack_record *s, const __u64 *ips, int n, const struct ksyms *ks);
 const char *attribution_status_name(enum attribution_status status);
 
 #endif

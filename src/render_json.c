@@ -209,6 +209,18 @@ static void story_fields(struct json_writer *w, const struct trace_record *r)
 	}
 }
 
+/* --stack: "stack":["nf_hook_slow+0x3d",...]; nothing without a stack. */
+static void stack_field(struct json_writer *w, const struct stack_record *s)
+{
+	if (!s)
+		return;
+	jw_name(w, "stack");
+	jw_array_begin(w);
+	for (int i = 0; i < s->count; i++)
+		jw_string(w, s->frames[i]);
+	jw_array_end(w);
+}
+
 int render_json(FILE *out, const struct trace_record *r)
 {
 	const struct event *e = r->ev;
@@ -250,6 +262,79 @@ int render_json(FILE *out, const struct trace_record *r)
 	story_fields(&w, r);
 	jw_name(&w, "rule");
 	render_json_rule(&w, &r->rule);
+	stack_field(&w, r->stack);
+	jw_object_end(&w);
+	return jw_end_line(&w);
+}
+
+/* The netfilter call a drop belongs to: {"tie":"after","engine":"iptables",...}. */
+static void tie_field(struct json_writer *w, const struct drop_record *r)
+{
+	const struct drop_tie_info *t = &r->ev->tie;
+
+	jw_name(w, "netfilter");
+	if (t->tie == DROP_TIE_NONE) {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
+	jw_string_field(w, "tie", t->tie == DROP_TIE_AFTER ? "after" : "inside");
+	jw_string_field(w, "engine", r->tie_engine);
+	jw_string_field(w, "family", r->tie_family);
+	jw_name(w, "table");
+	jw_string_n(w, t->table, DROP_NAME_LEN);
+	if (t->engine == ENGINE_NFTABLES) {
+		jw_name(w, "chain");
+		jw_string_n(w, t->chain, DROP_NAME_LEN);
+	}
+	jw_string_field(w, "hook", r->tie_hook);
+	jw_uint_field(w, "call_mono_ns", t->call_ts_ns); /* the call's line has it as mono_ns */
+	if (t->tie == DROP_TIE_AFTER) {
+		jw_name(w, "verdict");
+		jw_object_begin(w);
+		jw_string_field(w, "name", r->tie_verdict_code);
+		jw_uint_field(w, "raw", t->verdict);
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+}
+
+int render_json_drop(FILE *out, const struct drop_record *r)
+{
+	const struct drop_event *d = r->ev;
+	struct json_writer w;
+	char text[24];
+
+	render_json_begin(&w, out, "drop");
+	time_field(&w, r->time_ns);
+	jw_uint_field(&w, "time_ns", r->time_ns);
+	jw_uint_field(&w, "mono_ns", r->mono_ns);
+	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)d->skb);
+	jw_string_field(&w, "skb", text);
+	jw_uint_field(&w, "netns", d->netns);
+	if (r->netns_label)
+		netns_label_fields(&w, r->netns_label);
+	jw_uint_field(&w, "pid", d->pid);
+	jw_uint_field(&w, "cpu", d->cpu);
+	interface_field(&w, "interface", d->ifname);
+	jw_string_field(&w, "pkt_type", r->pkt_type);
+	jw_string_field(&w, "reason", r->reason);
+	jw_name(&w, "reason_code");
+	if (d->has_reason)
+		jw_uint(&w, d->reason);
+	else
+		jw_null(&w);
+	jw_string_field(&w, "location", r->location);
+	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)d->location);
+	jw_string_field(&w, "location_address", text);
+	packet_fields(&w, &r->packet);
+	jw_name(&w, "packet_id"); /* tracking: the tracked packet's, null when not tracked */
+	if (d->packet_id)
+		jw_uint(&w, d->packet_id);
+	else
+		jw_null(&w);
+	tie_field(&w, r);
+	stack_field(&w, r->stack);
 	jw_object_end(&w);
 	return jw_end_line(&w);
 }

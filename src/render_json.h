@@ -15,6 +15,8 @@
  * "matched" list is there when the record has matched steps (-v).
  */
 int render_json(FILE *out, const struct trace_record *r);
+/* A drop outside the tables: {"type":"drop",...} on one line (README lists the fields). */
+int render_json_drop(FILE *out, const struct drop_record *r);
 /* The rule object alone: {"status":"ok","chain":...}. */
 void render_json_rule(struct json_writer *w, const struct attribution *a);
 /* Starts an object {"schema_version":1,"type":TYPE, ...}: the caller adds fields and ends it. */

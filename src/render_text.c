@@ -78,11 +78,22 @@ void render_text_extras(const struct trace_record *r, const struct text_options 
 			 r->nat.to);
 }
 
+/* --stack: one frame per line under the event. */
+static int render_text_stack(FILE *out, const struct stack_record *s)
+{
+	for (int i = 0; s && i < s->count; i++) {
+		if (fprintf(out, "    %s\n", s->frames[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf,
 		const struct text_options *o)
 {
 	static char line[1664], extras[256], rule[8192], matched[16384]; /* one printer thread */
 	char name[NETNS_NAME_LEN + 16];
+	int written;
 
 	if (r->netns_label)
 		netns_label_text(r->netns_label, name, sizeof(name));
@@ -90,5 +101,60 @@ int render_text(FILE *out, const struct trace_record *r, const struct time_forma
 	render_text_extras(r, o, extras, sizeof(extras));
 	render_text_rule(&r->rule, rule, sizeof(rule), o->verbose ? matched : NULL,
 			 sizeof(matched));
-	return fprintf(out, "%s%s%s\n%s", line, extras, rule, o->verbose ? matched : "");
+	written = fprintf(out, "%s%s%s\n%s", line, extras, rule, o->verbose ? matched : "");
+	if (written < 0 || render_text_stack(out, r->stack) < 0)
+		return -1;
+	return written;
+}
+
+/* "filter INPUT" (legacy), "nftables inet filter input": the call a drop belongs to. */
+static void render_text_call(const struct drop_record *r, char *buf, size_t len)
+{
+	const struct drop_tie_info *t = &r->ev->tie;
+
+	if (t->engine == ENGINE_NFTABLES)
+		snprintf(buf, len, "nftables %s %.*s %.*s", r->tie_family, DROP_NAME_LEN, t->table,
+			 DROP_NAME_LEN, t->chain);
+	else
+		snprintf(buf, len, "%.*s %s", DROP_NAME_LEN, t->table, r->tie_hook);
+}
+
+void render_text_drop_info(const struct drop_record *r, char *buf, size_t len)
+{
+	const struct drop_event *d = r->ev;
+	char reason[96] = "", call[128];
+	size_t used;
+
+	if (r->reason)
+		snprintf(reason, sizeof(reason), " reason=%s", r->reason);
+	else if (d->has_reason)
+		snprintf(reason, sizeof(reason), " reason=%u", d->reason);
+	used = snprintf(buf, len, "pkt_type=%s dropped%s at %s", r->pkt_type, reason, r->location);
+	if (used >= len || d->tie.tie == DROP_TIE_NONE)
+		return;
+	render_text_call(r, call, sizeof(call));
+	if (d->tie.tie == DROP_TIE_AFTER)
+		snprintf(buf + used, len - used, " after %s %s", call, r->tie_verdict);
+	else
+		snprintf(buf + used, len - used, " in %s", call);
+}
+
+int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf,
+		     const struct text_options *o)
+{
+	static char line[1664], info[512]; /* one printer thread */
+	char name[NETNS_NAME_LEN + 16];
+	size_t used;
+
+	render_text_drop_info(r, info, sizeof(info));
+	used = strlen(info);
+	if (o->show_id && r->ev->packet_id && used < sizeof(info))
+		snprintf(info + used, sizeof(info) - used, " id=%llu",
+			 (unsigned long long)r->ev->packet_id);
+	if (r->netns_label)
+		netns_label_text(r->netns_label, name, sizeof(name));
+	format_columns(&r->packet, tf, r->netns_label ? name : NULL, info, line, sizeof(line));
+	if (fprintf(out, "%s\n", line) < 0)
+		return -1;
+	return render_text_stack(out, r->stack);
 }

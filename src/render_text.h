@@ -29,8 +29,20 @@ struct text_options {
  */
 void render_text_extras(const struct trace_record *r, const struct text_options *o, char *buf,
 			size_t len);
-/* The event's line (and -v's matched lines); < 0 when out cannot be written. */
+/* The event's line (and -v's matched lines, --stack's frames); < 0 when out cannot be written. */
 int render_text(FILE *out, const struct trace_record *r, const struct time_format *tf,
 		const struct text_options *o);
+/*
+ * A drop's last column: "pkt_type=HOST dropped reason=IP_RPFILTER at ip_rcv_finish_core+0x1a4",
+ * then " after filter INPUT DROP" (the verdict it followed) or " in nftables inet filter input"
+ * (the call that freed it).
+ */
+void render_text_drop_info(const struct drop_record *r, char *buf, size_t len);
+/*
+ * A drop's line in the seed's columns, " id=N" at the end with --show-id for a tracked packet
+ * (and --stack's frames); < 0 when out cannot be written.
+ */
+int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf,
+		     const struct text_options *o);
 
 #endif

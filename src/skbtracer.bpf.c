@@ -3,6 +3,7 @@
  * Kernel side: entry and exit of every packet-filter engine's table function
  * (ipt_do_table, ip6t_do_table, arpt_do_table, ebt_do_table, nft_do_chain).
  * Entry filters and records the packet; exit adds the verdict and sends the event.
+ * Drops outside the tables: drops.bpf.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -964,6 +965,8 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 		stack->depth = from;
 }
 
+#include "drops.bpf.h"
+
 /*
  * Finds the pending call this exit belongs to, from the top of the stack down, and sends it.
  * Exits of calls the filter rejected find nothing. The call keeps its slot until its event is
@@ -1003,6 +1006,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 		diff_rules(stack, call, slot);
 	if (!call->silent) {
 		read_after(&call->event);
+		note_drop_verdict(ctx, &call->event);
 		send_event(ctx, &call->event);
 	}
 	call->exiting = false;
@@ -1504,23 +1508,35 @@ int BPF_PROG(tp_consume_skb, struct sk_buff *skb)
 }
 
 /*
- * skb:kfree_skb: the skb is dropped and freed. What else is done for a dropped packet goes
- * before the end of tracking, which must stay the last thing here.
+ * skb:kfree_skb: the skb is dropped and freed. The drop is reported first (drops.bpf.h: it
+ * reads the tracking entry), the end of tracking must stay the last thing here.
  */
-static __always_inline int on_skb_freed(void *ctx, struct sk_buff *skb, void *location)
+static __always_inline int on_skb_freed(void *ctx, struct sk_buff *skb, __u64 location,
+					__u32 reason)
 {
-	/* ---- drop reporting goes here (it may read track_lookup(skb)) ---- */
-
+	if (report_drops && reason != drop_consumed_reason && drop_is_traced(skb))
+		send_drop(ctx, skb, location, reason);
 	/* ---- end of tracking: last ---- */
-	track_forget((__u64)skb);
+	if (track_packets)
+		track_forget((__u64)skb);
 	return 0;
 }
 
-/* (skb, location) on every kernel; the drop reason follows since 5.17. */
+/*
+ * kfree_skb(skb, location) before 5.17; (skb, location, reason[, rx_sk]) since. tp_btf where
+ * the kernel's BTF is at hand, raw_tracepoint with --btf. Loaded for drops, tracking or both.
+ */
 SEC("tp_btf/kfree_skb")
-int BPF_PROG(tp_kfree_skb, struct sk_buff *skb, void *location)
+int tp_kfree_skb(__u64 *ctx)
 {
-	return on_skb_freed(ctx, skb, location);
+	return on_skb_freed(ctx, (void *)ctx[0], ctx[1], drop_has_reason ? (__u32)ctx[2] : 0);
+}
+
+SEC("raw_tracepoint/kfree_skb")
+int raw_tp_kfree_skb(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_skb_freed(ctx, (void *)ctx->args[0], ctx->args[1],
+			    drop_has_reason ? (__u32)ctx->args[2] : 0);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -153,10 +153,11 @@ struct nft_step {
 
 /* Indexes of the per-CPU counters map. */
 enum counter {
-	COUNTER_LOST,	  /* event not delivered: ring buffer full */
-	COUNTER_UNPAIRED, /* entry seen, exit never matched it */
-	COUNTER_TOO_DEEP, /* call refused: MAX_NESTING calls in progress on the CPU */
-	COUNTER_EVICTED,  /* a tracked packet pushed out of the full tracking map (about) */
+	COUNTER_LOST,	    /* event not delivered: ring buffer full */
+	COUNTER_UNPAIRED,   /* entry seen, exit never matched it */
+	COUNTER_TOO_DEEP,   /* call refused: MAX_NESTING calls in progress on the CPU */
+	COUNTER_EVICTED,    /* a tracked packet pushed out of the full tracking map (about) */
+	COUNTER_STACK_LOST, /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
 	COUNTER_MAX,
 };
 
@@ -200,9 +201,16 @@ struct ct_tuple {
  */
 enum event_kind {
 	EVENT_TABLE_CALL = 1, /* struct event */
+	EVENT_DROP = 2,	      /* struct drop_event */
 };
 
-#define EVENT_TABLE_CALL_VERSION 2
+#define EVENT_TABLE_CALL_VERSION 3 /* 2: packet_id and conntrack; 3: stack_id too */
+#define EVENT_DROP_VERSION 1
+
+/* --stack: frames kept per stack, and stacks the map holds. */
+#define STACK_DEPTH 32
+#define STACK_ENTRIES 4096
+#define NO_STACK (-1)
 
 /* One call of a packet filter table, sent to user space at function exit. */
 struct event {
@@ -246,17 +254,17 @@ struct event {
 	__u64 table_ptr;      /* struct xt_table *: the table instance */
 	__u64 table_gen;      /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
-	__u64 packet_id;   /* tracking: the packet's id; 0 with --no-track */
-	__u64 parent_skb;  /* tracking: the skb it was cloned or copied from, 0 if none */
-	__u64 ct;	   /* skb->_nfct's struct nf_conn * at entry, 0 for none */
-	__u64 ct_after;	   /* at exit (EVENT_HAS_AFTER) */
-	__u32 mark;	   /* skb->mark at entry */
-	__u32 mark_after;  /* at exit (EVENT_HAS_AFTER) */
-	__u8 ctinfo;	   /* skb->_nfct's enum ip_conntrack_info bits at entry */
-	__u8 ctinfo_after; /* at exit (EVENT_HAS_AFTER) */
-	__u8 ct_l3num;	   /* EVENT_HAS_NAT: the tuples' NFPROTO_IPV4 or NFPROTO_IPV6 */
-	__u8 ct_protonum;  /* and their IPPROTO_* */
-	__u32 pad2;
+	__u64 packet_id;	   /* tracking: the packet's id; 0 with --no-track */
+	__u64 parent_skb;	   /* tracking: the skb it was cloned or copied from, 0 if none */
+	__u64 ct;		   /* skb->_nfct's struct nf_conn * at entry, 0 for none */
+	__u64 ct_after;		   /* at exit (EVENT_HAS_AFTER) */
+	__u32 mark;		   /* skb->mark at entry */
+	__u32 mark_after;	   /* at exit (EVENT_HAS_AFTER) */
+	__u8 ctinfo;		   /* skb->_nfct's enum ip_conntrack_info bits at entry */
+	__u8 ctinfo_after;	   /* at exit (EVENT_HAS_AFTER) */
+	__u8 ct_l3num;		   /* EVENT_HAS_NAT: the tuples' NFPROTO_IPV4 or NFPROTO_IPV6 */
+	__u8 ct_protonum;	   /* and their IPPROTO_* */
+	__s32 stack_id;		   /* --stack, DROP verdicts: in the stacks map; else NO_STACK */
 	struct ct_tuple nat_orig;  /* EVENT_HAS_NAT: tuplehash[IP_CT_DIR_ORIGINAL] at exit */
 	struct ct_tuple nat_reply; /* tuplehash[IP_CT_DIR_REPLY] at exit */
 	__u32 rule_status;	   /* enum rule_status */
@@ -265,6 +273,79 @@ struct event {
 		struct rule_hit hits[MAX_RULE_HITS];  /* legacy: the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */
 	};
+};
+
+/*
+ * A packet filter's DROP verdict, or its call in progress, that a kfree_skb of the same skb
+ * followed: the two lines are one story. Names are cut to DROP_NAME_LEN - 1 bytes.
+ */
+#define DROP_NAME_LEN 32
+
+enum drop_tie {
+	DROP_TIE_NONE,	 /* no netfilter call of this run was seen deciding on the skb */
+	DROP_TIE_AFTER,	 /* after the call's DROP verdict (the hook frees the skb) */
+	DROP_TIE_INSIDE, /* during the call (nftables 6.x frees it itself, NF_DROP_REASON) */
+};
+
+struct drop_tie_info {
+	__u64 call_ts_ns; /* the table call's ts_ns: which event it was */
+	__u32 verdict;	  /* raw, 0 while the call is still running (DROP_TIE_INSIDE) */
+	__u8 tie;	  /* enum drop_tie */
+	__u8 engine;
+	__u8 family;
+	__u8 hook;
+	char table[DROP_NAME_LEN];
+	char chain[DROP_NAME_LEN]; /* nftables base chain */
+};
+
+/*
+ * The packet part of struct event, from flags to pad: parsed by the same code, copied whole.
+ * tests/unit checks that the two layouts agree.
+ */
+struct packet_fields {
+	__u32 flags;
+	__s32 priority;
+	__u16 ip_len;
+	__u16 l3proto;
+	__u8 engine;
+	__u8 family;
+	__u8 hook;
+	__u8 pkt_type;
+	__u8 l4proto;
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u16 sport;
+	__u16 dport;
+	__u16 icmp_id;
+	__u16 icmp_seq;
+	__u16 vlan_id;
+	__u16 arp_op;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u8 dest_mac[6];
+	__u8 src_mac[6];
+	__u8 arp_sha[6];
+	__u8 pad[2];
+};
+
+/* The skb:kfree_skb tracepoint for a traced packet: a drop anywhere in the kernel. */
+struct drop_event {
+	__u32 kind;    /* EVENT_DROP */
+	__u32 version; /* EVENT_DROP_VERSION */
+	__u64 ts_ns;
+	__u64 skb;
+	__u64 location; /* the tracepoint's: the address kfree_skb was called from */
+	__u32 reason;	/* enum skb_drop_reason; 0 where the kernel gives none (before 5.17) */
+	__u32 has_reason;
+	__u32 netns;
+	__u32 pid;
+	__u32 cpu;
+	__s32 stack_id;		 /* --stack: in the stacks map, or NO_STACK */
+	__u64 packet_id;	 /* tracking: the tracked packet's id; 0 when not tracked */
+	char ifname[IFNAME_LEN]; /* skb->dev, "" when none */
+	struct drop_tie_info tie;
+	struct packet_fields packet;
 };
 
 #endif

@@ -43,7 +43,8 @@ static const struct {
 };
 
 /* The tracepoints that end tracking: every backend, loaded with tracking on. */
-static const char *const track_tracepoints[] = { "tp_consume_skb", "tp_kfree_skb" };
+/* (tp_kfree_skb ends tracking too: set_drop_programs() loads it for either.) */
+static const char *const track_tracepoints[] = { "tp_consume_skb" };
 #define NR_TRACK_TRACEPOINTS (sizeof(track_tracepoints) / sizeof(track_tracepoints[0]))
 
 /* Is the function wanted: its engine chosen, or (helpers) rule attribution on? */
@@ -193,6 +194,35 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 	return obj;
 }
 
+/*
+ * The kfree_skb program, for drops (unless --no-drops), the end of tracking (unless
+ * --no-track) or both: tp_btf where the kernel's BTF is at hand, raw_tracepoint with --btf
+ * (a kernel without /sys/kernel/btf/vmlinux). --stack sizes the stack map.
+ */
+static void set_drop_programs(struct tracer *t, const struct config *cfg,
+			      struct skbtracer_bpf__rodata *rodata)
+{
+	bool btf = !cfg->btf_path && !access("/sys/kernel/btf/vmlinux", R_OK);
+	bool wanted = cfg->drops || cfg->track_packets;
+
+	rodata->report_drops = cfg->drops;
+	rodata->drop_has_reason = t->reasons.has_reason;
+	rodata->drop_consumed_reason = t->reasons.has_consumed ? t->reasons.consumed : ~0u;
+	rodata->stack_traces = cfg->stack;
+	bpf_map__set_max_entries(t->skel->maps.stacks, cfg->stack ? STACK_ENTRIES : 1);
+	bpf_program__set_autoload(t->skel->progs.tp_kfree_skb, wanted && btf);
+	bpf_program__set_autoload(t->skel->progs.raw_tp_kfree_skb, wanted && !btf);
+}
+
+static struct bpf_program *drop_program(struct tracer *t)
+{
+	if (bpf_program__autoload(t->skel->progs.tp_kfree_skb))
+		return t->skel->progs.tp_kfree_skb;
+	if (bpf_program__autoload(t->skel->progs.raw_tp_kfree_skb))
+		return t->skel->progs.raw_tp_kfree_skb;
+	return NULL;
+}
+
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	/* --debug: the verifier's statistics per program (log level 4), shown by libbpf */
@@ -219,6 +249,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
+	set_drop_programs(t, cfg, rodata);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
@@ -245,6 +276,8 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 
 static void detach_all(struct tracer *t)
 {
+	bpf_link__destroy(t->drop_link);
+	t->drop_link = NULL;
 	for (int i = 0; i < t->nr_links; i++)
 		bpf_link__destroy(t->links[i]);
 	t->nr_links = 0;
@@ -294,6 +327,16 @@ static int load_backend(struct tracer *t, const struct config *cfg, enum backend
 		detach_all(t);
 		t->walk_refused = true;
 		return load_backend(t, &without_rules, backend, why, why_len);
+	}
+	if (ret && cfg->drops) {
+		/* Trace the tables without drops rather than not at all; said at start. */
+		struct config without_drops = *cfg;
+
+		without_drops.drops = false;
+		detach_all(t);
+		ret = load_backend(t, &without_drops, backend, why, why_len);
+		t->drops_refused = !ret;
+		return ret;
 	}
 	if (ret) {
 		explain_failure(backend, true, -ret, why, why_len);
@@ -388,6 +431,9 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
 		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
 			 "traceable here");
+	if (cfg->drops && t->drops_refused)
+		say(cfg, "Drops outside the tables are not traced: the kernel refused the "
+			 "skb:kfree_skb program (--debug shows why)");
 	if (cfg->track_rules && t->walk_refused)
 		say(cfg, "Rule attribution is off: this kernel's verifier refused the counter walk "
 			 "(the program grew past its 1M-instruction limit)");
@@ -398,6 +444,49 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
 		    "CONFIG_KALLSYMS_ALL)",
 		    walk_symbol_missing());
+}
+
+/*
+ * Drops are extra: a kernel that refuses their tracepoint still has its tables traced. Without
+ * drops (--no-drops, or refused) the program only ends tracking, and says nothing.
+ */
+static void attach_drops(struct tracer *t, const struct config *cfg)
+{
+	struct bpf_program *prog = drop_program(t);
+	bool drops = t->skel->rodata->report_drops;
+
+	if (!prog)
+		return;
+	t->drop_link = bpf_program__attach(prog);
+	if (!t->drop_link && drops)
+		say(cfg,
+		    "Drops outside the tables are not traced: attaching to skb:kfree_skb "
+		    "failed (%s)",
+		    strerror(errno));
+	else if (!t->drop_link)
+		say(cfg,
+		    "Tracking: a packet the kernel drops stays tracked until pushed out "
+		    "(attaching to the drop tracepoint failed: %s)",
+		    strerror(errno));
+	else if (drops)
+		say(cfg, "Attached %s(kfree_skb): drops%s",
+		    prog == t->skel->progs.tp_kfree_skb ? "tp_btf" : "raw_tracepoint",
+		    t->reasons.has_reason ? " with their reason"
+					  : " (this kernel gives no reason: their place only)");
+}
+
+/* Whether kfree_skb gives a reason, and the reasons' names: vmlinux BTF's. */
+static int probe_drop_reasons(struct tracer *t, struct kernel_btf *kb, char *err, size_t err_len)
+{
+	struct btf *btf = kernel_btf_vmlinux(kb, err, err_len);
+
+	if (!btf)
+		return -EBADMSG;
+	if (drop_reasons_load(btf, &t->reasons)) {
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
@@ -421,6 +510,8 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 			break;
 		found += f->found && f->engine >= 0;
 	}
+	if (!ret && cfg->drops)
+		ret = probe_drop_reasons(t, &kb, err, err_len);
 	kernel_btf_release(&kb);
 	if (ret)
 		return ret;
@@ -516,7 +607,7 @@ static int open_event_reader(struct tracer *t, ring_buffer_sample_fn on_event, v
 	return t->events || t->perf ? 0 : -errno;
 }
 
-int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
+static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len)
 {
 	enum backend order[2] = { BACKEND_FENTRY, BACKEND_KPROBE };
@@ -557,7 +648,18 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		return ret;
 	}
 	report_attached(t, cfg);
+	attach_drops(t, cfg);
 	return 0;
+}
+
+int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
+		 void *ctx, char *err, size_t err_len)
+{
+	int ret = start(t, cfg, on_event, ctx, err, err_len);
+
+	if (ret) /* what probing kept; the rest is released on each failure */
+		drop_reasons_free(&t->reasons);
+	return ret;
 }
 
 int tracer_poll(struct tracer *t, int timeout_ms)
@@ -627,9 +729,22 @@ bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation)
 	return !g.in_flight;
 }
 
+int tracer_stack(struct tracer *t, __s32 id, __u64 ips[STACK_DEPTH])
+{
+	int n = 0;
+
+	if (id < 0 || bpf_map__lookup_elem(t->skel->maps.stacks, &id, sizeof(id), ips,
+					   STACK_DEPTH * sizeof(*ips), 0))
+		return 0;
+	while (n < STACK_DEPTH && ips[n])
+		n++;
+	return n;
+}
+
 void tracer_stop(struct tracer *t)
 {
 	detach_all(t);
+	drop_reasons_free(&t->reasons);
 	if (t->btf_path == t->merged_btf_path)
 		close(t->merged_btf_fd);
 	t->btf_path = NULL;

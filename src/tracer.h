@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <bpf/libbpf.h>
 #include "btf_probe.h"
+#include "drop_reason.h"
 #include "options.h"
 
 /* The loaded and attached BPF side. */
@@ -22,6 +23,9 @@ struct tracer {
 	char merged_btf_path[32];
 	int merged_btf_fd; /* open while btf_path is merged_btf_path */
 	struct hook_function functions[FUNC_MAX];
+	struct drop_reasons reasons; /* what kfree_skb says here, from BTF */
+	struct bpf_link *drop_link;  /* skb:kfree_skb, unless --no-drops */
+	bool drops_refused;	     /* the kernel refused the drop program: loaded without it */
 	struct bpf_link *links[2 * FUNC_MAX + 2]; /* + the tracking tracepoints */
 	int nr_links;
 	/* Tests: load the object with the bounded walk even where the kernel has bpf_loop. */
@@ -44,6 +48,8 @@ int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
  */
 void tracer_recursion_misses(struct tracer *t, __u64 *entries, __u64 *exits);
 void tracer_stop(struct tracer *t);
+/* The kernel stack stored under id (--stack): up to STACK_DEPTH addresses; their number. */
+int tracer_stack(struct tracer *t, __s32 id, __u64 ips[STACK_DEPTH]);
 /* The table's current ruleset generation; false while a replacement is under way. */
 bool tracer_table_generation(void *ctx, __u64 table_ptr, __u64 *generation);
 /* libbpf's own log (loading, the verifier's output) on stderr: --debug. */

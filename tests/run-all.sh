@@ -51,7 +51,7 @@ if ! scripts/install-deps.sh test; then
 fi
 mkdir -p "$log_dir"
 if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
-	build/nft-tests build/pcap-tests \
+	build/nft-tests build/pcap-tests build/drop-tests \
 	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
@@ -61,6 +61,7 @@ fi
 suite style tests/style.sh
 suite unit make --no-print-directory test-unit
 suite host-bpf build/load-tests
+suite host-drops build/drop-tests
 suite host-fetch build/fetch-tests
 suite host-nft build/nft-tests
 suite host-pcap build/pcap-tests

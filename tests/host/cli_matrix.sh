@@ -81,7 +81,8 @@ ctrl=$'1\e[31m\a\n2'
 # option (long name), short letter ("" for none), and the values it accepts: none are used.
 value_options=(ipaddr:H proto: port:P sport: dport: icmpid: pid:p netns:N iface:i catch-count:c
 	backend: btf: engines: output:o)
-flag_options=(timestamp:t time:T no-rules: nft-trace: verbose:v debug: netns-names: help:h version:V)
+flag_options=(timestamp:t time:T no-rules: nft-trace: no-drops: stack: verbose:v debug:
+	netns-names: help:h version:V)
 
 # Values that are wrong for every value option (interface names take many: see iface_values).
 bad_values=("" abc -1 99999999999999999999999 " 1" $'\t1' $'\n1' "1 " $'1\t' "$ctrl" "$huge")
@@ -149,6 +150,8 @@ for user in "${users[@]}"; do
 	expect "$user" 2 "contradicts --proto udp" --icmpid 1 --proto udp
 	expect "$user" 2 "needs nftables in --engines" --engines iptables,arptables --nft-trace
 	expect "$user" 2 "--no-rules names none" --no-rules --nft-trace
+	expect "$user" 2 "--stack prints stacks under events and --summary prints no events" --stack \
+		--summary
 done
 if [ "${#users[@]}" -gt 1 ]; then
 	# A valid command line without privileges: the documented exit 1, one line, nothing loaded.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Host BPF tests (root): every program of each backend must pass the running kernel's
- * verifier. A backend the kernel refuses outright (fentry EPERM, as in some VMs) is skipped
+ * Host BPF tests (root): every program of each backend, and the skb:kfree_skb program
+ * (drops, --stack), must pass the running kernel's verifier. A backend the kernel refuses outright (fentry EPERM, as in some VMs) is skipped
  * with the reason; a verifier rejection fails.
  */
 #include <errno.h>
@@ -29,6 +29,8 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		.nft_trace = true,
 		.track_packets = true,
 		.track_entries = TRACK_ENTRIES_DEFAULT,
+		.drops = true,
+		.stack = true,
 	};
 	struct tracer t = { .force_bounded_walk = bounded_walk };
 	char err[512] = "";
@@ -40,8 +42,11 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		return;
 	}
 	ret = tracer_load_only(&t, &cfg, backend, err, sizeof(err));
-
-	if (!ret) {
+	if (!ret && t.drops_refused) {
+		printf("FAIL %s: the kernel refused the skb:kfree_skb program (V=1 shows why)\n",
+		       what);
+		failed++;
+	} else if (!ret) {
 		char names[256] = "";
 		size_t used = 0;
 

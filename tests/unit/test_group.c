@@ -110,6 +110,49 @@ TEST(group_namespaces_and_nft)
 	free(buf);
 }
 
+/* A drop of a tracked packet ends its block at once, with the kernel's reason and place. */
+TEST(group_drop_ends_block)
+{
+	struct time_format tf = { .relative = true };
+	struct grouper g = { .tf = &tf };
+	static struct drop_record dr;
+	struct drop_event d = { .kind = EVENT_DROP, .packet_id = 7 };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	struct event e;
+
+	e = call(7, 1000, 0, "raw", 1);
+	add(&g, out, &e);
+	e = call(8, 1100, 0, "raw", 1);
+	add(&g, out, &e);
+	dr.ev = &d;
+	dr.reason = "IP_RPFILTER";
+	snprintf(dr.location, sizeof(dr.location), "ip_rcv_finish_core+0x1ab");
+	ASSERT_EQ(group_drop(&g, out, &dr), 0, "dropped");
+	fflush(out);
+	ASSERT_STREQ(buf,
+		     "[0.000001] packet 7: I_request:10.0.0.1->10.96.0.10 in netns 4026531840\n"
+		     "  PREROUTING raw -> dropped reason=IP_RPFILTER at ip_rcv_finish_core+0x1ab\n",
+		     "printed at the drop, before idle");
+	ASSERT_EQ(g.open, 1, "packet 8 still open");
+	d.packet_id = 99; /* no block: not shown */
+	ASSERT_EQ(group_drop(&g, out, &dr), 0, "ignored");
+	d.packet_id = 8; /* freed inside an nftables chain: its line comes next */
+	d.tie.tie = DROP_TIE_INSIDE;
+	dr.reason = NULL;
+	ASSERT_EQ(group_drop(&g, out, &dr), 0, "noted");
+	ASSERT_EQ(g.open, 1, "kept open for the chain's line");
+	ASSERT_EQ(group_flush_all(&g, out), 0, "at exit");
+	fclose(out);
+	ASSERT_TRUE(strstr(buf,
+			   "packet 8: I_request:10.0.0.1->10.96.0.10 in netns 4026531840\n"
+			   "  PREROUTING raw -> dropped at ip_rcv_finish_core+0x1ab\n") != NULL,
+		    buf);
+	group_free(&g);
+	free(buf);
+}
+
 TEST(group_bounded)
 {
 	struct time_format tf = { .relative = true };

@@ -85,3 +85,22 @@ TEST(lost_tracking_evictions)
 		     "(--track-entries), followed no further\n",
 		     "at exit");
 }
+
+/* --stack: events shown without their stack are counted apart from lost events. */
+TEST(lost_stacks_missed)
+{
+	struct lost_counts before = {}, now = { .stacks_missed = 3 };
+	char buf[1024] = "";
+
+	reported(lost_report_progress, &now, &before, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Missed 3 stacks (3 in total): the stack map was full or the stack's bucket "
+		     "held another (--stack)\n",
+		     "while running");
+	ASSERT_EQ(lost_total(&now), 0, "the events themselves were shown");
+	reported(causes, &now, NULL, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Stacks: 3 events shown without theirs (the stack map was full or the "
+		     "stack's bucket held another)\n",
+		     "at exit");
+}

@@ -37,6 +37,8 @@ TEST(options_defaults)
 	ASSERT_EQ(cfg.catch_count, 0, "catch count");
 	ASSERT_TRUE(cfg.btf_path == NULL, "btf");
 	ASSERT_EQ(cfg.engines, (1u << ENGINE_MAX) - 1, "every engine");
+	ASSERT_TRUE(cfg.drops, "drops outside the tables are shown");
+	ASSERT_TRUE(!cfg.stack, "no stacks");
 }
 
 TEST(options_engines)
@@ -294,6 +296,24 @@ TEST(options_contradictions)
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--engines", "nftables,iptables", "--nft-trace",
 			NULL),
 		  PARSE_OK, "nft trace");
+}
+
+TEST(options_drops_and_stack)
+{
+	struct config cfg;
+	char err[256];
+
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--no-drops", "--stack", NULL), PARSE_OK, "valid");
+	ASSERT_TRUE(!cfg.drops, "--no-drops");
+	ASSERT_TRUE(cfg.stack, "--stack: for DROP verdicts, even without drop lines");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--st", NULL), PARSE_OK, "--st: only --stack");
+	ASSERT_TRUE(cfg.stack, "--st");
+	expect_error("ambiguous option '--no': could be --no-rules, --no-track, --no-drops", "--no",
+		     NULL);
+	expect_error("option '--stack' takes no value", "--stack=1", NULL);
+	expect_error("option '--no-drops' takes no value", "--no-drops=", NULL);
+	expect_error("--stack prints stacks under events and --summary prints no events",
+		     "--summary", "--stack", NULL);
 }
 
 TEST(options_help_to_a_full_device)

@@ -29,13 +29,14 @@ TEST(event_kind_and_version_checked)
 {
 	struct event e = { .kind = EVENT_TABLE_CALL, .version = EVENT_TABLE_CALL_VERSION };
 
-	ASSERT_TRUE(event_known(&e, sizeof(e)), "table call v1");
+	ASSERT_TRUE(event_known(&e, sizeof(e)), "table call");
 	ASSERT_TRUE(!event_known(&e, sizeof(e) - 1), "short record");
 	e.version = EVENT_TABLE_CALL_VERSION + 1;
 	ASSERT_TRUE(!event_known(&e, sizeof(e)), "newer version");
 	e.version = EVENT_TABLE_CALL_VERSION;
-	e.kind = 2;
+	e.kind = 99;
 	ASSERT_TRUE(!event_known(&e, sizeof(e)), "unknown kind");
+	ASSERT_EQ(event_known(&e, sizeof(e)), 0, "unknown kind");
 }
 
 TEST(text_rule_legacy_path)

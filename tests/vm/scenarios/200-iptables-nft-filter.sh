@@ -25,7 +25,7 @@ expect_rc 0
 expect_err "Attached kretprobe\(nft_do_chain\)"
 expect_out "\[$NSA\] .* v-b .* $REQ +pkt_type=HOST nftables=\[family=ip table=filter chain=OUTPUT hook=OUTPUT prio=0 verdict=ACCEPT cost=[^]]*\]"
 expect_out "\[$NSB\] .* v-a .* $REQ +pkt_type=HOST nftables=\[family=ip table=filter chain=INPUT hook=INPUT prio=0 verdict=DROP\(EPERM\) cost=[^]]*\]"
-expect_count "$REQ" 2 "one line per base chain"
+expect_count "$REQ +pkt_type=HOST nftables=" 2 "one line per base chain"
 expect_no_out "STOLEN" "an nftables drop is a DROP"
 expect_no_out "iptables=\[" "iptables-nft rules never reach ipt_do_table"
 expect_no_out "I_reply" "the request was dropped"

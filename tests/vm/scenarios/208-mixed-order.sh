@@ -1,6 +1,7 @@
 # Legacy iptables and nft on one hook run in priority order, and the tool prints them in that
 # order for one skb: nft early (prio -10, accept), iptables filter INPUT (prio 0, accept), nft
-# late (prio 10, drop). The start-up line names the guest's iptables: iptables-legacy.
+# late (prio 10, drop), whose drop line names it. The start-up line names the guest's iptables:
+# iptables-legacy.
 need_feature module_btf
 IP1=10.2.8.1
 IP2=10.2.8.2
@@ -33,7 +34,8 @@ expect_count "System iptables" 0 "stderr only"
 expect_out "$REQ nftables=\[family=ip table=mix chain=early hook=INPUT prio=-10 verdict=ACCEPT cost="
 expect_out "$REQ iptables=\[pf=PF_INET, table=filter hook=INPUT verdict=ACCEPT cost=[^]]*\]"
 expect_out "$REQ nftables=\[family=ip table=mix chain=late hook=INPUT prio=10 verdict=DROP\(EPERM\) cost="
-expect_count "I_request" 3 "one line per table or base chain"
+expect_count "I_request.*(iptables|nftables)=\[" 3 "one line per table or base chain"
+expect_out "$REQ dropped reason=NETFILTER_DROP at nft_do_chain.* in nftables ip mix late$" "the drop, in the late chain"
 order=$(grep 'I_request' "$T_OUT" | sed -n 's/.*\(chain=early\|iptables=\[\|chain=late\).*/\1/p' | tr '\n' ' ')
 [ "$order" = "chain=early iptables=[ chain=late " ] ||
     fail "expected the order 'chain=early iptables=[ chain=late', got '$order'$(show_tracer)"

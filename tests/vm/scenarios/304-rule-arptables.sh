@@ -1,6 +1,7 @@
 # arptables: an ARP request dropped by rule 2 of INPUT (rule 1 does not match) says
 # rule=INPUT#2 with the rule's text, every retry too; another sender's request gets the policy
-# (rule=INPUT:policy ACCEPT) and b's reply OUTPUT's policy.
+# (rule=INPUT:policy ACCEPT) and b's reply OUTPUT's policy. Each drop is followed by the
+# kernel's freeing of the request ("dropped ... after filter INPUT DROP").
 # smoke
 IP1=10.3.4.1
 IP2=10.3.4.2
@@ -24,9 +25,11 @@ expect_rc 0
 ARP="pkt_type=BROADCAST arptables=\[table=filter hook=INPUT"
 DROPPED="A_request:who-has $(q "$IP2") tell $(q "$IP1") +$ARP verdict=DROP cost=[^]]*\]"
 expect_out "\[$NSB\] .* v-a .* $DROPPED rule=INPUT#2: $(q "$RULE2")$"
-n=$(grep -c "tell $(q "$IP1")" "$T_OUT" || true)
+n=$(grep -c "tell $(q "$IP1") .*arptables=" "$T_OUT" || true)
 [ "$n" -ge 1 ] || fail "no ARP request from $IP1 traced$(show_tracer)"
 expect_count "$DROPPED rule=INPUT#2: $(q "$RULE2")$" "$n" "every request from $IP1 (ARP retries too)"
+expect_count "tell $(q "$IP1") +pkt_type=BROADCAST dropped .* after filter INPUT DROP$" "$n" \
+    "each dropped request's drop line, tied to the verdict"
 expect_out "A_request:who-has $(q "$IP2") tell $(q "$IP3") +$ARP verdict=ACCEPT cost=[^]]*\] rule=INPUT:policy ACCEPT$"
 expect_out "A_reply:$(q "$IP2") is-at .* arptables=\[table=filter hook=OUTPUT verdict=ACCEPT cost=[^]]*\] rule=OUTPUT:policy ACCEPT$"
 matched_n=$(grep -E -A1 "$DROPPED" "$T_OUT" | grep -c "^    matched INPUT#2: $(q "$RULE2")$" || true)

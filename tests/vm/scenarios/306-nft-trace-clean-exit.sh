@@ -47,7 +47,9 @@ expect_rc 0
 expect_out "$RULE" "SIGINT"
 check_unchanged SIGINT
 
-tracer_start --engines nftables --nft-trace -c 1 --proto icmp -N "$NSB"
+# --no-drops: on 6.x nf_tables frees the packet inside the chain, and that drop line would
+# come first and be the one event -c 1 waits for
+tracer_start --engines nftables --nft-trace --no-drops -c 1 --proto icmp -N "$NSB"
 tool_table_exists || fail "-c 1: no table inet skbtracer_iptables_trace_$T_PID while tracing$(show_tracer)"
 ping_from a "$IP2"
 tracer_wait 15

@@ -357,7 +357,7 @@ static enum target_kind target_kind(const char *name)
 static bool verdict_agrees(const struct xt_entry_info *e, unsigned int verdict)
 {
 	if (!e->target[0])
-		return verdict == (unsigned int)(-e->verdict - 1);
+		return verdict == ~(unsigned int)e->verdict; /* a standard verdict is -NF_x - 1 */
 	if (!strcmp(e->target, "REJECT"))
 		return verdict == NF_DROP;
 	if (!strcmp(e->target, "NFQUEUE"))

@@ -221,23 +221,32 @@ static void stack_field(struct json_writer *w, const struct stack_record *s)
 	jw_array_end(w);
 }
 
+/* The fields every event kind starts with: when, which skb, where, who. */
+static void event_head_fields(struct json_writer *w, __u64 time_ns, __u64 mono_ns, __u64 skb,
+			      __u32 netns, const struct netns_label *label, __u32 pid, __u32 cpu)
+{
+	char text[24];
+
+	time_field(w, time_ns);
+	jw_uint_field(w, "time_ns", time_ns);
+	jw_uint_field(w, "mono_ns", mono_ns);
+	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)skb);
+	jw_string_field(w, "skb", text);
+	jw_uint_field(w, "netns", netns);
+	if (label)
+		netns_label_fields(w, label);
+	jw_uint_field(w, "pid", pid);
+	jw_uint_field(w, "cpu", cpu);
+}
+
 int render_json(FILE *out, const struct trace_record *r)
 {
 	const struct event *e = r->ev;
 	struct json_writer w;
-	char skb[24];
 
 	render_json_begin(&w, out, "table_call");
-	time_field(&w, r->time_ns);
-	jw_uint_field(&w, "time_ns", r->time_ns);
-	jw_uint_field(&w, "mono_ns", r->mono_ns);
-	snprintf(skb, sizeof(skb), "0x%016llx", (unsigned long long)e->skb);
-	jw_string_field(&w, "skb", skb);
-	jw_uint_field(&w, "netns", e->netns);
-	if (r->netns_label)
-		netns_label_fields(&w, r->netns_label);
-	jw_uint_field(&w, "pid", e->pid);
-	jw_uint_field(&w, "cpu", e->cpu);
+	event_head_fields(&w, r->time_ns, r->mono_ns, e->skb, e->netns, r->netns_label, e->pid,
+			  e->cpu);
 	interface_field(&w, "in_interface", e->in_ifname);
 	interface_field(&w, "out_interface", e->out_ifname);
 	jw_string_field(&w, "pkt_type", r->pkt_type);
@@ -306,16 +315,8 @@ int render_json_drop(FILE *out, const struct drop_record *r)
 	char text[24];
 
 	render_json_begin(&w, out, "drop");
-	time_field(&w, r->time_ns);
-	jw_uint_field(&w, "time_ns", r->time_ns);
-	jw_uint_field(&w, "mono_ns", r->mono_ns);
-	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)d->skb);
-	jw_string_field(&w, "skb", text);
-	jw_uint_field(&w, "netns", d->netns);
-	if (r->netns_label)
-		netns_label_fields(&w, r->netns_label);
-	jw_uint_field(&w, "pid", d->pid);
-	jw_uint_field(&w, "cpu", d->cpu);
+	event_head_fields(&w, r->time_ns, r->mono_ns, d->skb, d->netns, r->netns_label, d->pid,
+			  d->cpu);
 	interface_field(&w, "interface", d->ifname);
 	jw_string_field(&w, "pkt_type", r->pkt_type);
 	jw_string_field(&w, "reason", r->reason);

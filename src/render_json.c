@@ -188,6 +188,8 @@ static void story_fields(struct json_writer *w, const struct trace_record *r)
 	jw_bool_field(w, "tracked", e->flags & EVENT_TRACKED);
 	if (e->parent_skb)
 		hex_field(w, "parent_skb", e->parent_skb);
+	if (e->cause_id) /* the packet whose table call sent this one (a REJECT's reply) */
+		jw_uint_field(w, "caused_by", e->cause_id);
 	jw_string_field(w, "ct_state", r->ct_state);
 	if (e->ct && r->ct_state) {
 		hex_field(w, "conntrack", e->ct);

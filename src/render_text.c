@@ -63,6 +63,9 @@ void render_text_extras(const struct trace_record *r, const struct text_options 
 	if (o->show_id && used < len)
 		used += snprintf(buf + used, len - used, " id=%llu",
 				 (unsigned long long)e->packet_id);
+	if (o->show_id && e->cause_id && used < len)
+		used += snprintf(buf + used, len - used, " caused_by=%llu",
+				 (unsigned long long)e->cause_id);
 	if (o->show_ct && r->ct_state && used < len) {
 		used += snprintf(buf + used, len - used, " ct=%s%s", r->ct_state,
 				 r->ct_reply ? "(reply)" : "");

@@ -464,18 +464,52 @@ static __always_inline void read_conntrack(struct sk_buff *skb, __u64 *ct, __u8 
 	*mark = BPF_CORE_READ(skb, mark);
 }
 
+/* The pending call on top of this CPU's stack (the new call runs inside it), or NULL. */
+static __always_inline const struct pending_call *calling_call(const struct call_stack *stack)
+{
+	__u32 depth = stack->depth;
+
+	if (!depth || depth > MAX_NESTING)
+		return NULL;
+	return &stack->calls[(depth - 1) & (MAX_NESTING - 1)];
+}
+
+/*
+ * A packet sent back to a tracked packet's sender while that packet's table call runs on this
+ * CPU (a REJECT's reset or ICMP error; BH is off there, and reversed addresses rule out an
+ * interrupt's packet): the id of the packet that caused it, else 0.
+ */
+static __always_inline __u64 reply_cause(const struct event *e, const struct pending_call *outer)
+{
+	const struct event *o = &outer->event;
+
+	if (outer->exiting || !o->packet_id || !(e->flags & EVENT_HAS_ADDRS) ||
+	    !(o->flags & EVENT_HAS_ADDRS) || e->l3proto != o->l3proto)
+		return 0;
+	for (int i = 0; i < 16; i++) {
+		if (e->saddr[i] != o->daddr[i] || e->daddr[i] != o->saddr[i])
+			return 0;
+	}
+	return o->packet_id;
+}
+
 /*
  * Fills the packet part of *e; returns false when the filter rejects the packet. Cheap tests
  * (pid, netns, interface: where to look) come before the packet is parsed. A tracked packet
  * (it matched before) skips the tests of its contents, which NAT may have rewritten; a new
- * match is tracked from here on.
+ * match is tracked from here on, and so is a reply a tracked packet's call sends (read from
+ * the CPU's call stack after the filter expression, whose verification must not fork on it).
  */
 static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
-					const struct nf_hook_state *state, __u16 l3proto)
+					const struct nf_hook_state *state, __u16 l3proto,
+					const struct call_stack *stack)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	const struct pending_call *outer = NULL;
 	const struct tracked_packet *tracked;
 	struct net_device *in, *out;
+	bool contents_match;
+	__u64 cause = 0;
 
 	if ((filter.flags & FILTER_PID) && tgid != filter.pid)
 		return false;
@@ -487,18 +521,27 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
 		return false;
 	tracked = track_packets ? track_lookup((__u64)skb) : NULL;
-	if (!tracked && !pcap_filter_matches(skb, state, l3proto))
+	contents_match = tracked || pcap_filter_matches(skb, state, l3proto);
+	if (!tracked && track_packets)
+		outer = calling_call(stack);
+	if (!contents_match && !outer)
 		return false;
 	parse_packet(e, skb, l3proto);
-	if (!tracked && !packet_matches(e))
-		return false;
+	if (!tracked) {
+		if (outer)
+			cause = reply_cause(e, outer);
+		if (!cause && !(contents_match && packet_matches(e)))
+			return false;
+	}
 
 	if (tracked) {
 		e->packet_id = tracked->id;
 		e->parent_skb = tracked->parent_skb;
+		e->cause_id = tracked->cause_id;
 		e->flags |= EVENT_TRACKED;
 	} else if (track_packets) {
-		e->packet_id = track_start((__u64)skb);
+		e->packet_id = track_start((__u64)skb, cause);
+		e->cause_id = cause;
 	}
 	read_conntrack(skb, &e->ct, &e->ctinfo, &e->mark);
 	e->kind = EVENT_TABLE_CALL;
@@ -1075,7 +1118,7 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		return 0;
 	}
 	e = &call->event;
-	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb))) {
+	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb), stack)) {
 		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
 		if (!rules || !enclosing_call(stack, stack->depth, (__u64)args.table))
 			return 0;
@@ -1134,7 +1177,7 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	if (!call)
 		return 0;
 	e = &call->event;
-	if (!fill_packet(e, skb, nft_state(pkt), bpf_ntohs(BPF_CORE_READ(skb, protocol))))
+	if (!fill_packet(e, skb, nft_state(pkt), bpf_ntohs(BPF_CORE_READ(skb, protocol)), stack))
 		return 0;
 	e->engine = ENGINE_NFTABLES;
 	table = BPF_CORE_READ(chain, table);

@@ -182,6 +182,7 @@ enum event_flags {
 struct tracked_packet {
 	__u64 id;	  /* unique per run: same id, same packet */
 	__u64 parent_skb; /* the skb this one was cloned or copied from; 0 for the first */
+	__u64 cause_id;	  /* the packet whose table call sent this one (REJECT's reply), or 0 */
 };
 
 /* Default size of the tracking map (--track-entries). */
@@ -204,7 +205,7 @@ enum event_kind {
 	EVENT_DROP = 2,	      /* struct drop_event */
 };
 
-#define EVENT_TABLE_CALL_VERSION 3 /* 2: packet_id and conntrack; 3: stack_id too */
+#define EVENT_TABLE_CALL_VERSION 4 /* 2: packet_id and conntrack; 3: stack_id; 4: cause_id */
 #define EVENT_DROP_VERSION 1
 
 /* --stack: frames kept per stack, and stacks the map holds. */
@@ -256,6 +257,7 @@ struct event {
 	__u64 nft_table_handle;
 	__u64 packet_id;	   /* tracking: the packet's id; 0 with --no-track */
 	__u64 parent_skb;	   /* tracking: the skb it was cloned or copied from, 0 if none */
+	__u64 cause_id;		   /* tracking: the packet whose table call sent this one, or 0 */
 	__u64 ct;		   /* skb->_nfct's struct nf_conn * at entry, 0 for none */
 	__u64 ct_after;		   /* at exit (EVENT_HAS_AFTER) */
 	__u32 mark;		   /* skb->mark at entry */

@@ -65,8 +65,8 @@ static __always_inline void track_forget(__u64 skb)
 		__sync_fetch_and_add(&track_live, -1);
 }
 
-/* A new packet matched the filter: its id, now tracked. */
-static __noinline __u64 track_start(__u64 skb)
+/* A new packet matched the filter (or a tracked packet's call sent it: cause): its id. */
+static __noinline __u64 track_start(__u64 skb, __u64 cause)
 {
 	__u32 zero = 0;
 	__u64 *seq = bpf_map_lookup_elem(&track_seq, &zero);
@@ -76,6 +76,7 @@ static __noinline __u64 track_start(__u64 skb)
 		return 0;
 	*seq += 1;
 	p.id = *seq * nr_cpus + bpf_get_smp_processor_id() + 1;
+	p.cause_id = cause;
 	track_insert(skb, &p);
 	return p.id;
 }
@@ -93,6 +94,7 @@ static __always_inline void track_copy(__u64 skb, __u64 copy)
 		return;
 	p.id = parent->id;
 	p.parent_skb = skb;
+	p.cause_id = parent->cause_id;
 	track_insert(copy, &p);
 }
 

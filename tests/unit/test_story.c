@@ -161,4 +161,9 @@ TEST(extras_id_and_ct_opt_in)
 	e.l3proto = ETHERTYPE_ARP;
 	extras(&e, NULL, true, true, buf, sizeof(buf));
 	ASSERT_STREQ(buf, " id=12345", "ARP: no conntrack");
+	e.cause_id = 777;
+	extras(&e, NULL, true, false, buf, sizeof(buf));
+	ASSERT_STREQ(buf, " id=12345 caused_by=777", "a REJECT's reply: the packet that caused it");
+	extras(&e, NULL, false, false, buf, sizeof(buf));
+	ASSERT_STREQ(buf, "", "caused_by only with --show-id");
 }

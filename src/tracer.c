@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -68,6 +69,24 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!libbpf_log)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --debug: how long each step of the start took, to see where a slow start goes. */
+static void debug_time(const char *step, double *since)
+{
+	double now = seconds_now();
+
+	if (libbpf_log)
+		fprintf(stderr, "debug: %s in %.3f s\n", step, now - *since);
+	*since = now;
 }
 
 void tracer_set_libbpf_log(bool on)
@@ -613,6 +632,7 @@ static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	enum backend order[2] = { BACKEND_FENTRY, BACKEND_KPROBE };
 	int tries = cfg->backend == BACKEND_AUTO ? 2 : 1;
 	char why[2][160] = { "", "" };
+	double began = seconds_now();
 	int ret = resolve_btf(t, cfg, err, err_len);
 
 	if (!ret)
@@ -620,13 +640,16 @@ static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 
 	if (ret)
 		return ret;
+	debug_time("BTF and functions found", &began);
 	if (cfg->backend != BACKEND_AUTO)
 		order[0] = cfg->backend;
 	for (int i = 0; i < tries; i++) {
 		ret = load_backend(t, cfg, order[i], why[i], sizeof(why[i]));
+		debug_time("programs loaded (verified)", &began);
 		if (ret)
 			continue;
 		ret = attach_backend(t, order[i], why[i], sizeof(why[i]));
+		debug_time("programs attached", &began);
 		if (ret) {
 			detach_all(t);
 			continue;
@@ -649,6 +672,7 @@ static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 	}
 	report_attached(t, cfg);
 	attach_drops(t, cfg);
+	debug_time("drop program attached", &began);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 # The whole test suite: unit, host BPF, host CLI (and its matrix), the unit and host tests under
 # ASan+UBSan, a short run of every fuzz target, VM end-to-end. Ends with one summary line.
 # The VM runs every scenario on Debian 12's 6.1 and the smoke set (`# smoke`) on Debian 11's 5.10
-# and Debian 13's 6.12; with --all-kernels (make test-kernels) every scenario on every kernel and
+# and Debian 13's 6.12, two VMs at a time; with --all-kernels (make test-kernels) every scenario on every kernel and
 # the arm64 smoke run (tests/vm/arm64-smoke.sh).
 # As root it first installs the Debian packages it needs (scripts/install-deps.sh test).
 set -u
@@ -70,9 +70,37 @@ suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
 suite completion tests/host/completion.sh ./skbtracer-iptables
 suite asan make --no-print-directory test-asan
 suite fuzz make --no-print-directory test-fuzz
-suite vm tests/vm/run.sh ./skbtracer-iptables
-for kernel in 5.10 6.12; do
-	suite "vm-$kernel" tests/vm/run.sh --kernel "$kernel" $other_kernels_set ./skbtracer-iptables
+
+# VM suites in two lanes at once (a TCG guest mostly waits on one core: verifying, sleeping), each
+# run with its own build directory; the outputs are shown and counted afterwards, in order.
+# vm_run NAME RUN.SH-ARGS...: one VM suite into build/test-logs/NAME.run and NAME.rc.
+vm_run() {
+	local name=$1 rc=0
+	shift
+	VM_BUILD=build/$name tests/vm/run.sh "$@" ./skbtracer-iptables >"$log_dir/$name.run" 2>&1 ||
+		rc=$?
+	echo "$rc" >"$log_dir/$name.rc"
+}
+# vm_replay NAME: what vm_run printed, and its exit status.
+vm_replay() {
+	cat "$log_dir/$1.run"
+	return "$(cat "$log_dir/$1.rc")"
+}
+for kernel in 6.1 5.10 6.12; do # fetched once, before the lanes share the cache
+	tests/vm/fetch-kernel.sh "$kernel" >/dev/null || echo "note: fetching the $kernel kernel failed"
+done
+echo "=== vm (6.1 in two halves, 5.10 and 6.12 in two lanes; shown when all have ended)"
+{
+	vm_run vm-6.1-even --filter '^..[02468]-'
+	vm_run vm-5.10 --kernel 5.10 $other_kernels_set
+} &
+{
+	vm_run vm-6.1-odd --filter '^..[13579]-'
+	vm_run vm-6.12 --kernel 6.12 $other_kernels_set
+} &
+wait
+for name in vm-6.1-even vm-6.1-odd vm-5.10 vm-6.12; do
+	suite "$name" vm_replay "$name"
 done
 if [ -z "$other_kernels_set" ]; then
 	# arm64: cross-built, booted under qemu-system-aarch64 (its own smaller smoke set).

@@ -27,6 +27,19 @@ extern const char *fixture_dir;
 	}                                                            \
 	static void fn(void)
 
+/* What CALL writes to the stream F it opens, as a string to free: CAPTURE(f, render(f, &r)). */
+#define CAPTURE(f, call)                                 \
+	({                                               \
+		char *buf_ = NULL;                       \
+		size_t size_ = 0;                        \
+		FILE *f = open_memstream(&buf_, &size_); \
+		if (f) {                                 \
+			call;                            \
+			fclose(f);                       \
+		}                                        \
+		buf_;                                    \
+	})
+
 #define ASSERT_TRUE(cond, what)                                                       \
 	({                                                                            \
 		bool ok_ = (cond);                                                    \

@@ -316,13 +316,7 @@ TEST(drop_text)
 
 static char *json_of(const struct drop_record *r)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	render_json_drop(f, r);
-	fclose(f);
-	return out;
+	return CAPTURE(f, render_json_drop(f, r));
 }
 
 /* The schema of a drop: a changed field name or type fails here (update the README). */

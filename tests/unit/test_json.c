@@ -299,23 +299,16 @@ TEST(json_caused_by_only_when_set)
 {
 	static struct trace_record r;
 	struct event e = golden_event();
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out;
+	char *buf;
 
 	e.packet_id = 9;
 	record_build(&r, &e, 0);
-	out = open_memstream(&buf, &size);
-	render_json(out, &r);
-	fclose(out);
+	buf = CAPTURE(f, render_json(f, &r));
 	ASSERT_TRUE(!strstr(buf, "caused_by"), "no caused_by for a packet that matched by itself");
 	free(buf);
-	buf = NULL;
 	e.cause_id = 4;
 	record_build(&r, &e, 0);
-	out = open_memstream(&buf, &size);
-	render_json(out, &r);
-	fclose(out);
+	buf = CAPTURE(f, render_json(f, &r));
 	ASSERT_CONTAINS(buf, "\"packet_id\":9,", "its own id");
 	ASSERT_CONTAINS(buf, "\"caused_by\":4,", "the id of the packet whose call sent it");
 	free(buf);

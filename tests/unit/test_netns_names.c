@@ -430,13 +430,7 @@ TEST(netns_render_text)
 
 static char *json_of(const struct trace_record *r)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	render_json(out, r);
-	fclose(out);
-	return buf;
+	return CAPTURE(f, render_json(f, r));
 }
 
 TEST(netns_render_json)

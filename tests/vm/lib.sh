@@ -134,6 +134,17 @@ netns_router() {
     ip netns exec "$_rr" sysctl -qw net.ipv4.ip_forward=1
 }
 
+# kube_service ROUTER VIP BACKEND: a kube-proxy-style service on ROUTER (netns_router's middle):
+# mangle PREROUTING marks 0x10, nat PREROUTING DNATs VIP:80 to BACKEND:8080, nat POSTROUTING
+# MASQUERADEs out of v-be (the backend's namespace must be named be), FORWARD accepts.
+kube_service() {
+    in_ns "$1" iptables -t mangle -A PREROUTING -d "$2" -j MARK --set-mark 0x10
+    in_ns "$1" iptables -t nat -A PREROUTING -d "$2" -p tcp --dport 80 -j DNAT \
+        --to-destination "$3:8080"
+    in_ns "$1" iptables -t nat -A POSTROUTING -o v-be -j MASQUERADE
+    in_ns "$1" iptables -A FORWARD -j ACCEPT
+}
+
 netns_cleanup() {
     for _ns in $T_NETNS; do
         ip netns delete "$_ns" 2>/dev/null || true

@@ -9,10 +9,7 @@ CL=10.36.1.2
 BE=10.36.2.2
 VIP=10.96.0.10
 netns_router cl "$CL" node be "$BE"
-in_ns node iptables -t mangle -A PREROUTING -d "$VIP" -j MARK --set-mark 0x10
-in_ns node iptables -t nat -A PREROUTING -d "$VIP" -p tcp --dport 80 -j DNAT --to-destination "$BE:8080"
-in_ns node iptables -t nat -A POSTROUTING -o v-be -j MASQUERADE
-in_ns node iptables -A FORWARD -j ACCEPT
+kube_service node "$VIP" "$BE"
 NSN=$(netns_inode node)
 DNAT="nat=\[DNAT $(q "$VIP"):80 -> $(q "$BE"):8080\]"
 

@@ -5,10 +5,7 @@ CL=10.36.6.2
 BE=10.36.7.2
 VIP=10.96.0.11
 netns_router cl "$CL" node be "$BE"
-in_ns node iptables -t mangle -A PREROUTING -d "$VIP" -j MARK --set-mark 0x10
-in_ns node iptables -t nat -A PREROUTING -d "$VIP" -p tcp --dport 80 -j DNAT --to-destination "$BE:8080"
-in_ns node iptables -t nat -A POSTROUTING -o v-be -j MASQUERADE
-in_ns node iptables -A FORWARD -j ACCEPT
+kube_service node "$VIP" "$BE"
 NSN=$(netns_inode node)
 
 tracer_start --engines iptables -N "$NSN" -H "$VIP" --group

@@ -4,7 +4,7 @@
 _skbtracer_iptables() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} word
 	local options='-H --ipaddr --proto -P --port --sport --dport --icmpid -p --pid -N --netns
-		-i --iface -c --catch-count -T --time -t --timestamp --no-rules --nft-trace
+		-i --iface -c --catch-count -T --time -t --timestamp --no-rules --rules-budget --nft-trace
 		--no-track --track-entries --show-id --show-ct --group --no-drops --stack
 		-v --verbose --debug -o --output --summary --netns-names --engines --backend --btf -h --help
 		-V --version'
@@ -40,7 +40,8 @@ _skbtracer_iptables() {
 	-i | --iface)
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
 		return ;;
-	-H | --ipaddr | -P | --port | --sport | --dport | --icmpid | -p | --pid | -c | --catch-count)
+	-H | --ipaddr | -P | --port | --sport | --dport | --icmpid | -p | --pid | -c | --catch-count | \
+		--track-entries | --rules-budget)
 		return ;; # a number or an address: nothing to offer
 	esac
 	for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do

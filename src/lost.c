@@ -14,6 +14,7 @@ void lost_read(struct tracer *t, struct lost_counts *counts)
 	counts->too_deep = counters[COUNTER_TOO_DEEP];
 	counts->track_evicted = counters[COUNTER_EVICTED];
 	counts->stacks_missed = counters[COUNTER_STACK_LOST];
+	counts->over_budget = counters[COUNTER_OVER_BUDGET];
 	tracer_recursion_misses(t, &counts->recursion_entries, &counts->recursion_exits);
 }
 
@@ -54,6 +55,9 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	       "they match the filter");
 	report(out, "Missed", "stacks", now->stacks_missed, &reported->stacks_missed,
 	       "the stack map was full or the stack's bucket held another (--stack)");
+	report(out, "Skipped", "rule attributions", now->over_budget, &reported->over_budget,
+	       "naming rules had used its CPU share (--rules-budget): those events say "
+	       "rule=?(budget: ...)");
 	reported->recursion_entries = now->recursion_entries;
 	reported->recursion_exits = now->recursion_exits;
 }
@@ -84,6 +88,11 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			"Stacks: %llu events shown without theirs (the stack map was full or the "
 			"stack's bucket held another)\n",
 			(unsigned long long)c->stacks_missed);
+	if (c->over_budget)
+		fprintf(out,
+			"Rules: %llu table calls shown without the rule that decided: naming "
+			"rules had used its share of the CPU (--rules-budget)\n",
+			(unsigned long long)c->over_budget);
 }
 
 void lost_write_json(struct json_writer *w, const struct lost_counts *c)
@@ -97,4 +106,5 @@ void lost_write_json(struct json_writer *w, const struct lost_counts *c)
 	jw_uint_field(w, "recursion_exits", c->recursion_exits);
 	jw_uint_field(w, "track_evicted", c->track_evicted);
 	jw_uint_field(w, "stacks_missed", c->stacks_missed);
+	jw_uint_field(w, "over_budget", c->over_budget);
 }

@@ -20,6 +20,8 @@ struct lost_counts {
 	__u64 track_evicted;
 	/* --stack: events shown without their stack (map full, or another stack's bucket) */
 	__u64 stacks_missed;
+	/* not lost events: table calls shown without a named rule, over the --rules-budget */
+	__u64 over_budget;
 };
 
 /* The kernel-side causes; queue_full is the caller's to fill. */

@@ -35,6 +35,7 @@ enum long_only_option {
 	OPT_GROUP,
 	OPT_NO_DROPS,
 	OPT_STACK,
+	OPT_RULES_BUDGET,
 };
 
 /* Every option: its long name, its short letter (0: none) and whether it takes a value. */
@@ -59,6 +60,7 @@ static const struct option_spec {
 	{ "btf", OPT_BTF, true },
 	{ "engines", OPT_ENGINES, true },
 	{ "no-rules", OPT_NO_RULES, false },
+	{ "rules-budget", OPT_RULES_BUDGET, true },
 	{ "nft-trace", OPT_NFT_TRACE, false },
 	{ "no-track", OPT_NO_TRACK, false },
 	{ "track-entries", OPT_TRACK_ENTRIES, true },
@@ -106,6 +108,8 @@ static const char usage_text[] =
 	"  -T, --time             print wall-clock time HH:MM:SS (the default)\n"
 	"  -t, --timestamp        print seconds since the first event instead\n"
 	"      --no-rules         do not name the rule that decided (legacy tables)\n"
+	"      --rules-budget PCT naming rules may use PCT% of each CPU (1 to 100, default\n"
+	"                         5); past it, until the second ends, rule=?(budget: ...)\n"
 	"      --nft-trace        name nftables rules too: adds a table of the tool's own,\n"
 	"                         hooked nowhere, that switches the kernel's nft tracing on;\n"
 	"                         deleted when the program ends (not with --no-rules)\n"
@@ -503,6 +507,14 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 	case OPT_NO_TRACK:
 		cfg->track_packets = false;
 		break;
+	case OPT_RULES_BUDGET:
+		if (!parse_number(value, 1, 100, &n))
+			return fail(err, err_len,
+				    "invalid %s '%s': expected a share of each CPU in percent, 1 "
+				    "to 100",
+				    name, arg);
+		cfg->rules_budget_pct = n;
+		break;
 	case OPT_TRACK_ENTRIES:
 		if (!parse_number(value, 16, 1u << 24, &n))
 			return fail(err, err_len,
@@ -612,6 +624,10 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (cfg->nft_trace && !cfg->track_rules)
 		return fail(err, err_len,
 			    "--nft-trace names rules and --no-rules names none: use one of them");
+	if (cfg->rules_budget_pct && !cfg->track_rules)
+		return fail(err, err_len,
+			    "--rules-budget limits naming rules and --no-rules names none: use one "
+			    "of them");
 	if (cfg->group && !cfg->track_packets)
 		return fail(
 			err, err_len,
@@ -761,6 +777,8 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 		result = check_contradictions(cfg, err, err_len);
 	if (result == PARSE_OK && expr)
 		result = compile_expression(expr, cfg, err, err_len);
+	if (!cfg->rules_budget_pct)
+		cfg->rules_budget_pct = RULES_BUDGET_DEFAULT;
 	free(expr);
 	return result;
 }

@@ -26,7 +26,8 @@ struct config {
 	bool debug;		   /* --debug: libbpf's log */
 	bool track_rules;	   /* name the rule that decided (legacy tables) */
 	bool nft_trace;		   /* switch the kernel's nft tracing on to name nftables rules */
-	bool force_perf_buffer;	   /* tests: the path of kernels before 5.8 */
+	unsigned int rules_budget_pct; /* --rules-budget: the counter walks' share of each CPU */
+	bool force_perf_buffer;	       /* tests: the path of kernels before 5.8 */
 
 	bool track_packets;	    /* follow a matched skb through NAT and clones (--no-track) */
 	unsigned int track_entries; /* --track-entries: the tracking map's size */

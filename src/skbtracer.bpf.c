@@ -43,6 +43,8 @@ const volatile bool new_prototype[FUNC_MAX] = {};
  * the object built with NO_BPF_LOOP, with a bounded loop (kernels before 5.17).
  */
 const volatile bool track_rules = false;
+/* --rules-budget: the counter walks' CPU time per CPU and second (0: no limit). */
+const volatile __u64 rules_budget_ns = 0;
 /* How to read __nft_trace_packet's arguments; NFT_TRACE_OFF without --nft-trace. */
 const volatile __u32 nft_trace_variant = NFT_TRACE_OFF;
 
@@ -116,6 +118,8 @@ struct call_stack {
 	__u32 fresh_recseq;
 	__u64 fresh_private;
 	__u64 fresh_generation;
+	__u64 budget_second; /* --rules-budget: when this CPU's current second began */
+	__u64 budget_spent;  /* and the counter walks' time in it */
 	struct pending_call calls[MAX_NESTING];
 };
 
@@ -816,6 +820,28 @@ static __always_inline bool walk_table(struct pending_call *call, __u32 slot,
 	return !w->broken;
 }
 
+/* Has this CPU spent its --rules-budget for this second? Only entry walks are refused. */
+static __always_inline bool over_budget(struct call_stack *stack)
+{
+	__u64 now;
+
+	if (!rules_budget_ns)
+		return false;
+	now = bpf_ktime_get_ns();
+	if (now - stack->budget_second >= 1000000000ULL) {
+		stack->budget_second = now;
+		stack->budget_spent = 0;
+	}
+	return stack->budget_spent >= rules_budget_ns;
+}
+
+/* A walk that began at `began` ends: its time goes on this CPU's budget. */
+static __always_inline void charge_walk(struct call_stack *stack, __u64 began)
+{
+	if (rules_budget_ns)
+		stack->budget_spent += bpf_ktime_get_ns() - began;
+}
+
 enum generation_state {
 	GENERATION_KNOWN,
 	GENERATION_SWAPPING, /* info is neither the old nor the new ruleset of a swap */
@@ -873,17 +899,28 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		e->rule_status = RULES_TOO_LARGE;
 		return;
 	}
+	if (over_budget(stack)) {
+		e->rule_status = RULES_OVER_BUDGET;
+		if (!call->silent)
+			count(COUNTER_OVER_BUDGET);
+		return;
+	}
 	call->snapshot_level = stack->snapshots_used & (SNAPSHOT_LEVELS - 1);
 	call->recseq = read_recseq(this_cpu_offset());
 	/* an odd sequence: called inside another table's traversal, which counts for both */
 	call->recseq_step = call->recseq & 1 ? 0 : 2;
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
 	if (!(call->snapshot_level == 0 && stack->fresh && stack->fresh_private == (__u64)info &&
-	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
-	    !walk_table(call, slot, info, false, NO_SNAPSHOT)) {
-		stack->fresh = false;
-		e->rule_status = RULES_UNAVAILABLE;
-		return;
+	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq)) {
+		__u64 began = bpf_ktime_get_ns();
+		bool walked = walk_table(call, slot, info, false, NO_SNAPSHOT);
+
+		charge_walk(stack, began);
+		if (!walked) {
+			stack->fresh = false;
+			e->rule_status = RULES_UNAVAILABLE;
+			return;
+		}
 	}
 	if (call->snapshot_level == 0)
 		stack->fresh = false; /* this traversal will move counters */
@@ -921,8 +958,9 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
 	struct pending_call *outer = enclosing_call(stack, slot, e->table_ptr);
 	__u8 enclosing = NO_SNAPSHOT;
+	__u64 seq, began;
+	bool walked;
 	__u32 after;
-	__u64 seq;
 
 	/* Its diff must not count this call's hits: they go into its snapshot too. */
 	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered)
@@ -933,7 +971,10 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 		e->rule_status = RULES_REPLACED;
 		goto release;
 	}
-	if (!walk_table(call, slot, info, true, enclosing)) {
+	began = bpf_ktime_get_ns();
+	walked = walk_table(call, slot, info, true, enclosing);
+	charge_walk(stack, began);
+	if (!walked) {
 		e->rule_status = RULES_UNAVAILABLE;
 		goto release;
 	}

@@ -109,6 +109,7 @@ enum rule_status {
 	RULES_TOO_MANY_HITS,	  /* more matched entries than hits[] holds */
 	RULES_UNAVAILABLE,	  /* no symbols the walk needs, or an entry was unreadable */
 	RULES_GENERATION_UNKNOWN, /* generations were lost (map full): this table's is unknown */
+	RULES_OVER_BUDGET,	  /* this CPU spent its --rules-budget for the current second */
 };
 
 /* An entry whose counter moved during a call: its blob offset, and by how many packets. */
@@ -153,11 +154,12 @@ struct nft_step {
 
 /* Indexes of the per-CPU counters map. */
 enum counter {
-	COUNTER_LOST,	    /* event not delivered: ring buffer full */
-	COUNTER_UNPAIRED,   /* entry seen, exit never matched it */
-	COUNTER_TOO_DEEP,   /* call refused: MAX_NESTING calls in progress on the CPU */
-	COUNTER_EVICTED,    /* a tracked packet pushed out of the full tracking map (about) */
-	COUNTER_STACK_LOST, /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
+	COUNTER_LOST,	     /* event not delivered: ring buffer full */
+	COUNTER_UNPAIRED,    /* entry seen, exit never matched it */
+	COUNTER_TOO_DEEP,    /* call refused: MAX_NESTING calls in progress on the CPU */
+	COUNTER_EVICTED,     /* a tracked packet pushed out of the full tracking map (about) */
+	COUNTER_STACK_LOST,  /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
+	COUNTER_OVER_BUDGET, /* a table call not attributed: its CPU's --rules-budget was spent */
 	COUNTER_MAX,
 };
 
@@ -187,6 +189,7 @@ struct tracked_packet {
 
 /* Default size of the tracking map (--track-entries). */
 #define TRACK_ENTRIES_DEFAULT 65536
+#define RULES_BUDGET_DEFAULT 5 /* percent of each CPU */
 
 /* One direction of a conntrack entry (nf_conntrack_tuple): ports in host byte order. */
 struct ct_tuple {

@@ -264,6 +264,8 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
 	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
+	if (cfg->rules_budget_pct < 100)
+		rodata->rules_budget_ns = cfg->rules_budget_pct * 10000000ULL; /* of each second */
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);

@@ -104,3 +104,23 @@ TEST(lost_stacks_missed)
 		     "stack's bucket held another)\n",
 		     "at exit");
 }
+
+/* --rules-budget: calls shown without a rule are counted apart from lost events. */
+TEST(lost_over_budget)
+{
+	struct lost_counts before = { .over_budget = 2 }, now = { .over_budget = 7 };
+	char buf[1024] = "";
+
+	reported(lost_report_progress, &now, &before, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Skipped 5 rule attributions (7 in total): naming rules had used its CPU "
+		     "share (--rules-budget): those events say rule=?(budget: ...)\n",
+		     "while running: what is new since the last report");
+	ASSERT_EQ(before.over_budget, 7, "now reported");
+	ASSERT_EQ(lost_total(&now), 0, "the events themselves were shown");
+	reported(causes, &now, NULL, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Rules: 7 table calls shown without the rule that decided: naming rules had "
+		     "used its share of the CPU (--rules-budget)\n",
+		     "at exit");
+}

@@ -381,6 +381,17 @@ TEST(options_tracking)
 		     "json", NULL);
 	expect_error("--group is a text output: not with -o json or --summary", "--summary",
 		     "--group", NULL);
+	ASSERT_EQ(cfg.rules_budget_pct, RULES_BUDGET_DEFAULT, "the default budget");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--rules-budget", "100", NULL), PARSE_OK,
+		  "--rules-budget 100");
+	ASSERT_EQ(cfg.rules_budget_pct, 100, "no limit");
+	expect_error(
+		"invalid --rules-budget '0': expected a share of each CPU in percent, 1 to 100",
+		"--rules-budget", "0", NULL);
+	expect_error("invalid --rules-budget '101'", "--rules-budget", "101", NULL);
+	expect_error("invalid --rules-budget '5%'", "--rules-budget", "5%", NULL);
+	expect_error("--rules-budget limits naming rules and --no-rules names none", "--no-rules",
+		     "--rules-budget", "10", NULL);
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--group", NULL), PARSE_OK, "--group");
 	ASSERT_TRUE(cfg.group, "grouped");
 }

@@ -17,7 +17,7 @@ MODULES="x_tables ip_tables iptable_filter iptable_nat iptable_mangle iptable_ra
 
 MODE="test"
 FILTER=
-SCENARIO_TIMEOUT=120
+SCENARIO_TIMEOUT=180
 
 mount_filesystems() {
     mount -t proc proc /proc

@@ -8,7 +8,7 @@
 # --filter: only scenarios whose name matches REGEX; --smoke: only scenarios tagged `# smoke`;
 # --keep: keep the initramfs tree in build/vm/root; --verbose: show the whole console;
 # --timeout: limit for the whole VM run.
-# Env: VM_TIMEOUT (whole VM, default 900 s or 45 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 120 s),
+# Env: VM_TIMEOUT (whole VM, default 900 s or 120 s + 40 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 180 s),
 # VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm).
 set -euo pipefail
 
@@ -86,12 +86,13 @@ smoke_filter() {
     echo "^(${names:-no-smoke-scenario})\$"
 }
 
-# default_timeout: 900 s, or 120 s plus 25 s for each selected scenario if that is more.
+# default_timeout: 900 s, or 120 s plus 40 s for each selected scenario if that is more (two VMs
+# share the cores in make test: a scenario can take three times its time alone).
 default_timeout() {
     local n
     n=$(find "$HERE/scenarios" -name '*.sh' -printf '%f\n' | sed 's/\.sh$//' |
         { grep -E -- "${FILTER:-.}" || true; } | wc -l)
-    echo $((120 + 25 * n > 900 ? 120 + 25 * n : 900))
+    echo $((120 + 40 * n > 900 ? 120 + 40 * n : 900))
 }
 
 boot_vm() {

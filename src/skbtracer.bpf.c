@@ -48,10 +48,20 @@ const volatile __u64 rules_budget_ns = 0;
 /* How to read __nft_trace_packet's arguments; NFT_TRACE_OFF without --nft-trace. */
 const volatile __u32 nft_trace_variant = NFT_TRACE_OFF;
 
-/* Untyped: resolved from kallsyms; weak, so a kernel without them still loads. */
+/*
+ * Untyped: resolved from kallsyms, which lists data symbols only with CONFIG_KALLSYMS_ALL;
+ * weak, so a kernel without them still loads. The object without bpf_loop (5.10) reads both;
+ * the other only xt_recseq, and only where x_tables is built in (xt_module is 0).
+ */
 extern const void __per_cpu_offset __ksym __weak;
-extern const void nr_cpu_ids __ksym __weak;
 extern const void xt_recseq __ksym __weak;
+/*
+ * Set by user space where x_tables is a module: its struct module (sysfs), and where xt_recseq
+ * is in the module's per-CPU area (the module's BTF). The verifier finds a typed ksym's address
+ * in kallsyms too, so a typed xt_recseq would not help without CONFIG_KALLSYMS_ALL.
+ */
+const volatile __u64 xt_module = 0;
+const volatile __u32 xt_recseq_offset = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -63,6 +73,14 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
 } perf_events SEC(".maps");
+
+/* One value per CPU: where this CPU's copy is (this_cpu_offset). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cpu_area SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -647,23 +665,68 @@ static __always_inline void push(struct call_stack *stack, struct pending_call *
 	stack->depth++;
 }
 
-/* This CPU's per-CPU area offset: __per_cpu_offset[cpu]. */
-static __always_inline __u64 this_cpu_offset(void)
+#ifdef NO_BPF_LOOP
+/* This CPU's per-CPU area offset: __per_cpu_offset[cpu]; false when unknown. */
+static __always_inline bool this_cpu_offset(__u64 *offset)
 {
-	__u64 offset = 0;
-
-	bpf_probe_read_kernel(&offset, sizeof(offset),
-			      (const __u64 *)&__per_cpu_offset + bpf_get_smp_processor_id());
-	return offset;
+	*offset = 0;
+	return &__per_cpu_offset && !bpf_probe_read_kernel(offset, sizeof(*offset),
+							   (const __u64 *)&__per_cpu_offset +
+								   bpf_get_smp_processor_id());
 }
 
-/* xt_recseq grows by 2 per outermost table traversal on this CPU. */
-static __always_inline __u32 read_recseq(__u64 cpu_offset)
+/* xt_recseq's per-CPU address, 0 when unknown. */
+static __always_inline __u64 recseq_address(void)
 {
-	__u32 sequence = 0;
+	return (__u64)&xt_recseq;
+}
+#else
+/*
+ * This CPU's per-CPU area offset, arch-neutral and without kallsyms: the map's lookup gives
+ * this CPU's copy, the map itself the per-CPU pointer; false when unknown. The value is a
+ * scratch slot: a pointer stored in a map reads back as a number (root only).
+ */
+static __always_inline bool this_cpu_offset(__u64 *offset)
+{
+	__u32 zero = 0;
+	volatile __u64 *slot = bpf_map_lookup_elem(&cpu_area, &zero);
+	__u64 copy, map, pointer = 0;
 
-	bpf_probe_read_kernel(&sequence, sizeof(sequence), (const void *)&xt_recseq + cpu_offset);
-	return sequence;
+	*offset = 0;
+	if (!slot)
+		return false;
+	*slot = (__u64)slot;
+	copy = *slot;
+	*slot = (__u64)&cpu_area;
+	map = *slot;
+	if (bpf_probe_read_kernel(&pointer, sizeof(pointer),
+				  (const void *)map +
+					  bpf_core_field_offset(struct bpf_array, pptrs)) ||
+	    !pointer)
+		return false;
+	*offset = copy - pointer;
+	return true;
+}
+
+/* xt_recseq's per-CPU address: in x_tables' per-CPU area, or from kallsyms; 0 when unknown. */
+static __always_inline __u64 recseq_address(void)
+{
+	const struct module *module = (const void *)xt_module;
+
+	if (!xt_module)
+		return (__u64)&xt_recseq;
+	return (__u64)BPF_CORE_READ(module, percpu) + xt_recseq_offset;
+}
+#endif
+
+/* xt_recseq grows by 2 per outermost table traversal on this CPU; false when unreadable. */
+static __always_inline bool read_recseq(__u32 *sequence)
+{
+	__u64 address = recseq_address(), offset;
+
+	*sequence = 0;
+	return address && this_cpu_offset(&offset) &&
+	       !bpf_probe_read_kernel(sequence, sizeof(*sequence), (const void *)address + offset);
 }
 
 /*
@@ -803,11 +866,11 @@ static __always_inline bool walk_table(struct pending_call *call, __u32 slot,
 				       __u8 enclosing_level)
 {
 	struct table_walk *w = &call->walk;
-	unsigned int cpus = 0;
 
-	bpf_probe_read_kernel(&cpus, sizeof(cpus), &nr_cpu_ids);
-	w->multi_cpu = cpus > 1;
-	w->cpu_offset = this_cpu_offset();
+	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
+	w->multi_cpu = nr_cpus > 1;
+	if (!this_cpu_offset(&w->cpu_offset))
+		return false;
 	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
 	w->size = BPF_CORE_READ(info, size);
 	w->number = BPF_CORE_READ(info, number);
@@ -887,7 +950,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	default:
 		break;
 	}
-	if (!HAVE_TABLE_WALK || !&xt_recseq || !&__per_cpu_offset || !&nr_cpu_ids) {
+	if (!HAVE_TABLE_WALK || !read_recseq(&call->recseq)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
@@ -906,7 +969,6 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 		return;
 	}
 	call->snapshot_level = stack->snapshots_used & (SNAPSHOT_LEVELS - 1);
-	call->recseq = read_recseq(this_cpu_offset());
 	/* an odd sequence: called inside another table's traversal, which counts for both */
 	call->recseq_step = call->recseq & 1 ? 0 : 2;
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
@@ -974,11 +1036,10 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	began = bpf_ktime_get_ns();
 	walked = walk_table(call, slot, info, true, enclosing);
 	charge_walk(stack, began);
-	if (!walked) {
+	if (!walked || !read_recseq(&after)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		goto release;
 	}
-	after = read_recseq(this_cpu_offset());
 	if (call->interfered || after - call->recseq != call->recseq_step) {
 		e->rule_status = RULES_INTERFERED;
 		goto release;

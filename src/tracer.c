@@ -13,6 +13,7 @@
 #include <bpf/btf.h>
 #include "render_json.h"
 #include "tracer.h"
+#include "xt_recseq.h"
 #include "skbtracer.skel.h"
 #include "skbtracer_noloop.skel.h"
 
@@ -242,6 +243,17 @@ static struct bpf_program *drop_program(struct tracer *t)
 	return NULL;
 }
 
+/* Where the walk with bpf_loop reads xt_recseq, if x_tables is a module. */
+static void locate_recseq(struct tracer *t, struct skbtracer_bpf__rodata *rodata)
+{
+	struct xt_recseq_place place;
+
+	if (xt_recseq_locate("/sys", &place, t->recseq_why, sizeof(t->recseq_why)))
+		return;
+	rodata->xt_module = place.module;
+	rodata->xt_recseq_offset = place.offset;
+}
+
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	/* --debug: the verifier's statistics per program (log level 4), shown by libbpf */
@@ -269,6 +281,8 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
+	if (rodata->track_rules && !t->bounded_walk)
+		locate_recseq(t, rodata);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
 	set_drop_programs(t, cfg, rodata);
 	for (int func = 0; func < FUNC_MAX; func++) {
@@ -418,16 +432,38 @@ __attribute__((format(printf, 2, 3))) static void say(const struct config *cfg, 
 		fprintf(stderr, "%s\n", text);
 }
 
-/* The data symbols the counter walk reads (untyped ksyms): absent without KALLSYMS_ALL. */
-static const char *walk_symbol_missing(void)
+/*
+ * Whether the counter walk lacks what it reads, and what: the object without bpf_loop reads
+ * untyped ksyms (in kallsyms only with CONFIG_KALLSYMS_ALL); the other finds xt_recseq in
+ * x_tables' per-CPU area, or in kallsyms where x_tables is built in.
+ */
+static bool walk_unavailable(const struct tracer *t, char *why, size_t why_len)
 {
-	static const char *const names[] = { "nr_cpu_ids", "__per_cpu_offset", "xt_recseq", NULL };
+	static const char *const bounded[] = { "__per_cpu_offset", "xt_recseq", NULL };
+	static const char *const with_loop[] = { "xt_recseq", NULL };
+	const char *missing;
 
-	return kallsyms_missing("/proc/kallsyms", names);
+	if (!t->bounded_walk && t->skel->rodata->xt_module)
+		return false;
+	missing = kallsyms_missing("/proc/kallsyms", t->bounded_walk ? bounded : with_loop);
+	if (!missing)
+		return false;
+	if (t->bounded_walk)
+		snprintf(why, why_len,
+			 "/proc/kallsyms does not list %s (the kernel has no CONFIG_KALLSYMS_ALL)",
+			 missing);
+	else
+		snprintf(why, why_len,
+			 "xt_recseq not found: %s, and /proc/kallsyms does not list it (no "
+			 "CONFIG_KALLSYMS_ALL)",
+			 t->recseq_why);
+	return true;
 }
 
 static void report_attached(struct tracer *t, const struct config *cfg)
 {
+	char why[400];
+
 	for (int func = 0; func < FUNC_MAX; func++) {
 		const struct hook_function *f = &t->functions[func];
 		const char *what = purpose(f->engine);
@@ -460,11 +496,8 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 			 "(the program grew past its 1M-instruction limit)");
 	else if (cfg->track_rules && !t->skel->rodata->track_rules)
 		say(cfg, "Rule attribution is off: it needs xt_replace_table (module x_tables)");
-	else if (cfg->track_rules && walk_symbol_missing())
-		say(cfg,
-		    "Rule attribution is off: /proc/kallsyms does not list %s (the kernel has no "
-		    "CONFIG_KALLSYMS_ALL)",
-		    walk_symbol_missing());
+	else if (cfg->track_rules && walk_unavailable(t, why, sizeof(why)))
+		say(cfg, "Rule attribution is off: %s", why);
 }
 
 /*

@@ -19,6 +19,7 @@ struct tracer {
 	enum backend backend; /* the one that attached: fentry or kprobe */
 	bool bounded_walk;    /* no bpf_loop: the object with a bounded rule walk */
 	bool walk_refused;    /* the verifier refused the rule walk: loaded without it */
+	char recseq_why[300]; /* why x_tables' xt_recseq was not found (the walk with bpf_loop) */
 	const char *btf_path; /* --btf FILE, or the merged BTF of --btf DIR */
 	char merged_btf_path[32];
 	int merged_btf_fd; /* open while btf_path is merged_btf_path */

@@ -441,8 +441,7 @@ static __always_inline void parse_arp(struct packet_fields *p, const void *nh)
 }
 
 /* The network-layer fields of *p (zeroed first); returns the transport header, or NULL. */
-static __always_inline const void *parse_l3(struct packet_fields *p, const void *nh,
-					    __u16 l3proto)
+static __always_inline const void *parse_l3(struct packet_fields *p, const void *nh, __u16 l3proto)
 {
 	__builtin_memset(p, 0, sizeof(*p));
 	p->l3proto = l3proto;
@@ -1398,7 +1397,7 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	SEC("fentry/" #fn)                                                        \
 	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                      \
 	{                                                                         \
-		return xt_entry(func, 0, a, b, c, true);                                \
+		return xt_entry(func, 0, a, b, c, true);                          \
 	}                                                                         \
 	SEC("fexit/" #fn)                                                         \
 	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict) \
@@ -1408,7 +1407,7 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	SEC("kprobe/" #fn)                                                        \
 	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                    \
 	{                                                                         \
-		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);                  \
+		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);           \
 	}                                                                         \
 	SEC("kretprobe/" #fn)                                                     \
 	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                   \

@@ -570,6 +570,45 @@ static __always_inline void decision_parse_l4(struct decision *d)
 }
 
 /*
+ * skb->head + skb->network_header. kprobes: one probe read for both where they are close (they
+ * are neighbours in sk_buff), reading from 16 bytes before head so that it is aligned.
+ */
+static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
+{
+	__u32 head_at = bpf_core_field_offset(skb->head);
+	__u32 nh_at = bpf_core_field_offset(skb->network_header);
+	__u64 span[3];
+
+	if (btf)
+		return skb->head + skb->network_header;
+	if (head_at < 16 || nh_at < head_at - 16 || nh_at + 2 > head_at ||
+	    bpf_probe_read_kernel(span, sizeof(span), (void *)skb + head_at - 16))
+		return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	return (const void *)span[2] + *(__u16 *)((void *)span + (nh_at - (head_at - 16)));
+}
+
+/*
+ * The filter's address and protocol tests on an IPv4 header, in registers: false when they
+ * reject the packet. A packet they pass is parsed in full.
+ */
+static __always_inline bool ipv4_header_passes(const void *nh)
+{
+	struct ipv4_header ip;
+	__u32 addr;
+
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
+		return true; /* the full parse decides */
+	if (filter.flags & FILTER_ADDR) {
+		if (filter.addr_family != PF_FAMILY_IPV4)
+			return false;
+		__builtin_memcpy(&addr, (const void *)filter.addr, sizeof(addr));
+		if (*(__u32 *)ip.saddr != addr && *(__u32 *)ip.daddr != addr)
+			return false;
+	}
+	return !(filter.flags & FILTER_PROTO) || ip.protocol == filter.l4proto;
+}
+
+/*
  * Is this call traced? Decided with the fewest reads, cheapest first: where the filter looks
  * (pid, netns, interface), the addresses and protocol in the network header, the transport
  * header only if the filter has ports or an ICMP id, the filter expression. A packet tracked
@@ -602,8 +641,10 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in)) &&
 	    !iface_matches(KREAD(btf, state, out)))
 		return false;
-	d->nh = KREAD(btf, skb, head) + KREAD(btf, skb, network_header);
-	if (flags & FILTER_CONTENTS) {
+	d->nh = network_header(skb, btf);
+	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
+		match = ipv4_header_passes(d->nh);
+	if (match && (flags & FILTER_CONTENTS)) {
 		decision_parse_l3(d, l3proto);
 		match = !(flags & FILTER_ADDR) || addr_matches(&d->p);
 		if (match && (flags & FILTER_L4_FIELDS))
@@ -621,7 +662,8 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 		return match;
 	stack = bpf_map_lookup_elem(&call_stacks, &zero);
 	outer = stack ? calling_call(stack) : NULL;
-	if (!outer)
+	/* not a call whose exit was lost (push_slot drops those) */
+	if (!outer || bpf_ktime_get_ns() - stack->calls[0].event.ts_ns > STALE_CALL_NS)
 		return match;
 	if (!d->parsed)
 		decision_parse_l3(d, l3proto);

@@ -601,7 +601,11 @@ static __always_inline bool ipv4_header_passes(const void *nh)
 	if (filter.flags & FILTER_ADDR) {
 		if (filter.addr_family != PF_FAMILY_IPV4)
 			return false;
-		__builtin_memcpy(&addr, (const void *)filter.addr, sizeof(addr));
+		/* byte by byte: a memcpy from the const filter would be folded to its zero image */
+		((__u8 *)&addr)[0] = filter.addr[0];
+		((__u8 *)&addr)[1] = filter.addr[1];
+		((__u8 *)&addr)[2] = filter.addr[2];
+		((__u8 *)&addr)[3] = filter.addr[3];
 		if (*(__u32 *)ip.saddr != addr && *(__u32 *)ip.daddr != addr)
 			return false;
 	}

@@ -3,7 +3,8 @@
 # flood (ping -A) from fo-a crosses fo-b's filter INPUT (BENCH_RULES non-matching rules, default
 # 1000) while one of these is attached, in turn, BENCH_ROUNDS times (default 3), interleaved:
 # the empty fentry+fexit pair, the empty kprobe+kretprobe pair (empty-probe), the tool with each
-# backend and a filter (-H 192.0.2.99) that rejects every packet. Per-call cost of each program:
+# backend and a filter (-H 192.0.2.99) that rejects every packet, then with a filter that needs
+# no packet bytes (-N, the initial namespace, where the flood does not pass: netns-*). Per-call cost of each program:
 # run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are taken within one round.
 RULES=${BENCH_RULES:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -12,6 +13,7 @@ FO1=10.78.0.1
 FO2=10.78.0.2
 
 netns_pair fo-a "$FO1" fo-b "$FO2"
+INIT_NS=$(stat -L -c %i /proc/1/ns/net)
 sysctl -qw kernel.bpf_stats_enabled=1
 {
     echo "*filter"
@@ -47,9 +49,11 @@ measure() {
             wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
             if [ "$backend" = fentry ]; then progs="empty_fentry empty_fexit"
             else progs="empty_kprobe empty_kretprobe"; fi ;;
-        tool-fentry|tool-kprobe)
-            backend=${1#tool-}
-            tracer_start --backend "$backend" --engines iptables -H 192.0.2.99 >/dev/null 2>&1
+        tool-fentry|tool-kprobe|netns-fentry|netns-kprobe)
+            backend=${1#*-}
+            if [ "${1%%-*}" = tool ]; then filter="-H 192.0.2.99"; else filter="-N $INIT_NS"; fi
+            # shellcheck disable=SC2086 # two words
+            tracer_start --backend "$backend" --engines iptables $filter >/dev/null 2>&1
             progs="${backend}_ipt_do_table $( [ "$backend" = fentry ] && echo fexit ||
                 echo kretprobe)_ipt_do_table" ;;
     esac
@@ -67,12 +71,13 @@ echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulati
 echo "absolute times are far above real hardware; compare ratios within one round."
 echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT rules, $ROUNDS rounds,"
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
-echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all)."
+echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all);"
+echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."
 echo
 : > "$T_DIR/filtered.txt"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-    for c in empty-fentry tool-fentry empty-kprobe tool-kprobe; do
+    for c in empty-fentry tool-fentry netns-fentry empty-kprobe tool-kprobe netns-kprobe; do
         echo "$r $(measure "$c")" | tee -a "$T_DIR/filtered.txt"
     done
     r=$((r + 1))
@@ -82,10 +87,10 @@ echo
 awk -v rounds="$ROUNDS" '
     { sum[$1 " " $2] = $3 + $4 }
     END {
-        n = split("empty-fentry tool-fentry empty-kprobe tool-kprobe", cfgs, " ")
+        n = split("empty-fentry tool-fentry netns-fentry empty-kprobe tool-kprobe netns-kprobe", cfgs, " ")
         printf "%-13s %-28s %s\n", "config", "entry+exit ns (med min-max)", "ratio to empty (med min-max)"
         for (i = 1; i <= n; i++) {
-            c = cfgs[i]; floor = c; sub(/^tool/, "empty", floor)
+            c = cfgs[i]; floor = c ~ /fentry/ ? "empty-fentry" : "empty-kprobe"
             for (r = 1; r <= rounds; r++) { v[r] = sum[r " " c]; q[r] = sum[r " " c] / sum[r " " floor] }
             sort(v, rounds); sort(q, rounds)
             m = int((rounds + 1) / 2)

@@ -145,8 +145,7 @@ static __always_inline void drop_parse(struct drop_work *w, struct sk_buff *skb,
 {
 	struct event *e = &w->parsed;
 
-	__builtin_memset(&e->flags, 0, sizeof(struct packet_fields));
-	parse_packet(e, skb, l3proto);
+	parse_packet(packet_of(e), skb, l3proto);
 	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
 }
 
@@ -181,7 +180,7 @@ static __always_inline bool drop_contents_match(struct sk_buff *skb)
 	if (!w)
 		return false;
 	drop_parse(w, skb, l3proto);
-	return packet_matches(&w->parsed);
+	return packet_matches(packet_of(&w->parsed));
 }
 
 /*

@@ -194,6 +194,18 @@ struct {
 	__type(value, struct call_stack);
 } call_stacks SEC(".maps");
 
+/*
+ * Pending calls on all CPUs: the sum of the stacks' depths (set_depth). While it is 0, an exit
+ * or a filtered-out entry has nothing to look up.
+ */
+__s64 calls_pending = 0;
+
+static __always_inline void set_depth(struct call_stack *stack, __u32 depth)
+{
+	__sync_fetch_and_add(&calls_pending, (__s64)depth - (__s64)stack->depth);
+	stack->depth = depth;
+}
+
 /* ebtables' table; not in every vmlinux.h (bridge netfilter is often a module). */
 struct ebt_table {
 	char name[32];
@@ -302,96 +314,109 @@ static __always_inline bool same_addr(const __u8 *addr, int len)
 	return true;
 }
 
-static __always_inline bool addr_matches(const struct event *e)
+static __always_inline bool addr_matches(const struct packet_fields *p)
 {
 	int len = filter.addr_family == PF_FAMILY_IPV4 ? 4 : 16;
-	bool ipv4 = e->l3proto == ETHERTYPE_IPV4 || e->l3proto == ETHERTYPE_ARP;
+	bool ipv4 = p->l3proto == ETHERTYPE_IPV4 || p->l3proto == ETHERTYPE_ARP;
 
-	if (!(e->flags & EVENT_HAS_ADDRS) || ipv4 != (filter.addr_family == PF_FAMILY_IPV4))
+	if (!(p->flags & EVENT_HAS_ADDRS) || ipv4 != (filter.addr_family == PF_FAMILY_IPV4))
 		return false;
-	return same_addr(e->saddr, len) || same_addr(e->daddr, len);
+	return same_addr(p->saddr, len) || same_addr(p->daddr, len);
 }
 
-static __always_inline bool packet_matches(const struct event *e)
+static __always_inline bool packet_matches(const struct packet_fields *p)
 {
 	__u32 flags = filter.flags;
-	bool ports = e->flags & EVENT_HAS_PORTS;
+	bool ports = p->flags & EVENT_HAS_PORTS;
 
-	if ((flags & FILTER_ADDR) && !addr_matches(e))
+	if ((flags & FILTER_ADDR) && !addr_matches(p))
 		return false;
-	if ((flags & FILTER_PROTO) && e->l4proto != filter.l4proto)
+	if ((flags & FILTER_PROTO) && p->l4proto != filter.l4proto)
 		return false;
 	if ((flags & FILTER_PORT) &&
-	    !(ports && (e->sport == filter.port || e->dport == filter.port)))
+	    !(ports && (p->sport == filter.port || p->dport == filter.port)))
 		return false;
-	if ((flags & FILTER_SPORT) && !(ports && e->sport == filter.sport))
+	if ((flags & FILTER_SPORT) && !(ports && p->sport == filter.sport))
 		return false;
-	if ((flags & FILTER_DPORT) && !(ports && e->dport == filter.dport))
+	if ((flags & FILTER_DPORT) && !(ports && p->dport == filter.dport))
 		return false;
 	if ((flags & FILTER_ICMPID) &&
-	    !((e->flags & EVENT_HAS_ICMP) && e->icmp_id == filter.icmpid))
+	    !((p->flags & EVENT_HAS_ICMP) && p->icmp_id == filter.icmpid))
 		return false;
 	return true;
 }
 
-static __always_inline void parse_l4(struct event *e, const void *l4)
+/* The transport header of the protocols with ports or ICMP fields; read only for those. */
+static __always_inline void parse_l4(struct packet_fields *p, const void *l4)
 {
 	struct l4_header h;
 
+	switch (p->l4proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		break;
+	default:
+		return;
+	}
 	if (bpf_probe_read_kernel(&h, sizeof(h), l4))
 		return;
-	switch (e->l4proto) {
+	switch (p->l4proto) {
 	case IPPROTO_TCP:
-		e->tcp_flags = h.tcp_flags;
+		p->tcp_flags = h.tcp_flags;
 		/* fallthrough */
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP:
-		e->sport = bpf_ntohs(h.sport);
-		e->dport = bpf_ntohs(h.dport);
-		e->flags |= EVENT_HAS_PORTS;
+		p->sport = bpf_ntohs(h.sport);
+		p->dport = bpf_ntohs(h.dport);
+		p->flags |= EVENT_HAS_PORTS;
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		e->icmp_type = ((const __u8 *)&h.sport)[0];
-		e->icmp_code = ((const __u8 *)&h.sport)[1];
-		e->icmp_id = bpf_ntohs(h.icmp_id);
-		e->icmp_seq = bpf_ntohs(h.icmp_seq);
-		e->flags |= EVENT_HAS_ICMP;
+		p->icmp_type = ((const __u8 *)&h.sport)[0];
+		p->icmp_code = ((const __u8 *)&h.sport)[1];
+		p->icmp_id = bpf_ntohs(h.icmp_id);
+		p->icmp_seq = bpf_ntohs(h.icmp_seq);
+		p->flags |= EVENT_HAS_ICMP;
 		break;
 	}
 }
 
-static __always_inline void parse_ipv4(struct event *e, const void *nh)
+/* The network-layer parsers return the transport header's address, NULL when there is none. */
+static __always_inline const void *parse_ipv4(struct packet_fields *p, const void *nh)
 {
 	struct ipv4_header ip;
 
 	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
-		return;
-	e->ip_len = bpf_ntohs(ip.tot_len);
-	e->l4proto = ip.protocol;
-	__builtin_memcpy(e->saddr, ip.saddr, 4);
-	__builtin_memcpy(e->daddr, ip.daddr, 4);
-	e->flags |= EVENT_HAS_ADDRS;
+		return NULL;
+	p->ip_len = bpf_ntohs(ip.tot_len);
+	p->l4proto = ip.protocol;
+	__builtin_memcpy(p->saddr, ip.saddr, 4);
+	__builtin_memcpy(p->daddr, ip.daddr, 4);
+	p->flags |= EVENT_HAS_ADDRS;
 	if (ip.frag_off & bpf_htons(0x1fff)) {
-		e->flags |= EVENT_FRAGMENT;
-		return;
+		p->flags |= EVENT_FRAGMENT;
+		return NULL;
 	}
-	parse_l4(e, nh + (ip.version_ihl & 0xf) * 4);
+	return nh + (ip.version_ihl & 0xf) * 4;
 }
 
-static __always_inline void parse_ipv6(struct event *e, const void *nh)
+static __always_inline const void *parse_ipv6(struct packet_fields *p, const void *nh)
 {
 	struct ipv6_header ip;
 	const void *next;
 	__u8 nexthdr;
 
 	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
-		return;
-	e->ip_len = bpf_ntohs(ip.payload_len) + sizeof(ip);
-	__builtin_memcpy(e->saddr, ip.saddr, 16);
-	__builtin_memcpy(e->daddr, ip.daddr, 16);
-	e->flags |= EVENT_HAS_ADDRS;
+		return NULL;
+	p->ip_len = bpf_ntohs(ip.payload_len) + sizeof(ip);
+	__builtin_memcpy(p->saddr, ip.saddr, 16);
+	__builtin_memcpy(p->daddr, ip.daddr, 16);
+	p->flags |= EVENT_HAS_ADDRS;
 	nexthdr = ip.nexthdr;
 	next = nh + sizeof(ip);
 	for (int i = 0; i < IPV6_MAX_EXT_HEADERS; i++) {
@@ -402,12 +427,12 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh)
 		    nexthdr != IPPROTO_AH)
 			break;
 		if (bpf_probe_read_kernel(ext, sizeof(ext), next))
-			return;
+			return NULL;
 		if (nexthdr == IPPROTO_FRAGMENT) {
 			if ((ext[2] << 8 | ext[3]) & 0xfff8) {
-				e->l4proto = ext[0];
-				e->flags |= EVENT_FRAGMENT;
-				return;
+				p->l4proto = ext[0];
+				p->flags |= EVENT_FRAGMENT;
+				return NULL;
 			}
 			next += 8;
 		} else if (nexthdr == IPPROTO_AH) {
@@ -417,12 +442,12 @@ static __always_inline void parse_ipv6(struct event *e, const void *nh)
 		}
 		nexthdr = ext[0];
 	}
-	e->l4proto = nexthdr;
-	parse_l4(e, next);
+	p->l4proto = nexthdr;
+	return next;
 }
 
 /* ARP for IPv4 over Ethernet; anything else keeps only its ethertype. */
-static __always_inline void parse_arp(struct event *e, const void *nh)
+static __always_inline void parse_arp(struct packet_fields *p, const void *nh)
 {
 	struct arp_header arp;
 
@@ -430,24 +455,42 @@ static __always_inline void parse_arp(struct event *e, const void *nh)
 	    arp.hw_type != bpf_htons(ARPHRD_ETHER) || arp.proto_type != bpf_htons(ETHERTYPE_IPV4) ||
 	    arp.hw_len != 6 || arp.proto_len != 4)
 		return;
-	e->arp_op = bpf_ntohs(arp.op);
-	__builtin_memcpy(e->arp_sha, arp.sender_mac, 6);
-	__builtin_memcpy(e->saddr, arp.sender_ip, 4);
-	__builtin_memcpy(e->daddr, arp.target_ip, 4);
-	e->flags |= EVENT_HAS_ARP | EVENT_HAS_ADDRS;
+	p->arp_op = bpf_ntohs(arp.op);
+	__builtin_memcpy(p->arp_sha, arp.sender_mac, 6);
+	__builtin_memcpy(p->saddr, arp.sender_ip, 4);
+	__builtin_memcpy(p->daddr, arp.target_ip, 4);
+	p->flags |= EVENT_HAS_ARP | EVENT_HAS_ADDRS;
 }
 
-static __always_inline void parse_packet(struct event *e, struct sk_buff *skb, __u16 l3proto)
+/* The network-layer fields of *p (zeroed first); returns the transport header, or NULL. */
+static __always_inline const void *parse_l3(struct packet_fields *p, const void *nh, __u16 l3proto)
+{
+	__builtin_memset(p, 0, sizeof(*p));
+	p->l3proto = l3proto;
+	if (l3proto == ETHERTYPE_IPV4)
+		return parse_ipv4(p, nh);
+	if (l3proto == ETHERTYPE_IPV6)
+		return parse_ipv6(p, nh);
+	if (l3proto == ETHERTYPE_ARP)
+		parse_arp(p, nh);
+	return NULL;
+}
+
+/* Every packet field of *p, from the skb's network header. */
+static __always_inline void parse_packet(struct packet_fields *p, struct sk_buff *skb,
+					 __u16 l3proto)
 {
 	const void *nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	const void *l4 = parse_l3(p, nh, l3proto);
 
-	e->l3proto = l3proto;
-	if (l3proto == ETHERTYPE_IPV4)
-		parse_ipv4(e, nh);
-	else if (l3proto == ETHERTYPE_IPV6)
-		parse_ipv6(e, nh);
-	else if (l3proto == ETHERTYPE_ARP)
-		parse_arp(e, nh);
+	if (l4)
+		parse_l4(p, l4);
+}
+
+/* The packet part of the event. */
+static __always_inline struct packet_fields *packet_of(struct event *e)
+{
+	return (struct packet_fields *)&e->flags;
 }
 
 static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb)
@@ -501,70 +544,180 @@ static __always_inline const struct pending_call *calling_call(const struct call
  * CPU (a REJECT's reset or ICMP error; BH is off there, and reversed addresses rule out an
  * interrupt's packet): the id of the packet that caused it, else 0.
  */
-static __always_inline __u64 reply_cause(const struct event *e, const struct pending_call *outer)
+static __always_inline __u64 reply_cause(const struct packet_fields *p,
+					 const struct pending_call *outer)
 {
 	const struct event *o = &outer->event;
 
-	if (outer->exiting || !o->packet_id || !(e->flags & EVENT_HAS_ADDRS) ||
-	    !(o->flags & EVENT_HAS_ADDRS) || e->l3proto != o->l3proto)
+	if (outer->exiting || !o->packet_id || !(p->flags & EVENT_HAS_ADDRS) ||
+	    !(o->flags & EVENT_HAS_ADDRS) || p->l3proto != o->l3proto)
 		return 0;
 	for (int i = 0; i < 16; i++) {
-		if (e->saddr[i] != o->daddr[i] || e->daddr[i] != o->saddr[i])
+		if (p->saddr[i] != o->daddr[i] || p->daddr[i] != o->saddr[i])
 			return 0;
 	}
 	return o->packet_id;
 }
 
 /*
- * Fills the packet part of *e; returns false when the filter rejects the packet. Cheap tests
- * (pid, netns, interface: where to look) come before the packet is parsed. A tracked packet
- * (it matched before) skips the tests of its contents, which NAT may have rewritten; a new
- * match is tracked from here on, and so is a reply a tracked packet's call sends (read from
- * the CPU's call stack after the filter expression, whose verification must not fork on it).
+ * A field of a kernel object: a plain load where the verifier knows the pointer's type (fentry's
+ * typed arguments and what they point to), else a probe read (kprobes).
  */
-static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
-					const struct nf_hook_state *state, __u16 l3proto,
-					const struct call_stack *stack)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	const struct pending_call *outer = NULL;
-	const struct tracked_packet *tracked;
-	struct net_device *in, *out;
-	bool contents_match;
-	__u64 cause = 0;
+#define KREAD(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
 
-	if ((filter.flags & FILTER_PID) && tgid != filter.pid)
-		return false;
-	e->netns = BPF_CORE_READ(state, net, ns.inum);
-	if ((filter.flags & FILTER_NETNS) && e->netns != filter.netns)
-		return false;
-	in = BPF_CORE_READ(state, in);
-	out = BPF_CORE_READ(state, out);
-	if ((filter.flags & FILTER_IFACE) && !iface_matches(in) && !iface_matches(out))
-		return false;
-	tracked = track_packets ? track_lookup((__u64)skb) : NULL;
-	contents_match = tracked || pcap_filter_matches(skb, state, l3proto);
-	if (!tracked && track_packets)
-		outer = calling_call(stack);
-	if (!contents_match && !outer)
-		return false;
-	parse_packet(e, skb, l3proto);
-	if (!tracked) {
-		if (outer)
-			cause = reply_cause(e, outer);
-		if (!cause && !(contents_match && packet_matches(e)))
+#define FILTER_L4_FIELDS (FILTER_PORT | FILTER_SPORT | FILTER_DPORT | FILTER_ICMPID)
+#define FILTER_CONTENTS (FILTER_ADDR | FILTER_PROTO | FILTER_L4_FIELDS)
+
+/* What the filter's decision read, for the event of a call it traces. */
+struct decision {
+	const void *nh; /* the network header */
+	const void *l4; /* the transport header, not parsed yet; NULL when none or parsed */
+	const struct tracked_packet *tracked;
+	__u64 cause;
+	bool parsed; /* p holds the network-layer fields */
+	struct packet_fields p;
+};
+
+static __always_inline void decision_parse_l3(struct decision *d, __u16 l3proto)
+{
+	d->l4 = parse_l3(&d->p, d->nh, l3proto);
+	d->parsed = true;
+}
+
+static __always_inline void decision_parse_l4(struct decision *d)
+{
+	if (d->l4)
+		parse_l4(&d->p, d->l4);
+	d->l4 = NULL;
+}
+
+/*
+ * skb->head + skb->network_header. kprobes: one probe read for both where they are close (they
+ * are neighbours in sk_buff), reading from 16 bytes before head so that it is aligned.
+ */
+static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
+{
+	__u32 head_at = bpf_core_field_offset(skb->head);
+	__u32 nh_at = bpf_core_field_offset(skb->network_header);
+	__u64 span[3];
+
+	if (btf)
+		return skb->head + skb->network_header;
+	if (head_at < 16 || nh_at < head_at - 16 || nh_at + 2 > head_at ||
+	    bpf_probe_read_kernel(span, sizeof(span), (void *)skb + head_at - 16))
+		return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	return (const void *)span[2] + *(__u16 *)((void *)span + (nh_at - (head_at - 16)));
+}
+
+/*
+ * The filter's address and protocol tests on an IPv4 header, in registers: false when they
+ * reject the packet. A packet they pass is parsed in full.
+ */
+static __always_inline bool ipv4_header_passes(const void *nh)
+{
+	struct ipv4_header ip;
+	__u32 addr;
+
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
+		return true; /* the full parse decides */
+	if (filter.flags & FILTER_ADDR) {
+		if (filter.addr_family != PF_FAMILY_IPV4)
+			return false;
+		/* byte by byte: a memcpy from the const filter would be folded to its zero image */
+		((__u8 *)&addr)[0] = filter.addr[0];
+		((__u8 *)&addr)[1] = filter.addr[1];
+		((__u8 *)&addr)[2] = filter.addr[2];
+		((__u8 *)&addr)[3] = filter.addr[3];
+		if (*(__u32 *)ip.saddr != addr && *(__u32 *)ip.daddr != addr)
 			return false;
 	}
+	return !(filter.flags & FILTER_PROTO) || ip.protocol == filter.l4proto;
+}
 
-	if (tracked) {
-		e->packet_id = tracked->id;
-		e->parent_skb = tracked->parent_skb;
-		e->cause_id = tracked->cause_id;
+/*
+ * Is this call traced? Decided with the fewest reads, cheapest first: where the filter looks
+ * (pid, netns, interface), the addresses and protocol in the network header, the transport
+ * header only if the filter has ports or an ICMP id, the filter expression. A packet tracked
+ * since an earlier match passes without the tests of its contents, which NAT may have
+ * rewritten (the map is looked up only when it holds entries); so does a reply a tracked
+ * packet's call on this CPU sends (its stack is read only when calls are pending, after the
+ * filter expression, whose verification must not fork on it). btf: see KREAD.
+ */
+static __always_inline bool filter_decides(struct decision *d, struct sk_buff *skb,
+					   const struct nf_hook_state *state, __u16 l3proto,
+					   bool btf)
+{
+	__u32 flags = filter.flags, zero = 0;
+	const struct call_stack *stack;
+	struct net *net;
+	const struct pending_call *outer;
+	bool match = true;
+
+	d->l4 = NULL;
+	d->tracked = NULL;
+	d->cause = 0;
+	d->parsed = false;
+	if ((flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
+		return false;
+	if (flags & FILTER_NETNS) {
+		net = KREAD(btf, state, net);
+		if (KREAD(btf, net, ns.inum) != filter.netns)
+			return false;
+	}
+	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in)) &&
+	    !iface_matches(KREAD(btf, state, out)))
+		return false;
+	d->nh = network_header(skb, btf);
+	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
+		match = ipv4_header_passes(d->nh);
+	if (match && (flags & FILTER_CONTENTS)) {
+		decision_parse_l3(d, l3proto);
+		match = !(flags & FILTER_ADDR) || addr_matches(&d->p);
+		if (match && (flags & FILTER_L4_FIELDS))
+			decision_parse_l4(d);
+		match = match && packet_matches(&d->p);
+	}
+	if (match && pcap_enabled)
+		match = pcap_filter_matches(skb, state, l3proto);
+	if (!track_packets)
+		return match;
+	d->tracked = track_lookup((__u64)skb);
+	if (d->tracked)
+		return true;
+	if (!calls_pending)
+		return match;
+	stack = bpf_map_lookup_elem(&call_stacks, &zero);
+	outer = stack ? calling_call(stack) : NULL;
+	/* not a call whose exit was lost (push_slot drops those) */
+	if (!outer || bpf_ktime_get_ns() - stack->calls[0].event.ts_ns > STALE_CALL_NS)
+		return match;
+	if (!d->parsed)
+		decision_parse_l3(d, l3proto);
+	d->cause = reply_cause(&d->p, outer);
+	return match || d->cause;
+}
+
+/* The event of a traced call: the packet, as the decision left it, and where it is. */
+static __always_inline void fill_event(struct event *e, struct decision *d, struct sk_buff *skb,
+				       const struct nf_hook_state *state, __u16 l3proto)
+{
+	struct net_device *in = BPF_CORE_READ(state, in), *out = BPF_CORE_READ(state, out);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!d->parsed)
+		decision_parse_l3(d, l3proto);
+	decision_parse_l4(d);
+	__builtin_memcpy(packet_of(e), &d->p, sizeof(d->p));
+	if (d->tracked) {
+		e->packet_id = d->tracked->id;
+		e->parent_skb = d->tracked->parent_skb;
+		e->cause_id = d->tracked->cause_id;
 		e->flags |= EVENT_TRACKED;
 	} else if (track_packets) {
-		e->packet_id = track_start((__u64)skb, cause);
-		e->cause_id = cause;
+		e->packet_id = track_start((__u64)skb, d->cause);
+		e->cause_id = d->cause;
 	}
+	e->netns = BPF_CORE_READ(state, net, ns.inum);
 	read_conntrack(skb, &e->ct, &e->ctinfo, &e->mark);
 	e->kind = EVENT_TABLE_CALL;
 	e->version = EVENT_TABLE_CALL_VERSION;
@@ -580,7 +733,6 @@ static __always_inline bool fill_packet(struct event *e, struct sk_buff *skb,
 	if (out)
 		bpf_probe_read_kernel_str(e->out_ifname, sizeof(e->out_ifname), out->name);
 	read_link_layer(e, skb);
-	return true;
 }
 
 /* One direction of the connection, as nf_conntrack_tuple holds it. */
@@ -639,7 +791,8 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 			if (i < depth)
 				count(COUNTER_UNPAIRED);
 		}
-		stack->depth = depth = 0;
+		set_depth(stack, 0);
+		depth = 0;
 		stack->snapshots_used = 0;
 	}
 	if (depth >= MAX_NESTING) {
@@ -662,7 +815,7 @@ static __always_inline void push(struct call_stack *stack, struct pending_call *
 {
 	call->key = key;
 	call->key2 = key2;
-	stack->depth++;
+	set_depth(stack, stack->depth + 1);
 }
 
 #ifdef NO_BPF_LOOP
@@ -1107,7 +1260,7 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 			stack->snapshots_used = stack->calls[i].snapshot_level;
 	}
 	if (stack->depth > from)
-		stack->depth = from;
+		set_depth(stack, from);
 }
 
 #include "drops.bpf.h"
@@ -1121,11 +1274,13 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
 				   __u32 verdict)
 {
-	__u32 zero = 0;
-	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
+	__u32 zero = 0, depth, i, slot;
+	struct call_stack *stack;
 	struct pending_call *call;
-	__u32 depth, i, slot;
 
+	if (!calls_pending) /* the exit of a filtered-out call, with none pending anywhere */
+		return 0;
+	stack = bpf_map_lookup_elem(&call_stacks, &zero);
 	if (!stack)
 		return 0;
 	depth = stack->depth;
@@ -1157,7 +1312,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	call->exiting = false;
 	drop_calls_above(stack, slot + 1); /* orphans pushed meanwhile (their exit was skipped) */
 	if (stack->depth > slot)
-		stack->depth = slot;
+		set_depth(stack, slot);
 	return 0;
 }
 
@@ -1175,7 +1330,7 @@ static __always_inline struct xt_args xt_args(enum hooked_function func, __u64 a
 	return (struct xt_args){ (void *)a, (void *)b, (void *)c };
 }
 
-static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buff *skb)
+static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buff *skb, bool btf)
 {
 	switch (func) {
 	case FUNC_IPT_DO_TABLE:
@@ -1185,7 +1340,7 @@ static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buf
 	case FUNC_ARPT_DO_TABLE:
 		return ETHERTYPE_ARP;
 	default:
-		return bpf_ntohs(BPF_CORE_READ(skb, protocol));
+		return bpf_ntohs(KREAD(btf, skb, protocol));
 	}
 }
 
@@ -1204,25 +1359,39 @@ static __always_inline void set_entry_layout(struct pending_call *call, enum hoo
 	}
 }
 
-/* Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. */
-static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b, __u64 c)
+/*
+ * Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. btf: the
+ * arguments are typed (fentry).
+ */
+static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b, __u64 c,
+				    bool btf)
 {
 	struct xt_args args = xt_args(func, a, b, c);
-	struct call_stack *stack;
-	struct pending_call *call = push_slot(&stack);
+	__u16 l3proto = xt_l3proto(func, args.skb, btf);
 	bool rules = track_rules && func != FUNC_EBT_DO_TABLE;
+	struct call_stack *stack;
+	struct pending_call *call;
+	struct decision d;
 	struct event *e;
 	const char *name;
+	bool traced;
 
+	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
+	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
+	if (!traced && (!rules || !calls_pending))
+		return 0;
+	call = push_slot(&stack);
 	if (!call) {
 		if (rules)
 			mark_interference(args.table);
 		return 0;
 	}
 	e = &call->event;
-	if (!fill_packet(e, args.skb, args.state, xt_l3proto(func, args.skb), stack)) {
+	if (traced) {
+		fill_event(e, &d, args.skb, args.state, l3proto);
+	} else {
 		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
-		if (!rules || !enclosing_call(stack, stack->depth, (__u64)args.table))
+		if (!enclosing_call(stack, stack->depth, (__u64)args.table))
 			return 0;
 		call->silent = true;
 	}
@@ -1259,28 +1428,34 @@ static __always_inline int xt_fexit(void *ctx, enum hooked_function func, __u64 
 	return on_exit(ctx, (__u64)args.skb, (__u64)args.table, false, verdict);
 }
 
-static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo *pkt)
+static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo *pkt, bool btf)
 {
 	if (bpf_core_field_exists(pkt->state))
-		return BPF_CORE_READ(pkt, state);
-	return BPF_CORE_READ((struct nft_pktinfo___with_xt *)pkt, xt.state);
+		return KREAD(btf, pkt, state);
+	return KREAD(btf, (struct nft_pktinfo___with_xt *)pkt, xt.state);
 }
 
 /* Entry of nft_do_chain(pkt, priv): priv is the base chain. key 0: identify by pkt. */
-static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct nft_chain *chain)
+static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct nft_chain *chain,
+				     bool btf)
 {
-	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
+	struct sk_buff *skb = KREAD(btf, pkt, skb);
+	const struct nf_hook_state *state = nft_state(pkt, btf);
+	__u16 l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
 	struct nft_base_chain *base;
 	struct call_stack *stack;
-	struct pending_call *call = push_slot(&stack);
+	struct pending_call *call;
 	struct nft_table *table;
+	struct decision d;
 	struct event *e;
 
+	if (!filter_decides(&d, skb, state, l3proto, btf))
+		return 0;
+	call = push_slot(&stack);
 	if (!call)
 		return 0;
 	e = &call->event;
-	if (!fill_packet(e, skb, nft_state(pkt), bpf_ntohs(BPF_CORE_READ(skb, protocol)), stack))
-		return 0;
+	fill_event(e, &d, skb, state, l3proto);
 	e->engine = ENGINE_NFTABLES;
 	table = BPF_CORE_READ(chain, table);
 	e->family = BPF_CORE_READ_BITFIELD_PROBED(table, family);
@@ -1310,13 +1485,15 @@ static __always_inline __u64 nft_rule_handle(const void *rule)
 static __always_inline int nft_trace(const void *pkt, const struct nft_verdict *verdict,
 				     const void *rule, __u32 type)
 {
-	__u32 zero = 0;
-	struct call_stack *stack = bpf_map_lookup_elem(&call_stacks, &zero);
+	__u32 zero = 0, n;
+	struct call_stack *stack;
 	struct pending_call *call;
 	struct nft_step *step;
 	struct event *e;
-	__u32 n;
 
+	if (!calls_pending)
+		return 0;
+	stack = bpf_map_lookup_elem(&call_stacks, &zero);
 	if (!stack || stack->depth == 0 || stack->depth > MAX_NESTING)
 		return 0;
 	call = &stack->calls[(stack->depth - 1) & (MAX_NESTING - 1)];
@@ -1368,7 +1545,7 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	SEC("fentry/" #fn)                                                        \
 	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                      \
 	{                                                                         \
-		return xt_entry(func, 0, a, b, c);                                \
+		return xt_entry(func, 0, a, b, c, true);                          \
 	}                                                                         \
 	SEC("fexit/" #fn)                                                         \
 	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict) \
@@ -1378,7 +1555,7 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	SEC("kprobe/" #fn)                                                        \
 	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                    \
 	{                                                                         \
-		return xt_entry(func, PT_REGS_SP(ctx), a, b, c);                  \
+		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);           \
 	}                                                                         \
 	SEC("kretprobe/" #fn)                                                     \
 	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                   \
@@ -1394,7 +1571,7 @@ XT_PROGRAMS(ebt_do_table, FUNC_EBT_DO_TABLE)
 SEC("fentry/nft_do_chain")
 int BPF_PROG(fentry_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
 {
-	return nft_entry(0, pkt, chain);
+	return nft_entry(0, pkt, chain, true);
 }
 
 SEC("fexit/nft_do_chain")
@@ -1407,7 +1584,7 @@ int BPF_PROG(fexit_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chai
 SEC("kprobe/nft_do_chain")
 int BPF_KPROBE(kprobe_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
 {
-	return nft_entry(PT_REGS_SP(ctx), pkt, chain);
+	return nft_entry(PT_REGS_SP(ctx), pkt, chain, false);
 }
 
 SEC("kretprobe/nft_do_chain")

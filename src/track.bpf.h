@@ -31,29 +31,27 @@ struct {
 } track_seq SEC(".maps");
 
 /*
- * Entries inserted minus entries deleted. The LRU map evicts silently: an insert while this
+ * Keys inserted minus keys deleted: never below the entries the map holds (added before the
+ * insert), so 0 means the map is empty and a lookup can be skipped. The LRU map evicts
+ * silently, keeping stored - evicted as the estimate of live entries: an insert while that
  * says the map is full counts an eviction (an estimate: the LRU may also evict a little
  * before it is full, counted later instead).
  */
-__s64 track_live = 0;
-
-/* The packet the skb carries, or NULL when it is not tracked. */
-static __always_inline const struct tracked_packet *track_lookup(__u64 skb)
-{
-	return bpf_map_lookup_elem(&tracked_skbs, &skb);
-}
+__s64 track_stored = 0;
+__s64 track_evicted = 0;
 
 /* A stale entry (its skb freed unseen) is replaced, not counted twice. */
 static __always_inline void track_insert(__u64 skb, const struct tracked_packet *p)
 {
+	__sync_fetch_and_add(&track_stored, 1);
 	if (bpf_map_update_elem(&tracked_skbs, &skb, p, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&track_stored, -1);
 		bpf_map_update_elem(&tracked_skbs, &skb, p, BPF_EXIST);
 		return;
 	}
 	/* no fetching atomics before 5.12: add, then read (an estimate anyway) */
-	__sync_fetch_and_add(&track_live, 1);
-	if (track_live > track_capacity) {
-		__sync_fetch_and_add(&track_live, -1);
+	if (track_stored - track_evicted > track_capacity) {
+		__sync_fetch_and_add(&track_evicted, 1);
 		count(COUNTER_EVICTED);
 	}
 }
@@ -61,8 +59,16 @@ static __always_inline void track_insert(__u64 skb, const struct tracked_packet 
 /* The skb is freed: its address may next hold another packet. */
 static __always_inline void track_forget(__u64 skb)
 {
-	if (!bpf_map_delete_elem(&tracked_skbs, &skb))
-		__sync_fetch_and_add(&track_live, -1);
+	if (track_stored > 0 && !bpf_map_delete_elem(&tracked_skbs, &skb))
+		__sync_fetch_and_add(&track_stored, -1);
+}
+
+/* The packet the skb carries, or NULL when it is not tracked: no lookup while the map is empty. */
+static __always_inline const struct tracked_packet *track_lookup(__u64 skb)
+{
+	if (track_stored <= 0)
+		return NULL;
+	return bpf_map_lookup_elem(&tracked_skbs, &skb);
 }
 
 /* A new packet matched the filter (or a tracked packet's call sent it: cause): its id. */

@@ -289,8 +289,18 @@ static int queue_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *rs = ctx;
 
+	static struct event decoded; /* one reader thread */
+
 	if (rs->done || rs->stdout_closed)
 		return 1;
+	if (size >= sizeof(__u32) && *(const __u32 *)data == EVENT_TABLE_CALL) {
+		if (!event_decode(data, size, &decoded)) {
+			rs->unknown_events++;
+			return 0;
+		}
+		data = &decoded;
+		size = sizeof(decoded);
+	}
 	switch (event_known(data, size)) {
 	case EVENT_TABLE_CALL:
 		size = sizeof(struct event);

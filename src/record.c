@@ -210,6 +210,48 @@ __u32 event_known(const void *data, size_t size)
 	return 0;
 }
 
+/* A NUL-terminated string of at most NAME_LEN bytes from *at; false when there is none. */
+static bool take_name(const char **at, const char *end, char name[NAME_LEN])
+{
+	size_t room = end - *at < NAME_LEN ? (size_t)(end - *at) : NAME_LEN;
+	size_t len = strnlen(*at, room);
+
+	if (len == room)
+		return false;
+	memcpy(name, *at, len + 1);
+	*at += len + 1;
+	return true;
+}
+
+bool event_decode(const void *data, size_t size, struct event *out)
+{
+	const char *at = (const char *)data + EVENT_WIRE_HEAD, *end = (const char *)data + size;
+	unsigned int max, entry;
+	size_t hits;
+
+	if (size < EVENT_WIRE_HEAD)
+		return false;
+	memset(out, 0, sizeof(*out));
+	memcpy(out, data, EVENT_WIRE_HEAD);
+	if (out->kind != EVENT_TABLE_CALL || out->version != EVENT_TABLE_CALL_VERSION)
+		return false;
+	max = out->engine == ENGINE_NFTABLES ? MAX_NFT_STEPS : MAX_RULE_HITS;
+	entry = out->engine == ENGINE_NFTABLES ? sizeof(struct nft_step) : sizeof(struct rule_hit);
+	hits = (size_t)(out->nr_hits < max ? out->nr_hits : max) * entry;
+	if (hits > (size_t)(end - at))
+		return false;
+	memcpy(out->hits, at, hits);
+	at += hits;
+	if (!take_name(&at, end, out->table) || !take_name(&at, end, out->chain))
+		return false;
+	/* the perf buffer pads its records to 8 bytes with zeros */
+	for (; at < end; at++) {
+		if (*at || end - at >= 8)
+			return false;
+	}
+	return true;
+}
+
 /* The drop's columns in a table call's layout, so the seed's formatters print them. */
 static void drop_columns(struct event *e, const struct drop_event *d)
 {

@@ -127,6 +127,11 @@ const char *ct_state_name(__u64 ct, __u8 ctinfo);
 const char *nat_target_of(const char *rule_text, bool nft);
 /* The kind of a record whose layout this program reads (enum event_kind), or 0 to skip it. */
 __u32 event_known(const void *data, size_t size);
+/*
+ * A table call as the kernel sends it (sized to what it carries, EVENT_WIRE_HEAD) into *out;
+ * false when it is not one or is malformed.
+ */
+bool event_decode(const void *data, size_t size, struct event *out);
 /* Fills every field of r but stack and netns_label; reasons and ks name reason and location. */
 void drop_record_build(struct drop_record *r, const struct drop_event *d, __s64 realtime_off_ns,
 		       const struct drop_reasons *reasons, const struct ksyms *ks);

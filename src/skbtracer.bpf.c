@@ -74,6 +74,18 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } perf_events SEC(".maps");
 
+/* Where an event is put together in its size on the wire (send_event). */
+struct wire_buffer {
+	__u8 bytes[sizeof(struct event)];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wire_buffer);
+} wire_buffers SEC(".maps");
+
 /* One value per CPU: where this CPU's copy is (this_cpu_offset). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -801,7 +813,9 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 	}
 	call = &stack->calls[depth];
 	/* hits/steps beyond nr_hits are never read: clearing the header is enough. */
-	__builtin_memset(&call->event, 0, __builtin_offsetof(struct event, hits));
+	__builtin_memset(&call->event, 0, EVENT_WIRE_HEAD);
+	call->event.table[0] = '\0';
+	call->event.chain[0] = '\0';
 	call->snapshot_taken = false;
 	call->silent = false;
 	call->interfered = false;
@@ -1227,23 +1241,51 @@ static __always_inline void mark_interference(const void *table)
 }
 
 /* Sends the finished event: reserved in the ring buffer, copied, committed. */
+/* Appends string `name` (NUL included) at `at` in the wire buffer; returns the new end. */
+static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const char *name)
+{
+	long len;
+
+	if (at > sizeof(w->bytes) - NAME_LEN)
+		return at;
+	len = bpf_probe_read_kernel_str(w->bytes + at, NAME_LEN, name);
+	if (len < 1 || len > NAME_LEN) {
+		w->bytes[at] = '\0';
+		len = 1;
+	}
+	return at + len;
+}
+
+/* Sends the finished event sized to what it carries (EVENT_WIRE_HEAD). */
 static __always_inline void send_event(void *ctx, const struct event *e)
 {
-	struct event *record;
+	__u32 zero = 0;
+	__u64 entry, hits, end; /* 64-bit: no copies zero-extended apart from their checks */
+	struct wire_buffer *w = bpf_map_lookup_elem(&wire_buffers, &zero);
+	long failed;
 
-	if (!use_ringbuf) {
-		if (bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, (void *)e,
-					  sizeof(*e)))
-			count(COUNTER_LOST);
-		return;
-	}
-	record = bpf_ringbuf_reserve(&events, sizeof(*record), 0);
-	if (!record) {
+	if (!w) {
 		count(COUNTER_LOST);
 		return;
 	}
-	bpf_probe_read_kernel(record, sizeof(*record), e);
-	bpf_ringbuf_submit(record, 0);
+	entry = e->engine == ENGINE_NFTABLES ? sizeof(struct nft_step) : sizeof(struct rule_hit);
+	hits = e->nr_hits * entry;
+	if (hits > sizeof(e->hits))
+		hits = sizeof(e->hits);
+	barrier_var(hits);
+	hits &= 1023; /* for the verifier: it is at most sizeof(e->hits), 512 */
+	bpf_probe_read_kernel(w->bytes, EVENT_WIRE_HEAD, e);
+	bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
+	end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
+	end = put_name(w, end, e->chain);
+	if (end > sizeof(w->bytes))
+		return;
+	if (use_ringbuf)
+		failed = bpf_ringbuf_output(&events, w->bytes, end, 0);
+	else
+		failed = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, w->bytes, end);
+	if (failed)
+		count(COUNTER_LOST);
 }
 
 /* Calls from index `from` up to the top lost their exit: counted, dropped. */

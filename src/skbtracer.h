@@ -208,7 +208,8 @@ enum event_kind {
 	EVENT_DROP = 2,	      /* struct drop_event */
 };
 
-#define EVENT_TABLE_CALL_VERSION 4 /* 2: packet_id and conntrack; 3: stack_id; 4: cause_id */
+/* 2: packet_id and conntrack; 3: stack_id; 4: cause_id; 5: sized to what it carries */
+#define EVENT_TABLE_CALL_VERSION 5
 #define EVENT_DROP_VERSION 1
 
 /* --stack: frames kept per stack, and stacks the map holds. */
@@ -253,10 +254,8 @@ struct event {
 	__u8 pad[2];
 	char in_ifname[IFNAME_LEN];  /* nf_hook_state->in, "" when none */
 	char out_ifname[IFNAME_LEN]; /* nf_hook_state->out */
-	char table[NAME_LEN];
-	char chain[NAME_LEN]; /* nftables base chain */
-	__u64 table_ptr;      /* struct xt_table *: the table instance */
-	__u64 table_gen;      /* its ruleset generation: replacements seen since the start */
+	__u64 table_ptr;	     /* struct xt_table *: the table instance */
+	__u64 table_gen;	     /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
 	__u64 packet_id;	   /* tracking: the packet's id; 0 with --no-track */
 	__u64 parent_skb;	   /* tracking: the skb it was cloned or copied from, 0 if none */
@@ -278,7 +277,16 @@ struct event {
 		struct rule_hit hits[MAX_RULE_HITS];  /* legacy: the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */
 	};
+	char table[NAME_LEN];
+	char chain[NAME_LEN]; /* nftables base chain */
 };
+
+/*
+ * On the wire a table call is sized to what it carries: struct event up to hits, then its
+ * nr_hits hits (or nftables steps, at most the array's size), then table and chain as
+ * NUL-terminated strings (event_decode rebuilds the struct).
+ */
+#define EVENT_WIRE_HEAD __builtin_offsetof(struct event, hits)
 
 /*
  * A packet filter's DROP verdict, or its call in progress, that a kfree_skb of the same skb

@@ -39,6 +39,74 @@ TEST(event_kind_and_version_checked)
 	ASSERT_EQ(event_known(&e, sizeof(e)), 0, "unknown kind");
 }
 
+/* The wire layout written out by hand: head, nr entries of entry bytes, then the strings. */
+static size_t wire(char *buf, const struct event *e, size_t entry, unsigned int nr,
+		   const char *table, const char *chain)
+{
+	size_t at = EVENT_WIRE_HEAD;
+
+	memcpy(buf, e, EVENT_WIRE_HEAD);
+	memcpy(buf + at, e->hits, nr * entry);
+	at += nr * entry;
+	memcpy(buf + at, table, strlen(table) + 1);
+	at += strlen(table) + 1;
+	memcpy(buf + at, chain, strlen(chain) + 1);
+	return at + strlen(chain) + 1;
+}
+
+TEST(event_decode_sized_records)
+{
+	static struct event e, out;
+	static char buf[sizeof(struct event) + 16];
+	size_t n;
+
+	e = (struct event){ .kind = EVENT_TABLE_CALL,
+			    .version = EVENT_TABLE_CALL_VERSION,
+			    .engine = ENGINE_IPTABLES,
+			    .nr_hits = 2,
+			    .skb = 0xabc };
+	e.hits[0] = (struct rule_hit){ 152, 1 };
+	e.hits[1] = (struct rule_hit){ 304, 1 };
+	n = wire(buf, &e, sizeof(struct rule_hit), 2, "filter", "");
+	ASSERT_EQ(n, EVENT_WIRE_HEAD + 16 + 7 + 1, "two hits and the names: no more");
+	ASSERT_TRUE(event_decode(buf, n, &out), "a legacy call");
+	ASSERT_EQ(out.skb, 0xabc, "the head");
+	ASSERT_EQ(out.nr_hits, 2, "its hits");
+	ASSERT_EQ(out.hits[1].offset, 304, "the second hit");
+	ASSERT_STREQ(out.table, "filter", "table");
+	ASSERT_STREQ(out.chain, "", "no chain");
+	ASSERT_TRUE(event_decode(buf, n + 7, &out), "perf's zero padding");
+	buf[n + 2] = 1;
+	ASSERT_TRUE(!event_decode(buf, n + 7, &out), "trailing bytes that are not padding");
+	ASSERT_TRUE(!event_decode(buf, n + 8, &out), "8 bytes more: not padding");
+	ASSERT_TRUE(!event_decode(buf, n - 1, &out), "the chain's NUL cut off");
+	ASSERT_TRUE(!event_decode(buf, EVENT_WIRE_HEAD + 8, &out), "a hit short");
+	ASSERT_TRUE(!event_decode(buf, EVENT_WIRE_HEAD - 1, &out), "the head short");
+
+	e.engine = ENGINE_NFTABLES;
+	e.nr_hits = 3;
+	e.steps[2] = (struct nft_step){ .rule_handle = 7, .verdict = 0, .type = 1 };
+	n = wire(buf, &e, sizeof(struct nft_step), 3, "t\x1b", "input");
+	ASSERT_TRUE(event_decode(buf, n, &out), "an nftables call: steps");
+	ASSERT_EQ(out.steps[2].rule_handle, 7, "the third step");
+	ASSERT_STREQ(out.table, "t\x1b", "table, bytes as they are");
+	ASSERT_STREQ(out.chain, "input", "chain");
+
+	e.engine = ENGINE_IPTABLES;
+	e.nr_hits = MAX_RULE_HITS + 5; /* more than it holds: the array's worth is sent */
+	n = wire(buf, &e, sizeof(struct rule_hit), MAX_RULE_HITS, "nat", "");
+	ASSERT_TRUE(event_decode(buf, n, &out), "too many hits: the array's worth");
+	ASSERT_EQ(out.nr_hits, MAX_RULE_HITS + 5, "nr_hits as sent (readers bound it)");
+	e.version = EVENT_TABLE_CALL_VERSION - 1;
+	n = wire(buf, &e, sizeof(struct rule_hit), 0, "filter", "");
+	ASSERT_TRUE(!event_decode(buf, n, &out), "an older version");
+	memset(buf, 'x', sizeof(buf));
+	e.version = EVENT_TABLE_CALL_VERSION;
+	e.nr_hits = 0;
+	memcpy(buf, &e, EVENT_WIRE_HEAD);
+	ASSERT_TRUE(!event_decode(buf, sizeof(buf), &out), "a table name without its NUL");
+}
+
 TEST(text_rule_legacy_path)
 {
 	static struct attribution a = {

@@ -67,10 +67,9 @@ const char *rule_status_reason(__u32 status)
 	case RULES_UNAVAILABLE:
 		return "this kernel lacks what the counter walk needs";
 	case RULES_GENERATION_UNKNOWN:
-		return "the tool lost track of this table's ruleset generations (too many tables)";
+		return "the tool lost track of this table's ruleset generations: too many tables";
 	case RULES_OVER_BUDGET:
-		return "budget: naming rules used its share of this CPU for this second "
-		       "(--rules-budget)";
+		return "budget: naming rules used this CPU's --rules-budget for this second";
 	default:
 		return "no attribution";
 	}

@@ -27,7 +27,7 @@ expect_rc 0
 C="iptables=\[pf=PF_INET, table=filter hook"
 events=$(grep -c "iptables=\[" "$T_OUT" || true)
 named=$(grep -Ec "I_request:.* $C=INPUT verdict=ACCEPT .* rule=INPUT#2999: -A INPUT -s $(q "$IP1")/32 -p icmp -j ACCEPT\$|I_reply:.* $C=OUTPUT verdict=ACCEPT .* rule=OUTPUT:policy ACCEPT\$" "$T_OUT" || true)
-budget=$(grep -c " rule=?(budget: naming rules used its share of this CPU for this second (--rules-budget))$" "$T_OUT" || true)
+budget=$(grep -c " rule=?(budget: naming rules used this CPU's --rules-budget for this second)$" "$T_OUT" || true)
 counted=$(sed -n 's/^Rules: \([0-9]*\) table calls shown without the rule that decided: .*--rules-budget.*/\1/p' "$T_ERR")
 log "$events events: $named named, $budget over the budget; the exit line counts ${counted:-none}"
 echo "@@INFO $T_NAME events=$events named=$named budget=$budget counted=${counted:-none}" > /dev/console

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "btf_probe.h"
 #include "options.h" /* shown() */
 
@@ -473,8 +474,10 @@ struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len)
 		ret = module ? append_split_btf(merged, module, btf__type_cnt(base)) : -errno;
 		btf__free(module);
 		if (ret) {
-			snprintf(err, err_len, "cannot read module BTF '%s': %s", path,
-				 strerror(-ret));
+			char why[128];
+
+			libbpf_strerror(ret, why, sizeof(why)); /* its own codes too (not BTF) */
+			snprintf(err, err_len, "cannot read module BTF '%s': %s", path, why);
 			goto fail;
 		}
 	}

@@ -602,7 +602,7 @@ static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, si
 		return 0;
 	merged = btf_merge_dir(cfg->btf_path, err, err_len);
 	if (!merged)
-		return -EINVAL;
+		return -EBADMSG; /* a bad --btf: exit status 2 */
 	data = btf__raw_data(merged, &size);
 	t->merged_btf_fd = memfd_create("skbtracer-btf", MFD_CLOEXEC);
 	if (!data || t->merged_btf_fd < 0 || write(t->merged_btf_fd, data, size) != (ssize_t)size) {

@@ -116,6 +116,15 @@ if [ "$(id -u)" -eq 0 ]; then
 		--btf "$btf_dir/cycle"
 	if [ $SECONDS -le 2 ]; then pass "--btf: bad files refused at once"; else
 		fail "--btf: bad files refused at once" "took ${SECONDS}s"; fi
+	if [ -r /sys/kernel/btf/vmlinux ]; then
+		mkdir "$btf_dir/dir" && cp /sys/kernel/btf/vmlinux "$btf_dir/dir/" &&
+			echo "not BTF" >"$btf_dir/dir/nf_tables"
+		run "--btf DIR: a module file that is not BTF" 2 \
+			"cannot read module BTF '.*/dir/nf_tables': BPF object format invalid" \
+			--btf "$btf_dir/dir"
+	else
+		skip "--btf DIR: a bad module file" "no /sys/kernel/btf/vmlinux on this machine"
+	fi
 else
 	skip "--btf: crafted files" "needs root (BTF is read after the privilege check)"
 fi

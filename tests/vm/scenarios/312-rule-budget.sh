@@ -5,16 +5,7 @@
 IP1=10.3.12.1
 IP2=10.3.12.2
 netns_pair a "$IP1" b "$IP2"
-{
-    echo "*filter"
-    echo ":INPUT ACCEPT [0:0]"
-    echo ":FORWARD ACCEPT [0:0]"
-    echo ":OUTPUT ACCEPT [0:0]"
-    i=0
-    while [ $i -lt 2998 ]; do echo "-A INPUT -s 10.5.$((i / 250)).$((i % 250 + 1))/32 -j DROP"; i=$((i + 1)); done
-    echo "-A INPUT -s $IP1/32 -p icmp -j ACCEPT"
-    echo "COMMIT"
-} > "$T_DIR/rules"
+filler_ruleset 2998 "$IP1" > "$T_DIR/rules"
 in_ns b iptables-legacy-restore "$T_DIR/rules"
 NSB=$(netns_inode b)
 

@@ -3,16 +3,7 @@
 IP1=10.3.36.1
 IP2=10.3.36.2
 netns_pair a "$IP1" b "$IP2"
-{
-    echo "*filter"
-    echo ":INPUT ACCEPT [0:0]"
-    echo ":FORWARD ACCEPT [0:0]"
-    echo ":OUTPUT ACCEPT [0:0]"
-    i=0
-    while [ $i -lt 150 ]; do echo "-A INPUT -s 10.5.0.$((i + 1))/32 -j DROP"; i=$((i + 1)); done
-    echo "-A INPUT -s $IP1/32 -p icmp -j ACCEPT"
-    echo "COMMIT"
-} > "$T_DIR/rules"
+filler_ruleset 150 "$IP1" > "$T_DIR/rules"
 in_ns b iptables-legacy-restore "$T_DIR/rules"
 NSB=$(netns_inode b)
 

@@ -287,9 +287,8 @@ static void *printer_thread(void *ctx)
 /* The ring-buffer callback: never waits for rule text. */
 static int queue_event(void *ctx, void *data, size_t size)
 {
-	struct run_state *rs = ctx;
-
 	static struct event decoded; /* one reader thread */
+	struct run_state *rs = ctx;
 
 	if (rs->done || rs->stdout_closed)
 		return 1;

@@ -1240,7 +1240,6 @@ static __always_inline void mark_interference(const void *table)
 	}
 }
 
-/* Sends the finished event: reserved in the ring buffer, copied, committed. */
 /* Appends string `name` (NUL included) at `at` in the wire buffer; returns the new end. */
 static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const char *name)
 {

@@ -886,14 +886,17 @@ static __always_inline __u64 recseq_address(void)
 }
 #endif
 
-/* xt_recseq grows by 2 per outermost table traversal on this CPU; false when unreadable. */
-static __always_inline bool read_recseq(__u32 *sequence)
+/*
+ * xt_recseq grows by 2 per outermost table traversal on this CPU (cpu_offset: this_cpu_offset);
+ * false when unreadable.
+ */
+static __always_inline bool read_recseq(__u64 cpu_offset, __u32 *sequence)
 {
-	__u64 address = recseq_address(), offset;
+	__u64 address = recseq_address();
 
 	*sequence = 0;
-	return address && this_cpu_offset(&offset) &&
-	       !bpf_probe_read_kernel(sequence, sizeof(*sequence), (const void *)address + offset);
+	return address && !bpf_probe_read_kernel(sequence, sizeof(*sequence),
+						 (const void *)address + cpu_offset);
 }
 
 /*
@@ -1023,33 +1026,6 @@ __noinline int walk_counters(__u32 slot)
 	return 0;
 }
 
-/*
- * Walks every entry of the table's current ruleset; false when the walk could not finish.
- * The call is in this CPU's slot `slot`. enclosing_level (diff only): the snapshot to which
- * this call's hits are added, or NO_SNAPSHOT.
- */
-static __always_inline bool walk_table(struct pending_call *call, __u32 slot,
-				       const struct xt_table_info *info, bool diff,
-				       __u8 enclosing_level)
-{
-	struct table_walk *w = &call->walk;
-
-	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
-	w->multi_cpu = nr_cpus > 1;
-	if (!this_cpu_offset(&w->cpu_offset))
-		return false;
-	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
-	w->size = BPF_CORE_READ(info, size);
-	w->number = BPF_CORE_READ(info, number);
-	w->offset = 0;
-	w->index = 0;
-	w->enclosing_level = enclosing_level;
-	w->diff = diff;
-	w->broken = false;
-	walk_counters(slot);
-	return !w->broken;
-}
-
 /* Has this CPU spent its --rules-budget for this second? Only entry walks are refused. */
 static __always_inline bool over_budget(struct call_stack *stack)
 {
@@ -1065,11 +1041,33 @@ static __always_inline bool over_budget(struct call_stack *stack)
 	return stack->budget_spent >= rules_budget_ns;
 }
 
-/* A walk that began at `began` ends: its time goes on this CPU's budget. */
-static __always_inline void charge_walk(struct call_stack *stack, __u64 began)
+/*
+ * Walks every entry of the table's current ruleset; false when the walk could not finish. Its
+ * time goes on this CPU's --rules-budget. The call is in this CPU's slot `slot`, its walk's
+ * cpu_offset set at entry (snapshot_rules). enclosing_level (diff only): the snapshot to which
+ * this call's hits are added, or NO_SNAPSHOT.
+ */
+static __always_inline bool walk_table(struct call_stack *stack, struct pending_call *call,
+				       __u32 slot, const struct xt_table_info *info, bool diff,
+				       __u8 enclosing_level)
 {
+	struct table_walk *w = &call->walk;
+	__u64 began = rules_budget_ns ? bpf_ktime_get_ns() : 0;
+
+	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
+	w->multi_cpu = nr_cpus > 1;
+	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
+	w->size = BPF_CORE_READ(info, size);
+	w->number = BPF_CORE_READ(info, number);
+	w->offset = 0;
+	w->index = 0;
+	w->enclosing_level = enclosing_level;
+	w->diff = diff;
+	w->broken = false;
+	walk_counters(slot);
 	if (rules_budget_ns)
 		stack->budget_spent += bpf_ktime_get_ns() - began;
+	return !w->broken;
 }
 
 enum generation_state {
@@ -1117,7 +1115,9 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	default:
 		break;
 	}
-	if (!HAVE_TABLE_WALK || !read_recseq(&call->recseq)) {
+	/* the call's exit runs on this CPU too (it is in this CPU's stack): one offset for both */
+	if (!HAVE_TABLE_WALK || !this_cpu_offset(&call->walk.cpu_offset) ||
+	    !read_recseq(call->walk.cpu_offset, &call->recseq)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
 	}
@@ -1140,16 +1140,11 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	call->recseq_step = call->recseq & 1 ? 0 : 2;
 	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
 	if (!(call->snapshot_level == 0 && stack->fresh && stack->fresh_private == (__u64)info &&
-	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq)) {
-		__u64 began = bpf_ktime_get_ns();
-		bool walked = walk_table(call, slot, info, false, NO_SNAPSHOT);
-
-		charge_walk(stack, began);
-		if (!walked) {
-			stack->fresh = false;
-			e->rule_status = RULES_UNAVAILABLE;
-			return;
-		}
+	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
+	    !walk_table(stack, call, slot, info, false, NO_SNAPSHOT)) {
+		stack->fresh = false;
+		e->rule_status = RULES_UNAVAILABLE;
+		return;
 	}
 	if (call->snapshot_level == 0)
 		stack->fresh = false; /* this traversal will move counters */
@@ -1187,9 +1182,8 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
 	struct pending_call *outer = enclosing_call(stack, slot, e->table_ptr);
 	__u8 enclosing = NO_SNAPSHOT;
-	__u64 seq, began;
-	bool walked;
 	__u32 after;
+	__u64 seq;
 
 	/* Its diff must not count this call's hits: they go into its snapshot too. */
 	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered)
@@ -1200,10 +1194,8 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 		e->rule_status = RULES_REPLACED;
 		goto release;
 	}
-	began = bpf_ktime_get_ns();
-	walked = walk_table(call, slot, info, true, enclosing);
-	charge_walk(stack, began);
-	if (!walked || !read_recseq(&after)) {
+	if (!walk_table(stack, call, slot, info, true, enclosing) ||
+	    !read_recseq(call->walk.cpu_offset, &after)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		goto release;
 	}

@@ -212,13 +212,24 @@ else
 		fail "expression for frames only" "$err"
 	fi
 	# libbpf's log: with --debug only, not with -v.
-	debug_lines=$("$BIN" --debug --backend kprobe 2>&1 >/dev/null | grep -c '^libbpf: ')
-	verbose_lines=$("$BIN" -v --backend kprobe 2>&1 >/dev/null | grep -c '^libbpf: ')
+	debug_err=$("$BIN" --debug --backend kprobe 2>&1 >/dev/null)
+	debug_lines=$(grep -c '^libbpf: ' <<<"$debug_err")
+	verbose_err=$("$BIN" -v --backend kprobe 2>&1 >/dev/null)
+	verbose_lines=$(grep -c '^libbpf: ' <<<"$verbose_err")
 	if [ "$debug_lines" -gt 10 ] && [ "$verbose_lines" -eq 0 ]; then
 		pass "--debug shows libbpf's log, -v does not"
 	else
 		fail "--debug shows libbpf's log, -v does not" \
 			"libbpf lines: $debug_lines with --debug, $verbose_lines with -v"
+	fi
+	# the start's steps timed (here the attach fails: the steps up to loading)
+	if grep -qE '^debug: BTF and functions found in [0-9]+\.[0-9]{3} s$' <<<"$debug_err" &&
+		grep -qE '^debug: programs loaded \(verified\) in [0-9]+\.[0-9]{3} s$' <<<"$debug_err" &&
+		! grep -q '^debug: ' <<<"$verbose_err"; then
+		pass "--debug times the start's steps, -v does not"
+	else
+		fail "--debug times the start's steps, -v does not" \
+			"$(grep '^debug: ' <<<"$debug_err")"
 	fi
 fi
 

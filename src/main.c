@@ -602,6 +602,7 @@ int main(int argc, char **argv)
 	} else {
 		report_lost(&rs, &tracer);
 	}
+	tracer_debug_walks(&tracer);
 	tracer_stop(&tracer);
 	rules_cache_free(rs.rules);
 	netns_names_free(rs.netns_names);

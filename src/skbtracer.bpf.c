@@ -14,6 +14,11 @@
 #include "pcap_filter.bpf.h"
 
 #define MAX_NESTING 4
+/* The candidate walk's limits (rule_candidates.bpf.h): beyond them, the full walk. */
+#define CANDIDATE_DEPTH 16  /* chains entered one inside the other */
+#define LIST_CANDIDATES 512 /* entries a list keeps (a power of two) */
+#define EXPLORED_SLOTS 2048 /* chain starts entered (a hash set) */
+#define EXPLORED_PROBES 8
 #define STALE_CALL_NS 1000000000ULL
 #define IPV6_MAX_EXT_HEADERS 8
 /* A kretprobe sees the stack pointer a few words above the kprobe's (return address popped). */
@@ -45,6 +50,8 @@ const volatile bool new_prototype[FUNC_MAX] = {};
 const volatile bool track_rules = false;
 /* --rules-budget: the counter walks' CPU time per CPU and second (0: no limit). */
 const volatile __u64 rules_budget_ns = 0;
+/* --debug: the walks' time goes on COUNTER_WALKS and COUNTER_WALK_NS. */
+const volatile bool time_walks = false;
 /* How to read __nft_trace_packet's arguments; NFT_TRACE_OFF without --nft-trace. */
 const volatile __u32 nft_trace_variant = NFT_TRACE_OFF;
 
@@ -114,6 +121,16 @@ struct table_walk {
 	bool multi_cpu;
 	bool diff;
 	bool broken;
+	/* the candidate walk (rule_candidates.bpf.h) */
+	bool candidates; /* the call's snapshot holds candidates, not every counter */
+	bool done;
+	__u8 depth;		       /* resumptions pending */
+	__u32 resume[CANDIDATE_DEPTH]; /* where each jump's caller goes on */
+	__u32 underflow;	       /* the hook's policy entry */
+	__u32 list;		       /* this CPU's candidate list it uses */
+	__u32 stamp;		       /* marks this walk's explored chain starts */
+	struct ipt_entry_head head;    /* the entry it reads (off the BPF stack) */
+	struct entry_target_head target;
 };
 
 /* An entry waiting for its exit. key identifies the call: skb (fexit) or stack pointer. */
@@ -150,13 +167,54 @@ struct call_stack {
 	__u64 fresh_generation;
 	__u64 budget_second; /* --rules-budget: when this CPU's current second began */
 	__u64 budget_spent;  /* and the counter walks' time in it */
+	__u32 walk_stamp;    /* the last candidate walk's stamp */
+	__u64 list_clock;    /* ticks at each use of a candidate list */
 	struct pending_call calls[MAX_NESTING];
 };
 
-/* This CPU's rule counters (low 32 bits of pcnt) at entry, by entry index. */
-struct counter_snapshot {
-	__u32 pcnt[MAX_TABLE_ENTRIES];
+/* An entry the candidate walk kept: where this CPU's counter of it is, and its value. */
+struct candidate {
+	__u64 address;
+	__u32 offset;  /* of the entry in the ruleset */
+	__u32 counter; /* low 32 bits of pcnt, at entry */
 };
+
+/* A chain start the candidate walk has entered (stamp: the walk's). */
+struct explored_start {
+	__u32 stamp;
+	__u32 offset;
+};
+
+/*
+ * This CPU's rule counters (low 32 bits of pcnt) at entry, by entry index; or, during a
+ * candidate walk, the chain starts it entered.
+ */
+struct counter_snapshot {
+	union {
+		__u32 pcnt[MAX_TABLE_ENTRIES];
+		struct explored_start explored[EXPLORED_SLOTS];
+	};
+};
+
+/* The entries a candidate walk kept for a ruleset, hook, addresses and protocol. */
+struct candidate_list {
+	__u64 private; /* the ruleset (struct xt_table_info *) */
+	__u64 generation;
+	__u32 saddr;
+	__u32 daddr;
+	__u8 l4proto;
+	__u8 hook;
+	__u32 found; /* entries kept; 0: no list */
+	__u64 used;  /* the CPU's list_clock when last used */
+	struct candidate candidates[LIST_CANDIDATES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set to CANDIDATE_LISTS × the number of possible CPUs */
+	__type(key, __u32);
+	__type(value, struct candidate_list);
+} candidate_lists SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -291,13 +349,18 @@ struct l4_header {
 	__u8 tcp_flags;
 };
 
-static __always_inline void count(enum counter which)
+static __always_inline void count_by(enum counter which, __u64 amount)
 {
 	__u32 key = which;
 	__u64 *value = bpf_map_lookup_elem(&counters, &key);
 
 	if (value)
-		*value += 1;
+		*value += amount;
+}
+
+static __always_inline void count(enum counter which)
+{
+	count_by(which, 1);
 }
 
 #include "track.bpf.h"
@@ -1041,6 +1104,28 @@ static __always_inline bool over_budget(struct call_stack *stack)
 	return stack->budget_spent >= rules_budget_ns;
 }
 
+/* When a walk begins: the time, if its time counts (--rules-budget, --debug); else 0. */
+static __always_inline __u64 walk_began(void)
+{
+	return rules_budget_ns || time_walks ? bpf_ktime_get_ns() : 0;
+}
+
+/* Puts a walk that began at `began` on this CPU's --rules-budget, and on --debug's count. */
+static __always_inline void charge_rules_budget(struct call_stack *stack, __u64 began)
+{
+	__u64 took;
+
+	if (!rules_budget_ns && !time_walks)
+		return;
+	took = bpf_ktime_get_ns() - began;
+	if (rules_budget_ns)
+		stack->budget_spent += took;
+	if (time_walks) {
+		count(COUNTER_WALKS);
+		count_by(COUNTER_WALK_NS, took);
+	}
+}
+
 /*
  * Walks every entry of the table's current ruleset; false when the walk could not finish. Its
  * time goes on this CPU's --rules-budget. The call is in this CPU's slot `slot`, its walk's
@@ -1052,7 +1137,7 @@ static __always_inline bool walk_table(struct call_stack *stack, struct pending_
 				       __u8 enclosing_level)
 {
 	struct table_walk *w = &call->walk;
-	__u64 began = rules_budget_ns ? bpf_ktime_get_ns() : 0;
+	__u64 began = walk_began();
 
 	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
 	w->multi_cpu = nr_cpus > 1;
@@ -1064,11 +1149,38 @@ static __always_inline bool walk_table(struct call_stack *stack, struct pending_
 	w->enclosing_level = enclosing_level;
 	w->diff = diff;
 	w->broken = false;
+	w->candidates = false;
 	walk_counters(slot);
-	if (rules_budget_ns)
-		stack->budget_spent += bpf_ktime_get_ns() - began;
+	charge_rules_budget(stack, began);
 	return !w->broken;
 }
+
+/*
+ * The slot of the nearest pending call below `slot` measuring the same table, or MAX_NESTING:
+ * a call nested in it (e.g. the reset REJECT sends, through OUTPUT) moves counters it must not
+ * count.
+ */
+static __always_inline __u32 enclosing_slot(struct call_stack *stack, __u32 slot, __u64 table)
+{
+	__u32 found = MAX_NESTING;
+
+	for (__u32 i = 0; i < MAX_NESTING; i++) {
+		if (i < slot && stack->calls[i].snapshot_taken &&
+		    stack->calls[i].event.table_ptr == table)
+			found = i;
+	}
+	return found;
+}
+
+static __always_inline struct pending_call *enclosing_call(struct call_stack *stack, __u32 slot,
+							   __u64 table)
+{
+	__u32 found = enclosing_slot(stack, slot, table);
+
+	return found < MAX_NESTING ? &stack->calls[found] : NULL;
+}
+
+#include "rule_candidates.bpf.h"
 
 enum generation_state {
 	GENERATION_KNOWN,
@@ -1105,6 +1217,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 
 	e->table_ptr = (__u64)table;
 	call->table_private = (__u64)info;
+	call->walk.candidates = false;
 	switch (generation_of(table, info, &e->table_gen)) {
 	case GENERATION_SWAPPING:
 		e->rule_status = RULES_REPLACED;
@@ -1138,10 +1251,15 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	call->snapshot_level = stack->snapshots_used & (SNAPSHOT_LEVELS - 1);
 	/* an odd sequence: called inside another table's traversal, which counts for both */
 	call->recseq_step = call->recseq & 1 ? 0 : 2;
-	/* Nothing ran on this CPU since the last exit walk of this ruleset: no need to walk. */
-	if (!(call->snapshot_level == 0 && stack->fresh && stack->fresh_private == (__u64)info &&
-	      stack->fresh_generation == e->table_gen && stack->fresh_recseq == call->recseq) &&
-	    !walk_table(stack, call, slot, info, false, NO_SNAPSHOT)) {
+	if (candidate_walk_applies(stack, call, slot) &&
+	    walk_candidates_of(stack, call, slot, info)) {
+		/* the snapshot holds candidates now */
+	} else if (!(call->snapshot_level == 0 && stack->fresh &&
+		     stack->fresh_private == (__u64)info &&
+		     stack->fresh_generation == e->table_gen &&
+		     stack->fresh_recseq == call->recseq) &&
+		   /* nothing ran on this CPU since the last exit walk of this ruleset, or walk */
+		   !walk_table(stack, call, slot, info, false, NO_SNAPSHOT)) {
 		stack->fresh = false;
 		e->rule_status = RULES_UNAVAILABLE;
 		return;
@@ -1154,23 +1272,6 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 }
 
 /*
- * The nearest pending call below `slot` measuring the same table: a call nested in it (e.g.
- * the reset REJECT sends, through OUTPUT) moves counters it must not count.
- */
-static __always_inline struct pending_call *enclosing_call(struct call_stack *stack, __u32 slot,
-							   __u64 table)
-{
-	struct pending_call *found = NULL;
-
-	for (__u32 i = 0; i < MAX_NESTING; i++) {
-		if (i < slot && stack->calls[i].snapshot_taken &&
-		    stack->calls[i].event.table_ptr == table)
-			found = &stack->calls[i];
-	}
-	return found;
-}
-
-/*
  * At exit: the rules whose counters moved, if nothing else can have moved them. The snapshot
  * stays this call's until its walk is done: a softirq interrupting the walk must not take it.
  */
@@ -1180,22 +1281,30 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	struct event *e = &call->event;
 	const struct xt_table *table = (const void *)e->table_ptr;
 	const struct xt_table_info *info = BPF_CORE_READ(table, private);
-	struct pending_call *outer = enclosing_call(stack, slot, e->table_ptr);
+	__u32 outer_slot = enclosing_slot(stack, slot, e->table_ptr);
+	struct pending_call *outer =
+		outer_slot < MAX_NESTING ? &stack->calls[outer_slot & (MAX_NESTING - 1)] : NULL;
 	__u8 enclosing = NO_SNAPSHOT;
+	bool take_out = false, walked;
 	__u32 after;
 	__u64 seq;
 
 	/* Its diff must not count this call's hits: they go into its snapshot too. */
-	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered)
-		enclosing = outer->snapshot_level;
+	if (outer && outer->event.table_gen == e->table_gen && !outer->interfered) {
+		if (outer->walk.candidates)
+			take_out = true; /* after this call's diff, by entry offset */
+		else
+			enclosing = outer->snapshot_level;
+	}
 
 	if ((__u64)info != call->table_private ||
 	    generation_of(table, info, &seq) != GENERATION_KNOWN || seq != e->table_gen) {
 		e->rule_status = RULES_REPLACED;
 		goto release;
 	}
-	if (!walk_table(stack, call, slot, info, true, enclosing) ||
-	    !read_recseq(call->walk.cpu_offset, &after)) {
+	walked = call->walk.candidates ? diff_candidates_of(stack, call, slot)
+				       : walk_table(stack, call, slot, info, true, enclosing);
+	if (!walked || !read_recseq(call->walk.cpu_offset, &after)) {
 		e->rule_status = RULES_UNAVAILABLE;
 		goto release;
 	}
@@ -1203,7 +1312,9 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 		e->rule_status = RULES_INTERFERED;
 		goto release;
 	}
-	if (e->rule_status == RULES_OK && call->snapshot_level == 0) {
+	if (take_out && e->rule_status == RULES_OK)
+		take_hits_out_of(outer_slot, slot);
+	if (e->rule_status == RULES_OK && call->snapshot_level == 0 && !call->walk.candidates) {
 		stack->fresh = true;
 		stack->fresh_private = (__u64)info;
 		stack->fresh_generation = e->table_gen;
@@ -1211,7 +1322,7 @@ static __always_inline void diff_rules(struct call_stack *stack, struct pending_
 	}
 release:
 	/* hits this call's diff may have left out, the enclosing call cannot subtract */
-	if (outer && (e->rule_status != RULES_OK || enclosing == NO_SNAPSHOT))
+	if (outer && (e->rule_status != RULES_OK || (enclosing == NO_SNAPSHOT && !take_out)))
 		outer->interfered = true;
 	stack->snapshots_used = call->snapshot_level;
 	call->snapshot_taken = false; /* another call may take this level while this one is sent */

@@ -86,6 +86,8 @@ struct filter {
  * nested in it (the reply REJECT, SYNPROXY or TEE sends traverses OUTPUT inside the call).
  */
 #define SNAPSHOT_LEVELS 2
+/* Candidate lists per CPU (a power of two): the rule walks of recent calls, for reuse. */
+#define CANDIDATE_LISTS 8
 
 /*
  * Where next_offset and counters are in ipt_entry, ip6t_entry and arpt_entry: user ABI (the
@@ -98,6 +100,30 @@ struct filter {
 #define IP6T_ENTRY_COUNTERS 152
 #define ARPT_ENTRY_NEXT_OFFSET 166
 #define ARPT_ENTRY_COUNTERS 176
+
+/* struct ipt_entry up to its matches, as the candidate walk reads it (user ABI; tests/unit). */
+struct ipt_entry_head {
+	__u32 src, dst, smsk, dmsk;
+	char iniface[IFNAME_LEN], outiface[IFNAME_LEN];
+	__u64 iniface_mask[2], outiface_mask[2];
+	__u16 proto;
+	__u8 flags;
+	__u8 invflags;
+	__u32 nfcache;
+	__u16 target_offset;
+	__u16 next_offset;
+	__u32 comefrom;
+	__u64 pcnt; /* SMP: the per-CPU counters' address */
+	__u64 bcnt;
+};
+
+/* struct xt_entry_target as the kernel holds it, up to a standard target's verdict. */
+struct entry_target_head {
+	__u16 target_size;
+	__u64 target; /* struct xt_target * */
+	__u8 user_part[16];
+	__s32 verdict; /* standard targets only */
+};
 
 enum rule_status {
 	RULES_NOT_TRACKED,	  /* this engine has no attribution */
@@ -154,12 +180,16 @@ struct nft_step {
 
 /* Indexes of the per-CPU counters map. */
 enum counter {
-	COUNTER_LOST,	     /* event not delivered: ring buffer full */
-	COUNTER_UNPAIRED,    /* entry seen, exit never matched it */
-	COUNTER_TOO_DEEP,    /* call refused: MAX_NESTING calls in progress on the CPU */
-	COUNTER_EVICTED,     /* a tracked packet pushed out of the full tracking map (about) */
-	COUNTER_STACK_LOST,  /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
-	COUNTER_OVER_BUDGET, /* a table call not attributed: its CPU's --rules-budget was spent */
+	COUNTER_LOST,	      /* event not delivered: ring buffer full */
+	COUNTER_UNPAIRED,     /* entry seen, exit never matched it */
+	COUNTER_TOO_DEEP,     /* call refused: MAX_NESTING calls in progress on the CPU */
+	COUNTER_EVICTED,      /* a tracked packet pushed out of the full tracking map (about) */
+	COUNTER_STACK_LOST,   /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
+	COUNTER_OVER_BUDGET,  /* a table call not attributed: its CPU's --rules-budget was spent */
+	COUNTER_WALKS,	      /* --debug: rule walks (entry and exit ones), and */
+	COUNTER_WALK_NS,      /* their time */
+	COUNTER_LISTS_WALKED, /* --debug: candidate lists made by a walk of the table, */
+	COUNTER_LISTS_REUSED, /* lists found (only their counters read) */
 	COUNTER_MAX,
 };
 

@@ -276,11 +276,16 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	bpf_map__set_autocreate(t->skel->maps.events, ringbuf);
 	bpf_map__set_autocreate(t->skel->maps.perf_events, !ringbuf);
 	rodata->track_rules = cfg->track_rules && t->functions[FUNC_XT_REPLACE_TABLE].found;
+	rodata->time_walks = cfg->debug;
 	if (cfg->rules_budget_pct < 100)
 		rodata->rules_budget_ns = cfg->rules_budget_pct * 10000000ULL; /* of each second */
 	bpf_map__set_max_entries(t->skel->maps.snapshots,
 				 rodata->track_rules ? SNAPSHOT_LEVELS * libbpf_num_possible_cpus()
 						     : 1);
+	bpf_map__set_max_entries(t->skel->maps.candidate_lists,
+				 rodata->track_rules && !t->bounded_walk
+					 ? CANDIDATE_LISTS * libbpf_num_possible_cpus()
+					 : 1);
 	if (rodata->track_rules && !t->bounded_walk)
 		locate_recseq(t, rodata);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
@@ -726,6 +731,23 @@ int tracer_poll(struct tracer *t, int timeout_ms)
 	if (t->perf)
 		return perf_buffer__poll(t->perf, timeout_ms);
 	return ring_buffer__poll(t->events, timeout_ms);
+}
+
+void tracer_debug_walks(struct tracer *t)
+{
+	__u64 totals[COUNTER_MAX];
+
+	if (!libbpf_log || !t->skel->rodata->track_rules || tracer_read_counters(t, totals))
+		return;
+	fprintf(stderr,
+		"debug: rule walks: %llu, %llu ns each on average; candidate lists: %llu walked, "
+		"%llu reused\n",
+		(unsigned long long)totals[COUNTER_WALKS],
+		(unsigned long long)(totals[COUNTER_WALKS]
+					     ? totals[COUNTER_WALK_NS] / totals[COUNTER_WALKS]
+					     : 0),
+		(unsigned long long)totals[COUNTER_LISTS_WALKED],
+		(unsigned long long)totals[COUNTER_LISTS_REUSED]);
 }
 
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])

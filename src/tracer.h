@@ -42,6 +42,8 @@ int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend ba
 int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sums the per-CPU counters (enum counter) into totals. */
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX]);
+/* --debug: how many counter walks attribution made, and their average time, on stderr. */
+void tracer_debug_walks(struct tracer *t);
 /*
  * Calls the kernel's recursion protection kept this tool's programs from seeing (a program
  * of the tool was already running on that CPU): at entry (the call was never seen) and at

@@ -4,7 +4,8 @@
 # 1000) while one of these is attached, in turn, BENCH_ROUNDS times (default 3), interleaved:
 # the empty fentry+fexit pair, the empty kprobe+kretprobe pair (empty-probe), the tool with each
 # backend and a filter (-H 192.0.2.99) that rejects every packet, then with a filter that needs
-# no packet bytes (-N, the initial namespace, where the flood does not pass: netns-*). Per-call cost of each program:
+# no packet bytes (-N, the initial namespace, where the flood does not pass: netns-*), and with a
+# filter that traces every flood packet without attribution (every-*). Per-call cost of each program:
 # run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are taken within one round.
 RULES=${BENCH_RULES:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -49,9 +50,13 @@ measure() {
             wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
             if [ "$backend" = fentry ]; then progs="empty_fentry empty_fexit"
             else progs="empty_kprobe empty_kretprobe"; fi ;;
-        tool-fentry|tool-kprobe|netns-fentry|netns-kprobe)
+        tool-fentry|tool-kprobe|netns-fentry|netns-kprobe|every-fentry|every-kprobe)
             backend=${1#*-}
-            if [ "${1%%-*}" = tool ]; then filter="-H 192.0.2.99"; else filter="-N $INIT_NS"; fi
+            case "${1%%-*}" in
+                tool) filter="-H 192.0.2.99" ;;
+                netns) filter="-N $INIT_NS" ;;
+                every) filter="--no-rules -H $FO1" ;;
+            esac
             # shellcheck disable=SC2086 # two words
             tracer_start --backend "$backend" --engines iptables $filter >/dev/null 2>&1
             progs="${backend}_ipt_do_table $( [ "$backend" = fentry ] && echo fexit ||
@@ -62,7 +67,8 @@ measure() {
     line="$1 $(per_call "$2") $(per_call "$3") ${packets:-0}"
     case "$1" in
         empty-*) kill -INT "$pid"; wait "$pid" ;;
-        *) tracer_stop >/dev/null 2>&1 ;;
+        *) tracer_stop >/dev/null 2>&1
+           line="$line $(sed -n 's/^\([0-9]*\) events, \([0-9]*\) lost$/events=\1 lost=\2/p' "$T_ERR")" ;;
     esac
     echo "$line"
 }
@@ -73,11 +79,13 @@ echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT ru
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
 echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all);"
 echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."
+echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution)."
 echo
 : > "$T_DIR/filtered.txt"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-    for c in empty-fentry tool-fentry netns-fentry empty-kprobe tool-kprobe netns-kprobe; do
+    for c in empty-fentry tool-fentry netns-fentry every-fentry empty-kprobe tool-kprobe \
+        netns-kprobe every-kprobe; do
         echo "$r $(measure "$c")" | tee -a "$T_DIR/filtered.txt"
     done
     r=$((r + 1))
@@ -87,7 +95,8 @@ echo
 awk -v rounds="$ROUNDS" '
     { sum[$1 " " $2] = $3 + $4 }
     END {
-        n = split("empty-fentry tool-fentry netns-fentry empty-kprobe tool-kprobe netns-kprobe", cfgs, " ")
+        n = split("empty-fentry tool-fentry netns-fentry every-fentry empty-kprobe tool-kprobe " \
+            "netns-kprobe every-kprobe", cfgs, " ")
         printf "%-13s %-28s %s\n", "config", "entry+exit ns (med min-max)", "ratio to empty (med min-max)"
         for (i = 1; i <= n; i++) {
             c = cfgs[i]; floor = c ~ /fentry/ ? "empty-fentry" : "empty-kprobe"

@@ -251,7 +251,7 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 			count(COUNTER_LOST);
 		return;
 	}
-	if (bpf_ringbuf_output(&events, d, sizeof(*d), 0))
+	if (bpf_ringbuf_output(&events, d, sizeof(*d), ring_wakeup()))
 		count(COUNTER_LOST);
 }
 

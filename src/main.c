@@ -421,6 +421,8 @@ static int trace(struct tracer *t, struct run_state *rs)
 			last_report = clock_ns(CLOCK_MONOTONIC);
 		}
 	}
+	if (!rs->stdout_closed)
+		tracer_poll(t, 0); /* what the programs sent since the last poll */
 	if (stop_signal)
 		notice(rs->cfg, "Received signal, exiting program...");
 	return 0;

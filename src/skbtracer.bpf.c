@@ -70,10 +70,24 @@ extern const void xt_recseq __ksym __weak;
 const volatile __u64 xt_module = 0;
 const volatile __u32 xt_recseq_offset = 0;
 
+#define EVENTS_RING_SIZE (1 << 22)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
+	__uint(max_entries, EVENTS_RING_SIZE);
 } events SEC(".maps");
+
+/*
+ * The reader empties the ring every POLL_MS (main.c) anyway: a record wakes it only once the
+ * ring is a quarter full. A wakeup per record (the default when the reader has caught up) costs
+ * an interrupt and a scheduler wakeup for each.
+ */
+static __always_inline __u64 ring_wakeup(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > EVENTS_RING_SIZE / 4
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -1383,7 +1397,7 @@ static __always_inline void send_event(void *ctx, const struct event *e)
 	if (end > sizeof(w->bytes))
 		return;
 	if (use_ringbuf)
-		failed = bpf_ringbuf_output(&events, w->bytes, end, 0);
+		failed = bpf_ringbuf_output(&events, w->bytes, end, ring_wakeup());
 	else
 		failed = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, w->bytes, end);
 	if (failed)

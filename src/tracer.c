@@ -728,9 +728,15 @@ int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
+	int woken;
+
 	if (t->perf)
 		return perf_buffer__poll(t->perf, timeout_ms);
-	return ring_buffer__poll(t->events, timeout_ms);
+	/* records do not wake the reader until the ring fills (ring_wakeup): take them anyway */
+	woken = ring_buffer__poll(t->events, timeout_ms);
+	if (woken < 0)
+		return woken;
+	return ring_buffer__consume(t->events);
 }
 
 void tracer_debug_walks(struct tracer *t)

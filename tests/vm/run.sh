@@ -98,6 +98,9 @@ default_timeout() {
 boot_vm() {
     local append="console=ttyS0 panic=-1 quiet vmtest.mode=$MODE"
     [ -z "$FILTER" ] || append="$append vmtest.filter=$FILTER"
+    # TCG marks the TSC unstable and falls back to the HPET: every clock read is an emulated
+    # MMIO access and sched_clock (bpf_stats' run_time_ns) counts jiffies. Benchmarks use the TSC.
+    [ "$MODE" != bench ] || append="$append tsc=reliable clocksource=tsc"
     [ -z "${VM_SCENARIO_TIMEOUT:-}" ] || append="$append vmtest.timeout=$VM_SCENARIO_TIMEOUT"
     echo "vm: booting $(readlink "$KDIR/kernel") (TCG, timeout ${TIMEOUT}s), console in $CONSOLE" >&2
     local start=$SECONDS rc=0

@@ -383,9 +383,10 @@ static __always_inline bool find_candidate_list(struct call_stack *stack, struct
 		l = candidate_list_of(i);
 		if (!l)
 			return false;
-		if (l->found && l->private == info && l->generation == e->table_gen &&
-		    l->saddr == *(const __u32 *)e->saddr && l->daddr == *(const __u32 *)e->daddr &&
-		    l->l4proto == e->l4proto && l->hook == e->hook) {
+		if (l->found && l->table == e->table_ptr && l->private == info &&
+		    l->generation == e->table_gen && l->saddr == *(const __u32 *)e->saddr &&
+		    l->daddr == *(const __u32 *)e->daddr && l->l4proto == e->l4proto &&
+		    l->hook == e->hook) {
 			call->walk.list = i;
 			l->used = ++stack->list_clock;
 			return true;
@@ -415,6 +416,7 @@ static __always_inline void seal_candidate_list(struct pending_call *call, __u64
 		l->found = 0;
 		return;
 	}
+	l->table = e->table_ptr;
 	l->private = info;
 	l->generation = e->table_gen;
 	l->saddr = *(const __u32 *)e->saddr;
@@ -447,6 +449,8 @@ static __always_inline bool walk_candidates_of(struct call_stack *stack, struct 
 		read_candidates(slot);
 		if (time_walks)
 			count(COUNTER_LISTS_REUSED);
+	} else if (w->list >= CANDIDATE_LISTS) { /* every list in use: not with MAX_NESTING < 8 */
+		w->broken = true;
 	} else {
 		w->done = false;
 		w->depth = 0;

@@ -212,7 +212,8 @@ struct counter_snapshot {
 
 /* The entries a candidate walk kept for a ruleset, hook, addresses and protocol. */
 struct candidate_list {
-	__u64 private; /* the ruleset (struct xt_table_info *) */
+	__u64 table;   /* struct xt_table * */
+	__u64 private; /* its ruleset (struct xt_table_info *) */
 	__u64 generation;
 	__u32 saddr;
 	__u32 daddr;

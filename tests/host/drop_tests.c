@@ -126,8 +126,10 @@ static int trace_one(const char *name, int filter_port, int port, int receiver, 
 	} else {
 		for (int i = 0; i < datagrams; i++)
 			send_udp(port, receiver);
+		/* records wake a reader only once the ring fills (ring_wakeup): poll, then take */
 		for (int i = 0; i < 5; i++)
 			ring_buffer__poll(rb, 100);
+		ring_buffer__consume(rb);
 	}
 	ring_buffer__free(rb);
 	bpf_link__destroy(link);

@@ -47,6 +47,7 @@ traced_rtt() {
         awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else printf "-" }')
     WALK_NS=$(sed -n 's/^debug: rule walks: \([0-9]*\), \([0-9]*\) ns each.*/\1 \2/p' "$T_ERR" |
         awk -v n="$EVENTS" '{ if (n) printf "%d", $1 * $2 / n } END { if (!NR) printf "-" }')
+    LISTS=$(sed -n 's/^debug: .*candidate lists: \([0-9]*\) walked, \([0-9]*\) reused$/\1\/\2/p' "$T_ERR")
 }
 
 echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulation, 2 vCPUs):"
@@ -56,10 +57,10 @@ echo "request crosses bench-b's filter INPUT (N rules, the pings match the last 
 echo "its OUTPUT (empty). The tool traces bench-b (-N), so it prints 2 calls per ping."
 echo "table ns: the printed calls' average cost_ns (ipt_do_table's own time, the tool's walks"
 echo "excluded). walk ns: the tool's counter walks (entry and exit, timed in the programs with"
-echo "--debug) per printed call."
+echo "--debug) per printed call. lists: candidate lists walked/reused (--debug)."
 echo
-printf '%-7s %-9s %-13s %-10s %-13s %-9s %-9s %-9s\n' rules "rtt(ms)" "rtt no-rules" \
-    "rtt rules" "rtt filtered" "events" "table ns" "walk ns"
+printf '%-7s %-9s %-13s %-10s %-13s %-9s %-9s %-9s %s\n' rules "rtt(ms)" "rtt no-rules" \
+    "rtt rules" "rtt filtered" "events" "table ns" "walk ns" "lists"
 for n in $SIZES; do
     ruleset "$n" | in_ns bench-b iptables-legacy-restore 2>/dev/null
     in_ns bench-a iptables-legacy -L -n >/dev/null 2>&1
@@ -67,9 +68,9 @@ for n in $SIZES; do
     traced_rtt --no-rules -H "$IP1" --proto icmp
     norules=$RTT
     traced_rtt -H "$IP1" --proto icmp
-    rules=$RTT events=$EVENTS cost=$COST_NS walk=$WALK_NS
+    rules=$RTT events=$EVENTS cost=$COST_NS walk=$WALK_NS lists=${LISTS:--}
     traced_rtt -H 192.0.2.99 --proto icmp
     filtered=$RTT
-    printf '%-7s %-9s %-13s %-10s %-13s %-9s %-9s %-9s\n' "$n" "$base" "$norules" "$rules" \
-        "$filtered" "$events" "$cost" "$walk"
+    printf '%-7s %-9s %-13s %-10s %-13s %-9s %-9s %-9s %s\n' "$n" "$base" "$norules" "$rules" \
+        "$filtered" "$events" "$cost" "$walk" "$lists"
 done

@@ -3,6 +3,8 @@
 # that differs, a jump, a goto, a MARK that continues, a LOG then DROP, each packet sent three
 # times (the later ones reuse the list); then a rule inserted first (a new ruleset: a new list)
 # takes over. The kernel's own counters are the oracle; --debug counts the walks.
+# smoke
+need_feature bpf_loop
 IP1=10.3.13.1
 IP2=10.3.13.2
 IP3=10.3.13.3

@@ -136,7 +136,7 @@ struct table_walk {
 	bool diff;
 	bool broken;
 	/* the candidate walk (rule_candidates.bpf.h) */
-	bool candidates; /* the call's snapshot holds candidates, not every counter */
+	bool candidates; /* its counters are in its candidate list, not in its snapshot */
 	bool done;
 	__u8 depth;		       /* resumptions pending */
 	__u32 resume[CANDIDATE_DEPTH]; /* where each jump's caller goes on */
@@ -1268,7 +1268,7 @@ static __always_inline void snapshot_rules(struct call_stack *stack, struct pend
 	call->recseq_step = call->recseq & 1 ? 0 : 2;
 	if (candidate_walk_applies(stack, call, slot) &&
 	    walk_candidates_of(stack, call, slot, info)) {
-		/* the snapshot holds candidates now */
+		/* its candidate list holds the counters */
 	} else if (!(call->snapshot_level == 0 && stack->fresh &&
 		     stack->fresh_private == (__u64)info &&
 		     stack->fresh_generation == e->table_gen &&

@@ -2,7 +2,9 @@
 # backend the kernel allows), tcp flags with a port range, ip6 with a net, an expression combined
 # with -P, one of about 500 instructions, a bad one. Each run sees the same traffic (ping, ping6,
 # TCP to port 80 answered, TCP to port 8080 refused) and must show exactly the packets its
-# expression selects.
+# expression selects. --no-track: a tracked packet's skb freed where the tool does not see it
+# can be reused by the next connection's SYN, which tracking would then show (README: packet
+# tracking); this scenario is about the expressions alone.
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2" fd00::1 fd00::2
@@ -23,7 +25,7 @@ traffic() {
 }
 
 for backend in $(backends); do
-    tracer_start --backend "$backend" --engines iptables 'host 10.0.1.2 and icmp[icmptype] == icmp-echo'
+    tracer_start --no-track --backend "$backend" --engines iptables 'host 10.0.1.2 and icmp[icmptype] == icmp-echo'
     traffic
     tracer_stop
     expect_rc 0
@@ -32,14 +34,14 @@ for backend in $(backends); do
     expect_no_out "I_reply| T_|fd00" "$backend: icmp-echo, no reply, TCP or IPv6"
 done
 
-tracer_start --engines iptables 'tcp[tcpflags] & tcp-syn != 0 and dst portrange 8000-8100'
+tracer_start --no-track --engines iptables 'tcp[tcpflags] & tcp-syn != 0 and dst portrange 8000-8100'
 traffic
 tracer_stop
 expect_rc 0
 expect_count "T_SYN:$A1:[0-9]+->$A2:8080 .*hook=(OUTPUT|INPUT) " 2 "SYN to 8080"
 expect_count 'iptables=\[' 2 "tcp-syn and portrange: nothing else"
 
-tracer_start --engines iptables 'ip6 and net fd00::/64 and icmp6[icmp6type] == icmp6-echo'
+tracer_start --no-track --engines iptables 'ip6 and net fd00::/64 and icmp6[icmp6type] == icmp6-echo'
 traffic
 tracer_stop
 expect_rc 0
@@ -48,7 +50,7 @@ expect_count "I_request:fd00::1->fd00::2 .*pf=PF_INET6, table=filter hook=(OUTPU
 expect_count 'iptables=\[' 2 "ip6 icmp6-echo: nothing else (no neighbour discovery)"
 
 # An expression and an option: both must hold.
-tracer_start --engines iptables -P 80 'net 10.0.1.0/24 and not icmp'
+tracer_start --no-track --engines iptables -P 80 'net 10.0.1.0/24 and not icmp'
 traffic
 tracer_stop
 expect_rc 0
@@ -60,7 +62,7 @@ expect_no_out "8080| I_|fd00" "-P 80 and the expression: nothing else"
 # selects the one port of its 120 that the traffic uses.
 many="tcp port 1000"
 for port in $(seq 1001 1118); do many="$many or tcp port $port"; done
-tracer_start --engines iptables "$many or tcp port 8080"
+tracer_start --no-track --engines iptables "$many or tcp port 8080"
 traffic
 tracer_stop
 expect_rc 0

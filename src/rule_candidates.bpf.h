@@ -232,21 +232,31 @@ __noinline int walk_candidates(__u32 slot)
 	return 0;
 }
 
+/* Kept entry `i` of the walk's list and this CPU's counter of it now; NULL past the end. */
+static __always_inline struct candidate *read_kept(struct candidate_walk *c, __u32 i,
+						   __u64 *counter)
+{
+	struct candidate *kept;
+
+	if (i >= c->list->found || i >= LIST_CANDIDATES)
+		return NULL;
+	barrier_var(i);
+	kept = &c->list->candidates[i & (LIST_CANDIDATES - 1)];
+	if (bpf_probe_read_kernel(counter, sizeof(*counter), (const void *)kept->address)) {
+		c->call->walk.broken = true;
+		return NULL;
+	}
+	return kept;
+}
+
 /* At entry, with a list found: this CPU's counter of one kept entry, now. */
 static long candidate_read_step(__u32 i, void *ctx)
 {
-	struct candidate_walk *c = ctx;
-	struct candidate *kept;
 	__u64 counter = 0;
+	struct candidate *kept = read_kept(ctx, i, &counter);
 
-	if (i >= c->list->found || i >= LIST_CANDIDATES)
+	if (!kept)
 		return 1;
-	barrier_var(i);
-	kept = &c->list->candidates[i & (LIST_CANDIDATES - 1)];
-	if (bpf_probe_read_kernel(&counter, sizeof(counter), (const void *)kept->address)) {
-		c->call->walk.broken = true;
-		return 1;
-	}
 	kept->counter = counter;
 	return 0;
 }
@@ -265,30 +275,14 @@ __noinline int read_candidates(__u32 slot)
 static long candidate_diff_step(__u32 i, void *ctx)
 {
 	struct candidate_walk *c = ctx;
-	struct event *e = &c->call->event;
-	struct candidate *kept;
 	__u64 counter = 0;
-	__u32 n;
+	struct candidate *kept = read_kept(c, i, &counter);
 
-	if (i >= c->list->found || i >= LIST_CANDIDATES)
+	if (!kept)
 		return 1;
-	barrier_var(i);
-	kept = &c->list->candidates[i & (LIST_CANDIDATES - 1)];
-	if (bpf_probe_read_kernel(&counter, sizeof(counter), (const void *)kept->address)) {
-		c->call->walk.broken = true;
+	if ((__u32)counter != kept->counter &&
+	    !record_hit(&c->call->event, kept->offset, (__u32)counter - kept->counter))
 		return 1;
-	}
-	if ((__u32)counter == kept->counter)
-		return 0;
-	n = e->nr_hits;
-	if (n >= MAX_RULE_HITS) {
-		e->rule_status = RULES_TOO_MANY_HITS;
-		return 1;
-	}
-	e->hits[n & (MAX_RULE_HITS - 1)].offset = kept->offset;
-	e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - kept->counter;
-	e->nr_hits = n + 1;
-	kept->counter = counter;
 	return 0;
 }
 
@@ -352,7 +346,7 @@ static __always_inline bool candidate_walk_applies(struct call_stack *stack,
 
 	return call->counters_at == IPT_ENTRY_COUNTERS && !call->silent &&
 	       e->l3proto == ETHERTYPE_IPV4 && (e->flags & EVENT_HAS_ADDRS) &&
-	       e->hook < NF_INET_NUMHOOKS && bpf_core_field_exists(struct xt_target, target) &&
+	       bpf_core_field_exists(struct xt_target, target) &&
 	       enclosing_slot(stack, slot, e->table_ptr) == MAX_NESTING;
 }
 
@@ -433,17 +427,11 @@ static __always_inline bool walk_candidates_of(struct call_stack *stack, struct 
 	__u64 began = walk_began();
 	__u32 hook = call->event.hook;
 
-	w->multi_cpu = nr_cpus > 1;
-	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
-	w->size = BPF_CORE_READ(info, size);
-	w->number = BPF_CORE_READ(info, number);
+	start_walk(w, info, false, NO_SNAPSHOT, false);
 	if (hook >= NF_INET_NUMHOOKS ||
 	    bpf_probe_read_kernel(&w->offset, sizeof(w->offset), &info->hook_entry[hook]) ||
 	    bpf_probe_read_kernel(&w->underflow, sizeof(w->underflow), &info->underflow[hook]))
 		return false;
-	w->enclosing_level = NO_SNAPSHOT;
-	w->diff = false;
-	w->broken = false;
 	w->candidates = true;
 	if (find_candidate_list(stack, call, slot, (__u64)info)) {
 		read_candidates(slot);
@@ -461,6 +449,12 @@ static __always_inline bool walk_candidates_of(struct call_stack *stack, struct 
 			count(COUNTER_LISTS_WALKED);
 	}
 	charge_rules_budget(stack, began);
+	if (w->broken) {
+		/* the full walk instead: the chain starts it marked overwrote the snapshot */
+		w->candidates = false;
+		if (call->snapshot_level == 0)
+			stack->fresh = false;
+	}
 	return !w->broken;
 }
 

@@ -1000,14 +1000,28 @@ struct walk_state {
 	__u32 *enclosing; /* the enclosing same-table call's snapshot: gets this call's hits */
 };
 
+/* Records the entry at `offset` as matched `packets` times; false when hits[] is full. */
+static __always_inline bool record_hit(struct event *e, __u32 offset, __u32 packets)
+{
+	__u32 n = e->nr_hits;
+
+	if (n >= MAX_RULE_HITS) {
+		e->rule_status = RULES_TOO_MANY_HITS;
+		return false;
+	}
+	e->hits[n & (MAX_RULE_HITS - 1)].offset = offset;
+	e->hits[n & (MAX_RULE_HITS - 1)].packets = packets;
+	e->nr_hits = n + 1;
+	return true;
+}
+
 /* One entry of the table: snapshot its counter, or record it as a hit if it moved. */
 static long walk_entry(__u32 unused, void *ctx)
 {
 	struct walk_state *s = ctx;
 	struct table_walk *w = &s->call->walk;
-	struct event *e = &s->call->event;
 	const void *entry = (const void *)w->entries + w->offset;
-	__u32 index = w->index, n;
+	__u32 index = w->index;
 	__u64 counter = 0;
 	__u16 next = 0;
 
@@ -1026,14 +1040,8 @@ static long walk_entry(__u32 unused, void *ctx)
 	if (!w->diff) {
 		s->snapshot[index] = counter;
 	} else if (s->snapshot[index] != (__u32)counter) {
-		n = e->nr_hits;
-		if (n >= MAX_RULE_HITS) {
-			e->rule_status = RULES_TOO_MANY_HITS;
+		if (!record_hit(&s->call->event, w->offset, (__u32)counter - s->snapshot[index]))
 			return 1;
-		}
-		e->hits[n & (MAX_RULE_HITS - 1)].offset = w->offset;
-		e->hits[n & (MAX_RULE_HITS - 1)].packets = (__u32)counter - s->snapshot[index];
-		e->nr_hits = n + 1;
 		if (s->enclosing)
 			s->enclosing[index] += (__u32)counter - s->snapshot[index];
 		s->snapshot[index] = counter; /* the next call may start from here */
@@ -1141,6 +1149,21 @@ static __always_inline void charge_rules_budget(struct call_stack *stack, __u64 
 	}
 }
 
+/* What every walk of ruleset `info` starts from; the caller sets where it begins. */
+static __always_inline void start_walk(struct table_walk *w, const struct xt_table_info *info,
+				       bool diff, __u8 enclosing_level, bool candidates)
+{
+	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
+	w->multi_cpu = nr_cpus > 1;
+	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
+	w->size = BPF_CORE_READ(info, size);
+	w->number = BPF_CORE_READ(info, number);
+	w->enclosing_level = enclosing_level;
+	w->diff = diff;
+	w->broken = false;
+	w->candidates = candidates;
+}
+
 /*
  * Walks every entry of the table's current ruleset; false when the walk could not finish. Its
  * time goes on this CPU's --rules-budget. The call is in this CPU's slot `slot`, its walk's
@@ -1154,17 +1177,9 @@ static __always_inline bool walk_table(struct call_stack *stack, struct pending_
 	struct table_walk *w = &call->walk;
 	__u64 began = walk_began();
 
-	/* the kernel's test (xt_counters_alloc): nr_cpu_ids, as libbpf counts possible CPUs */
-	w->multi_cpu = nr_cpus > 1;
-	w->entries = (__u64)info + bpf_core_field_offset(struct xt_table_info, entries);
-	w->size = BPF_CORE_READ(info, size);
-	w->number = BPF_CORE_READ(info, number);
+	start_walk(w, info, diff, enclosing_level, false);
 	w->offset = 0;
 	w->index = 0;
-	w->enclosing_level = enclosing_level;
-	w->diff = diff;
-	w->broken = false;
-	w->candidates = false;
 	walk_counters(slot);
 	charge_rules_budget(stack, began);
 	return !w->broken;

@@ -134,13 +134,14 @@ netns_router() {
     ip netns exec "$_rr" sysctl -qw net.ipv4.ip_forward=1
 }
 
-# filler_ruleset N SRC: iptables-restore input for a filter table whose INPUT has N DROP rules
-# for 10.5.x.y sources (no packet has them), then rule N+1 accepting ICMP from SRC.
+# filler_ruleset N SRC [RULE]: iptables-restore input for a filter table whose INPUT has N
+# filler rules, then rule N+1 accepting ICMP from SRC. Fillers: RULE (iptables -A arguments),
+# or DROP rules for 10.5.x.y sources (no packet has them).
 filler_ruleset() {
     printf '%s\n' "*filter" ":INPUT ACCEPT [0:0]" ":FORWARD ACCEPT [0:0]" ":OUTPUT ACCEPT [0:0]"
     _i=0
     while [ $_i -lt "$1" ]; do
-        echo "-A INPUT -s 10.5.$((_i / 250)).$((_i % 250 + 1))/32 -j DROP"
+        echo "-A INPUT ${3:--s 10.5.$((_i / 250)).$((_i % 250 + 1))/32 -j DROP}"
         _i=$((_i + 1))
     done
     printf '%s\n' "-A INPUT -s $2/32 -p icmp -j ACCEPT" "COMMIT"

@@ -7,15 +7,7 @@
 IP1=10.3.12.1
 IP2=10.3.12.2
 netns_pair a "$IP1" b "$IP2"
-{
-    printf '%s\n' "*filter" ":INPUT ACCEPT [0:0]" ":FORWARD ACCEPT [0:0]" ":OUTPUT ACCEPT [0:0]"
-    i=0
-    while [ $i -lt 2998 ]; do
-        echo "-A INPUT -p icmp -m icmp --icmp-type 13 -j DROP"
-        i=$((i + 1))
-    done
-    printf '%s\n' "-A INPUT -s $IP1/32 -p icmp -j ACCEPT" "COMMIT"
-} > "$T_DIR/rules"
+filler_ruleset 2998 "$IP1" "-p icmp -m icmp --icmp-type 13 -j DROP" > "$T_DIR/rules"
 in_ns b iptables-legacy-restore "$T_DIR/rules"
 NSB=$(netns_inode b)
 

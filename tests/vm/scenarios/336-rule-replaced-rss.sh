@@ -26,6 +26,7 @@ n=0
 while [ $n -lt 300 ]; do
     /usr/sbin/ip netns exec b iptables-legacy-restore "$T_DIR/rules"
     n=$((n + 1))
+    sleep 0.05 # a quiet moment, so that some pings cross a table not being replaced
     [ $n -eq 50 ] && RSS50=$(rss)
 done
 kill "$PING" 2> /dev/null || true
@@ -38,5 +39,8 @@ named=$(grep -c "rule=INPUT#151" "$T_OUT" || true)
 gens=$(grep -c "iptables=\[" "$T_OUT" || true)
 log "RSS after 50 replacements ${RSS50} kB, after 300 ${RSS300} kB; $named of $gens lines name INPUT#151"
 echo "@@INFO $T_NAME rss50=${RSS50}kB rss300=${RSS300}kB named=$named lines=$gens" > /dev/console
-[ "$named" -ge 100 ] || fail "only $named lines named their rule$(show_tracer)"
+# Calls that overlap a replacement say so (rule=?); how many do not depends on the pace of the
+# replacements against the pings (without the pauses: 80-95 of ~940 alone on 6.1, 245-709 beside
+# another VM). A named line is a generation fetched and cached: 60 show a leak of ~30 kB each.
+[ "$named" -ge 60 ] || fail "only $named lines named their rule$(show_tracer)"
 [ $((RSS300 - RSS50)) -lt 1024 ] || fail "RSS grew from ${RSS50} kB to ${RSS300} kB over 250 replacements"

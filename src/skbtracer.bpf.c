@@ -1966,35 +1966,28 @@ COPY_KPROBES(__pskb_copy_fclone)
 
 /*
  * Frees the tracepoints below do not see: __kfree_skb called directly (TCP's receive path),
- * skb_attempt_defer_free (freed later on another CPU, silently).
+ * skb_attempt_defer_free (freed later on another CPU, silently), kfree_skb_partial and
+ * napi_skb_free_stolen_head (the data went to another skb: TCP coalescing, IP reassembly, GRO;
+ * the skb itself goes straight back to its cache).
  */
-SEC("fentry/__kfree_skb")
-int BPF_PROG(fentry___kfree_skb, struct sk_buff *skb)
-{
-	track_forget((__u64)skb);
-	return 0;
-}
+#define FREE_PROGRAMS(fn)                                 \
+	SEC("fentry/" #fn)                                \
+	int BPF_PROG(fentry_##fn, struct sk_buff *skb)    \
+	{                                                 \
+		track_forget((__u64)skb);                 \
+		return 0;                                 \
+	}                                                 \
+	SEC("kprobe/" #fn)                                \
+	int BPF_KPROBE(kprobe_##fn, struct sk_buff *skb)  \
+	{                                                 \
+		track_forget((__u64)skb);                 \
+		return 0;                                 \
+	}
 
-SEC("kprobe/__kfree_skb")
-int BPF_KPROBE(kprobe___kfree_skb, struct sk_buff *skb)
-{
-	track_forget((__u64)skb);
-	return 0;
-}
-
-SEC("fentry/skb_attempt_defer_free")
-int BPF_PROG(fentry_skb_attempt_defer_free, struct sk_buff *skb)
-{
-	track_forget((__u64)skb);
-	return 0;
-}
-
-SEC("kprobe/skb_attempt_defer_free")
-int BPF_KPROBE(kprobe_skb_attempt_defer_free, struct sk_buff *skb)
-{
-	track_forget((__u64)skb);
-	return 0;
-}
+FREE_PROGRAMS(__kfree_skb)
+FREE_PROGRAMS(skb_attempt_defer_free)
+FREE_PROGRAMS(kfree_skb_partial)
+FREE_PROGRAMS(napi_skb_free_stolen_head)
 
 SEC("tp_btf/consume_skb")
 int BPF_PROG(tp_consume_skb, struct sk_buff *skb)

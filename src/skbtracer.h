@@ -44,6 +44,8 @@ enum hooked_function {
 	FUNC_PSKB_COPY,	     /* __pskb_copy_fclone */
 	FUNC_KFREE_SKB,	     /* __kfree_skb */
 	FUNC_SKB_DEFER_FREE, /* skb_attempt_defer_free (5.19+) */
+	FUNC_KFREE_SKB_PARTIAL,
+	FUNC_STOLEN_HEAD_FREE, /* napi_skb_free_stolen_head */
 	FUNC_MAX,
 };
 

@@ -42,6 +42,8 @@ static const struct {
 	[FUNC_PSKB_COPY] = { "__pskb_copy_fclone", NULL, AUX_TRACKING },
 	[FUNC_KFREE_SKB] = { "__kfree_skb", NULL, AUX_TRACKING },
 	[FUNC_SKB_DEFER_FREE] = { "skb_attempt_defer_free", NULL, AUX_TRACKING },
+	[FUNC_KFREE_SKB_PARTIAL] = { "kfree_skb_partial", NULL, AUX_TRACKING },
+	[FUNC_STOLEN_HEAD_FREE] = { "napi_skb_free_stolen_head", NULL, AUX_TRACKING },
 };
 
 /* The tracepoints that end tracking: every backend, loaded with tracking on. */

@@ -22,7 +22,7 @@ KVER=$(basename "$KSRC")
 # Module directories (under lib/modules/KVER) taken whole, and single modules by name; plus
 # everything these depend on.
 MODULE_DIRS="kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge"
-MODULE_NAMES="veth dummy sch_netem 8021q"
+MODULE_NAMES="veth dummy sch_netem 8021q tun"
 
 # coreutils' env (not busybox's) can start the tracer with SIGINT un-ignored.
 REQUIRED_BINS="/usr/sbin/ip /usr/sbin/xtables-legacy-multi /usr/bin/env"

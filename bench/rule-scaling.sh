@@ -47,7 +47,7 @@ traced_rtt() {
         awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else printf "-" }')
     WALK_NS=$(sed -n 's/^debug: rule walks: \([0-9]*\), \([0-9]*\) ns each.*/\1 \2/p' "$T_ERR" |
         awk -v n="$EVENTS" '{ if (n) printf "%d", $1 * $2 / n } END { if (!NR) printf "-" }')
-    LISTS=$(sed -n 's/^debug: .*candidate lists: \([0-9]*\) walked, \([0-9]*\) reused$/\1\/\2/p' "$T_ERR")
+    LISTS=$(sed -n 's/^debug: .*candidate lists: \([0-9]*\) walked, \([0-9]*\) reused.*/\1\/\2/p' "$T_ERR")
 }
 
 echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulation, 2 vCPUs):"

@@ -361,12 +361,19 @@ static __always_inline bool list_in_use(const struct call_stack *stack, __u32 sl
 	return false;
 }
 
+enum list_lookup {
+	LIST_FOUND,
+	LIST_NEW,     /* the call's walk fills it */
+	LIST_GAVE_UP, /* a walk for the same could not finish: the full walk */
+};
+
 /*
- * Points the call's walk at this CPU's list for its ruleset, hook, addresses and protocol:
- * true when one is there; else at the least recently used list no pending call uses, emptied.
+ * Points the call's walk at this CPU's list for its ruleset, hook, addresses and protocol, if
+ * one is there; else at the least recently used list no pending call uses, emptied.
  */
-static __always_inline bool find_candidate_list(struct call_stack *stack, struct pending_call *call,
-						__u32 slot, __u64 info)
+static __always_inline enum list_lookup find_candidate_list(struct call_stack *stack,
+							    struct pending_call *call, __u32 slot,
+							    __u64 info)
 {
 	const struct event *e = &call->event;
 	__u64 oldest = ~0ULL;
@@ -376,14 +383,14 @@ static __always_inline bool find_candidate_list(struct call_stack *stack, struct
 	for (__u32 i = 0; i < CANDIDATE_LISTS; i++) {
 		l = candidate_list_of(i);
 		if (!l)
-			return false;
-		if (l->found && l->table == e->table_ptr && l->private == info &&
+			return LIST_NEW;
+		if ((l->found || l->gave_up) && l->table == e->table_ptr && l->private == info &&
 		    l->generation == e->table_gen && l->saddr == *(const __u32 *)e->saddr &&
 		    l->daddr == *(const __u32 *)e->daddr && l->l4proto == e->l4proto &&
 		    l->hook == e->hook) {
 			call->walk.list = i;
 			l->used = ++stack->list_clock;
-			return true;
+			return l->gave_up ? LIST_GAVE_UP : LIST_FOUND;
 		}
 		if (l->used < oldest && !list_in_use(stack, slot, i)) {
 			oldest = l->used;
@@ -393,12 +400,16 @@ static __always_inline bool find_candidate_list(struct call_stack *stack, struct
 	l = candidate_list_of(call->walk.list);
 	if (l) {
 		l->found = 0; /* no list until the walk has filled it */
+		l->gave_up = false;
 		l->used = ++stack->list_clock;
 	}
-	return false;
+	return LIST_NEW;
 }
 
-/* After a walk: the list is for this ruleset, hook, addresses and protocol, or none. */
+/*
+ * After a walk: the list is for this ruleset, hook, addresses and protocol, or says that a walk
+ * for them could not finish (too many entries kept, an unknown target...).
+ */
 static __always_inline void seal_candidate_list(struct pending_call *call, __u64 info)
 {
 	struct candidate_list *l = candidate_list_of(call->walk.list);
@@ -406,10 +417,9 @@ static __always_inline void seal_candidate_list(struct pending_call *call, __u64
 
 	if (!l)
 		return;
-	if (call->walk.broken) {
+	if (call->walk.broken)
 		l->found = 0;
-		return;
-	}
+	l->gave_up = call->walk.broken;
 	l->table = e->table_ptr;
 	l->private = info;
 	l->generation = e->table_gen;
@@ -432,14 +442,24 @@ static __always_inline bool walk_candidates_of(struct call_stack *stack, struct 
 	    bpf_probe_read_kernel(&w->offset, sizeof(w->offset), &info->hook_entry[hook]) ||
 	    bpf_probe_read_kernel(&w->underflow, sizeof(w->underflow), &info->underflow[hook]))
 		return false;
-	w->candidates = true;
-	if (find_candidate_list(stack, call, slot, (__u64)info)) {
+	switch (find_candidate_list(stack, call, slot, (__u64)info)) {
+	case LIST_GAVE_UP:
+		/* nothing written: the full walk may still reuse a fresh snapshot */
+		if (time_walks)
+			count(COUNTER_LISTS_GIVEN_UP);
+		return false;
+	case LIST_FOUND:
+		w->candidates = true;
 		read_candidates(slot);
 		if (time_walks)
 			count(COUNTER_LISTS_REUSED);
-	} else if (w->list >= CANDIDATE_LISTS) { /* every list in use: not with MAX_NESTING < 8 */
-		w->broken = true;
-	} else {
+		break;
+	case LIST_NEW:
+		if (w->list >= CANDIDATE_LISTS) { /* every list in use: not with MAX_NESTING < 8 */
+			w->broken = true;
+			break;
+		}
+		w->candidates = true;
 		w->done = false;
 		w->depth = 0;
 		w->stamp = ++stack->walk_stamp ? stack->walk_stamp : ++stack->walk_stamp;
@@ -447,10 +467,13 @@ static __always_inline bool walk_candidates_of(struct call_stack *stack, struct 
 		seal_candidate_list(call, (__u64)info);
 		if (time_walks && !w->broken)
 			count(COUNTER_LISTS_WALKED);
+		break;
 	}
 	charge_rules_budget(stack, began);
 	if (w->broken) {
 		/* the full walk instead: the chain starts it marked overwrote the snapshot */
+		if (time_walks)
+			count(COUNTER_LISTS_GIVEN_UP);
 		w->candidates = false;
 		if (call->snapshot_level == 0)
 			stack->fresh = false;

@@ -219,7 +219,8 @@ struct candidate_list {
 	__u32 daddr;
 	__u8 l4proto;
 	__u8 hook;
-	__u32 found; /* entries kept; 0: no list */
+	__u32 found;  /* entries kept; 0: no list */
+	bool gave_up; /* no list: its walk could not finish (the full walk instead) */
 	__u64 used;  /* the CPU's list_clock when last used */
 	struct candidate candidates[LIST_CANDIDATES];
 };

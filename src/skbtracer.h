@@ -191,7 +191,8 @@ enum counter {
 	COUNTER_WALKS,	      /* --debug: rule walks (entry and exit ones), and */
 	COUNTER_WALK_NS,      /* their time */
 	COUNTER_LISTS_WALKED, /* --debug: candidate lists made by a walk of the table, */
-	COUNTER_LISTS_REUSED, /* lists found (only their counters read) */
+	COUNTER_LISTS_REUSED, /* lists found (only their counters read), */
+	COUNTER_LISTS_GIVEN_UP, /* calls sent to the full walk by a list given up */
 	COUNTER_MAX,
 };
 

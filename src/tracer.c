@@ -749,13 +749,14 @@ void tracer_debug_walks(struct tracer *t)
 		return;
 	fprintf(stderr,
 		"debug: rule walks: %llu, %llu ns each on average; candidate lists: %llu walked, "
-		"%llu reused\n",
+		"%llu reused, %llu given up\n",
 		(unsigned long long)totals[COUNTER_WALKS],
 		(unsigned long long)(totals[COUNTER_WALKS]
 					     ? totals[COUNTER_WALK_NS] / totals[COUNTER_WALKS]
 					     : 0),
 		(unsigned long long)totals[COUNTER_LISTS_WALKED],
-		(unsigned long long)totals[COUNTER_LISTS_REUSED]);
+		(unsigned long long)totals[COUNTER_LISTS_REUSED],
+		(unsigned long long)totals[COUNTER_LISTS_GIVEN_UP]);
 }
 
 int tracer_read_counters(struct tracer *t, __u64 totals[COUNTER_MAX])

@@ -244,7 +244,7 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	if (after)
 		bpf_map_delete_elem(&dropped_by_verdict, &key); /* the address is free again */
 	drop_parse(w, skb, drop_l3proto(skb));
-	read_link_layer(&w->parsed, skb);
+	read_link_layer(&w->parsed, skb, false);
 	__builtin_memcpy(&d->packet, &w->parsed.flags, sizeof(d->packet));
 	if (!use_ringbuf) {
 		if (bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, d, sizeof(*d)))

@@ -381,6 +381,12 @@ static __always_inline void count(enum counter which)
 
 #include "track.bpf.h"
 
+/*
+ * A field of a kernel object: a plain load where the verifier knows the pointer's type (fentry's
+ * typed arguments and what they point to), else a probe read (kprobes).
+ */
+#define KREAD(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
+
 static __always_inline bool iface_matches(struct net_device *dev)
 {
 	char name[IFNAME_LEN];
@@ -584,16 +590,16 @@ static __always_inline struct packet_fields *packet_of(struct event *e)
 	return (struct packet_fields *)&e->flags;
 }
 
-static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb)
+static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb, bool btf)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac_header = BPF_CORE_READ(skb, mac_header);
-	__u16 network_header = BPF_CORE_READ(skb, network_header);
-	unsigned short dev_type = BPF_CORE_READ(skb, dev, type);
+	unsigned char *head = KREAD(btf, skb, head);
+	__u16 mac_header = KREAD(btf, skb, mac_header);
+	__u16 network_header = KREAD(btf, skb, network_header);
+	unsigned short dev_type = btf ? skb->dev->type : BPF_CORE_READ(skb, dev, type);
 	struct eth_header eth;
 
-	if (BPF_CORE_READ(skb, vlan_proto)) {
-		e->vlan_id = BPF_CORE_READ(skb, vlan_tci) & 0xfff;
+	if (KREAD(btf, skb, vlan_proto)) {
+		e->vlan_id = KREAD(btf, skb, vlan_tci) & 0xfff;
 		e->flags |= EVENT_HAS_VLAN;
 	}
 	/* Locally generated packets have no link-layer header yet. */
@@ -610,14 +616,14 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 /* skb->_nfct: the conntrack entry (NULL for none) and the ctinfo in its low bits. */
 #define NFCT_INFOMASK 7UL
 
-static __always_inline void read_conntrack(struct sk_buff *skb, __u64 *ct, __u8 *ctinfo,
+static __always_inline void read_conntrack(struct sk_buff *skb, bool btf, __u64 *ct, __u8 *ctinfo,
 					   __u32 *mark)
 {
-	__u64 nfct = BPF_CORE_READ(skb, _nfct);
+	__u64 nfct = KREAD(btf, skb, _nfct);
 
 	*ct = nfct & ~NFCT_INFOMASK;
 	*ctinfo = nfct & NFCT_INFOMASK;
-	*mark = BPF_CORE_READ(skb, mark);
+	*mark = KREAD(btf, skb, mark);
 }
 
 /* The pending call on top of this CPU's stack (the new call runs inside it), or NULL. */
@@ -649,12 +655,6 @@ static __always_inline __u64 reply_cause(const struct packet_fields *p,
 	}
 	return o->packet_id;
 }
-
-/*
- * A field of a kernel object: a plain load where the verifier knows the pointer's type (fentry's
- * typed arguments and what they point to), else a probe read (kprobes).
- */
-#define KREAD(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
 
 #define FILTER_L4_FIELDS (FILTER_PORT | FILTER_SPORT | FILTER_DPORT | FILTER_ICMPID)
 #define FILTER_CONTENTS (FILTER_ADDR | FILTER_PROTO | FILTER_L4_FIELDS)
@@ -790,9 +790,9 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 
 /* The event of a traced call: the packet, as the decision left it, and where it is. */
 static __always_inline void fill_event(struct event *e, struct decision *d, struct sk_buff *skb,
-				       const struct nf_hook_state *state, __u16 l3proto)
+				       const struct nf_hook_state *state, __u16 l3proto, bool btf)
 {
-	struct net_device *in = BPF_CORE_READ(state, in), *out = BPF_CORE_READ(state, out);
+	struct net_device *in = KREAD(btf, state, in), *out = KREAD(btf, state, out);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	if (!d->parsed)
@@ -808,8 +808,8 @@ static __always_inline void fill_event(struct event *e, struct decision *d, stru
 		e->packet_id = track_start((__u64)skb, d->cause);
 		e->cause_id = d->cause;
 	}
-	e->netns = BPF_CORE_READ(state, net, ns.inum);
-	read_conntrack(skb, &e->ct, &e->ctinfo, &e->mark);
+	e->netns = btf ? state->net->ns.inum : BPF_CORE_READ(state, net, ns.inum);
+	read_conntrack(skb, btf, &e->ct, &e->ctinfo, &e->mark);
 	e->kind = EVENT_TABLE_CALL;
 	e->version = EVENT_TABLE_CALL_VERSION;
 	e->ts_ns = bpf_ktime_get_ns();
@@ -823,7 +823,7 @@ static __always_inline void fill_event(struct event *e, struct decision *d, stru
 		bpf_probe_read_kernel_str(e->in_ifname, sizeof(e->in_ifname), in->name);
 	if (out)
 		bpf_probe_read_kernel_str(e->out_ifname, sizeof(e->out_ifname), out->name);
-	read_link_layer(e, skb);
+	read_link_layer(e, skb, btf);
 }
 
 /* One direction of the connection, as nf_conntrack_tuple holds it. */
@@ -853,7 +853,7 @@ static __noinline void read_after(struct event *e)
 
 	if ((e->verdict & 0xff) == NF_STOLEN)
 		return;
-	read_conntrack(skb, &e->ct_after, &e->ctinfo_after, &e->mark_after);
+	read_conntrack(skb, false, &e->ct_after, &e->ctinfo_after, &e->mark_after);
 	e->flags |= EVENT_HAS_AFTER;
 	if (!(e->flags & EVENT_NAT_CALL) || !e->ct_after || !bpf_core_type_exists(struct nf_conn))
 		return;
@@ -1563,7 +1563,7 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	}
 	e = &call->event;
 	if (traced) {
-		fill_event(e, &d, args.skb, args.state, l3proto);
+		fill_event(e, &d, args.skb, args.state, l3proto, btf);
 	} else {
 		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
 		if (!enclosing_call(stack, stack->depth, (__u64)args.table))
@@ -1630,7 +1630,7 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	if (!call)
 		return 0;
 	e = &call->event;
-	fill_event(e, &d, skb, state, l3proto);
+	fill_event(e, &d, skb, state, l3proto, btf);
 	e->engine = ENGINE_NFTABLES;
 	table = BPF_CORE_READ(chain, table);
 	e->family = BPF_CORE_READ_BITFIELD_PROBED(table, family);

@@ -386,6 +386,9 @@ static __always_inline void count(enum counter which)
  * typed arguments and what they point to), else a probe read (kprobes).
  */
 #define KREAD(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
+#define KREAD_BITFIELD(btf, ptr, field)                                   \
+	((btf) ? BPF_CORE_READ_BITFIELD(ptr, field)                     \
+	       : BPF_CORE_READ_BITFIELD_PROBED(ptr, field))
 
 static __always_inline bool iface_matches(struct net_device *dev)
 {
@@ -443,63 +446,80 @@ static __always_inline bool packet_matches(const struct packet_fields *p)
 	return true;
 }
 
-/* The transport header of the protocols with ports or ICMP fields; read only for those. */
-static __always_inline void parse_l4(struct packet_fields *p, const void *l4)
+/* Is there anything to read in this protocol's transport header (ports, ICMP fields)? */
+static __always_inline bool has_l4_fields(__u8 l4proto)
 {
-	struct l4_header h;
-
-	switch (p->l4proto) {
+	switch (l4proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP:
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		break;
+		return true;
 	default:
-		return;
+		return false;
 	}
-	if (bpf_probe_read_kernel(&h, sizeof(h), l4))
-		return;
+}
+
+/* The transport-layer fields of *p, from a copy of its header. */
+static __always_inline void l4_fields(struct packet_fields *p, const struct l4_header *h)
+{
 	switch (p->l4proto) {
 	case IPPROTO_TCP:
-		p->tcp_flags = h.tcp_flags;
+		p->tcp_flags = h->tcp_flags;
 		/* fallthrough */
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP:
-		p->sport = bpf_ntohs(h.sport);
-		p->dport = bpf_ntohs(h.dport);
+		p->sport = bpf_ntohs(h->sport);
+		p->dport = bpf_ntohs(h->dport);
 		p->flags |= EVENT_HAS_PORTS;
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		p->icmp_type = ((const __u8 *)&h.sport)[0];
-		p->icmp_code = ((const __u8 *)&h.sport)[1];
-		p->icmp_id = bpf_ntohs(h.icmp_id);
-		p->icmp_seq = bpf_ntohs(h.icmp_seq);
+		p->icmp_type = ((const __u8 *)&h->sport)[0];
+		p->icmp_code = ((const __u8 *)&h->sport)[1];
+		p->icmp_id = bpf_ntohs(h->icmp_id);
+		p->icmp_seq = bpf_ntohs(h->icmp_seq);
 		p->flags |= EVENT_HAS_ICMP;
 		break;
 	}
 }
 
+/* The transport header of the protocols with ports or ICMP fields; read only for those. */
+static __always_inline void parse_l4(struct packet_fields *p, const void *l4)
+{
+	struct l4_header h;
+
+	if (has_l4_fields(p->l4proto) && !bpf_probe_read_kernel(&h, sizeof(h), l4))
+		l4_fields(p, &h);
+}
+
 /* The network-layer parsers return the transport header's address, NULL when there is none. */
+/* The fields of a copy of the IPv4 header at nh. */
+static __always_inline const void *ipv4_fields(struct packet_fields *p, const struct ipv4_header *ip,
+					       const void *nh)
+{
+	p->ip_len = bpf_ntohs(ip->tot_len);
+	p->l4proto = ip->protocol;
+	__builtin_memcpy(p->saddr, ip->saddr, 4);
+	__builtin_memcpy(p->daddr, ip->daddr, 4);
+	p->flags |= EVENT_HAS_ADDRS;
+	if (ip->frag_off & bpf_htons(0x1fff)) {
+		p->flags |= EVENT_FRAGMENT;
+		return NULL;
+	}
+	return nh + (ip->version_ihl & 0xf) * 4;
+}
+
 static __always_inline const void *parse_ipv4(struct packet_fields *p, const void *nh)
 {
 	struct ipv4_header ip;
 
 	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
 		return NULL;
-	p->ip_len = bpf_ntohs(ip.tot_len);
-	p->l4proto = ip.protocol;
-	__builtin_memcpy(p->saddr, ip.saddr, 4);
-	__builtin_memcpy(p->daddr, ip.daddr, 4);
-	p->flags |= EVENT_HAS_ADDRS;
-	if (ip.frag_off & bpf_htons(0x1fff)) {
-		p->flags |= EVENT_FRAGMENT;
-		return NULL;
-	}
-	return nh + (ip.version_ihl & 0xf) * 4;
+	return ipv4_fields(p, &ip, nh);
 }
 
 static __always_inline const void *parse_ipv6(struct packet_fields *p, const void *nh)
@@ -660,19 +680,56 @@ static __always_inline __u64 reply_cause(const struct packet_fields *p,
 #define FILTER_CONTENTS (FILTER_ADDR | FILTER_PROTO | FILTER_L4_FIELDS)
 
 /* What the filter's decision read, for the event of a call it traces. */
+/* An IPv4 header without options and the transport header after it: one read for both. */
+struct ipv4_with_l4 {
+	struct ipv4_header ip;
+	struct l4_header l4;
+};
+
 struct decision {
 	const void *nh; /* the network header */
 	const void *l4; /* the transport header, not parsed yet; NULL when none or parsed */
 	const struct tracked_packet *tracked;
 	__u64 cause;
-	bool parsed; /* p holds the network-layer fields */
-	struct packet_fields p;
+	struct packet_fields p; /* p.l3proto 0: not parsed yet */
 };
+
+/* The IPv4 header at nh and, where it fits, the transport header: 0 unreadable, 1, 2 both. */
+static __always_inline int read_ipv4(struct ipv4_with_l4 *h, const void *nh)
+{
+	if (!bpf_probe_read_kernel(h, sizeof(*h), nh))
+		return 2;
+	return !bpf_probe_read_kernel(&h->ip, sizeof(h->ip), nh);
+}
+
+/* The decision's packet fields from what read_ipv4 read (parts: its result). */
+static __always_inline void decision_take_ipv4(struct decision *d, const struct ipv4_with_l4 *h,
+					       int parts)
+{
+	__builtin_memset(&d->p, 0, sizeof(d->p));
+	d->p.l3proto = ETHERTYPE_IPV4;
+	d->l4 = parts ? ipv4_fields(&d->p, &h->ip, d->nh) : NULL;
+	if (parts == 2 && d->l4 == d->nh + sizeof(h->ip)) {
+		if (has_l4_fields(d->p.l4proto))
+			l4_fields(&d->p, &h->l4);
+		d->l4 = NULL;
+	}
+}
+
+/* Not inlined: its copy of the headers stays off the calling program's stack. */
+static __noinline void decision_parse_ipv4(struct decision *d)
+{
+	struct ipv4_with_l4 h;
+
+	decision_take_ipv4(d, &h, read_ipv4(&h, d->nh));
+}
 
 static __always_inline void decision_parse_l3(struct decision *d, __u16 l3proto)
 {
-	d->l4 = parse_l3(&d->p, d->nh, l3proto);
-	d->parsed = true;
+	if (l3proto == ETHERTYPE_IPV4)
+		decision_parse_ipv4(d);
+	else
+		d->l4 = parse_l3(&d->p, d->nh, l3proto);
 }
 
 static __always_inline void decision_parse_l4(struct decision *d)
@@ -701,15 +758,16 @@ static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
 }
 
 /*
- * The filter's address and protocol tests on an IPv4 header, in registers: false when they
- * reject the packet. A packet they pass is parsed in full.
+ * The filter's address and protocol tests on an IPv4 header: false when they reject it. A packet
+ * they pass is parsed from what they read.
  */
-static __always_inline bool ipv4_header_passes(const void *nh)
+static __always_inline bool ipv4_header_passes(struct decision *d)
 {
-	struct ipv4_header ip;
+	struct ipv4_with_l4 h;
+	int parts = read_ipv4(&h, d->nh);
 	__u32 addr;
 
-	if (bpf_probe_read_kernel(&ip, sizeof(ip), nh))
+	if (!parts)
 		return true; /* the full parse decides */
 	if (filter.flags & FILTER_ADDR) {
 		if (filter.addr_family != PF_FAMILY_IPV4)
@@ -719,10 +777,13 @@ static __always_inline bool ipv4_header_passes(const void *nh)
 		((__u8 *)&addr)[1] = filter.addr[1];
 		((__u8 *)&addr)[2] = filter.addr[2];
 		((__u8 *)&addr)[3] = filter.addr[3];
-		if (*(__u32 *)ip.saddr != addr && *(__u32 *)ip.daddr != addr)
+		if (*(const __u32 *)h.ip.saddr != addr && *(const __u32 *)h.ip.daddr != addr)
 			return false;
 	}
-	return !(filter.flags & FILTER_PROTO) || ip.protocol == filter.l4proto;
+	if ((filter.flags & FILTER_PROTO) && h.ip.protocol != filter.l4proto)
+		return false;
+	decision_take_ipv4(d, &h, parts);
+	return true;
 }
 
 /*
@@ -747,7 +808,7 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	d->l4 = NULL;
 	d->tracked = NULL;
 	d->cause = 0;
-	d->parsed = false;
+	d->p.l3proto = 0;
 	if ((flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
 		return false;
 	if (flags & FILTER_NETNS) {
@@ -760,9 +821,10 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 		return false;
 	d->nh = network_header(skb, btf);
 	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
-		match = ipv4_header_passes(d->nh);
+		match = ipv4_header_passes(d);
 	if (match && (flags & FILTER_CONTENTS)) {
-		decision_parse_l3(d, l3proto);
+		if (!d->p.l3proto)
+			decision_parse_l3(d, l3proto);
 		match = !(flags & FILTER_ADDR) || addr_matches(&d->p);
 		if (match && (flags & FILTER_L4_FIELDS))
 			decision_parse_l4(d);
@@ -782,7 +844,7 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	/* not a call whose exit was lost (push_slot drops those) */
 	if (!outer || bpf_ktime_get_ns() - stack->calls[0].event.ts_ns > STALE_CALL_NS)
 		return match;
-	if (!d->parsed)
+	if (!d->p.l3proto)
 		decision_parse_l3(d, l3proto);
 	d->cause = reply_cause(&d->p, outer);
 	return match || d->cause;
@@ -795,7 +857,7 @@ static __always_inline void fill_event(struct event *e, struct decision *d, stru
 	struct net_device *in = KREAD(btf, state, in), *out = KREAD(btf, state, out);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-	if (!d->parsed)
+	if (!d->p.l3proto)
 		decision_parse_l3(d, l3proto);
 	decision_parse_l4(d);
 	__builtin_memcpy(packet_of(e), &d->p, sizeof(d->p));
@@ -816,9 +878,9 @@ static __always_inline void fill_event(struct event *e, struct decision *d, stru
 	e->skb = (__u64)skb;
 	e->pid = tgid;
 	e->cpu = bpf_get_smp_processor_id();
-	e->hook = BPF_CORE_READ_BITFIELD_PROBED(state, hook);
-	e->family = BPF_CORE_READ_BITFIELD_PROBED(state, pf);
-	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
+	e->hook = KREAD_BITFIELD(btf, state, hook);
+	e->family = KREAD_BITFIELD(btf, state, pf);
+	e->pkt_type = KREAD_BITFIELD(btf, skb, pkt_type);
 	if (in)
 		bpf_probe_read_kernel_str(e->in_ifname, sizeof(e->in_ifname), in->name);
 	if (out)
@@ -844,16 +906,20 @@ static __always_inline void read_tuple(struct ct_tuple *t, const struct nf_connt
  * At exit, unless the table stole the skb (it may be freed): mark and conntrack as the call
  * left them, and after a nat call the connection's tuples, which the NAT binding the call set
  * up rewrote (the packet itself is mangled later, in nf_nat_packet). The skb holds its
- * reference to the conntrack entry, so the entry is not freed under us.
+ * reference to the conntrack entry, so the entry is not freed under us. typed_skb: the skb as
+ * fexit's typed argument (plain loads), or NULL.
  */
-static __noinline void read_after(struct event *e)
+static __noinline void read_after(struct event *e, struct sk_buff *typed_skb)
 {
-	struct sk_buff *skb = (void *)e->skb;
 	struct nf_conn *ct;
 
 	if ((e->verdict & 0xff) == NF_STOLEN)
 		return;
-	read_conntrack(skb, false, &e->ct_after, &e->ctinfo_after, &e->mark_after);
+	if (typed_skb)
+		read_conntrack(typed_skb, true, &e->ct_after, &e->ctinfo_after, &e->mark_after);
+	else
+		read_conntrack((void *)e->skb, false, &e->ct_after, &e->ctinfo_after,
+			       &e->mark_after);
 	e->flags |= EVENT_HAS_AFTER;
 	if (!(e->flags & EVENT_NAT_CALL) || !e->ct_after || !bpf_core_type_exists(struct nf_conn))
 		return;
@@ -1381,6 +1447,10 @@ static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const cha
 
 	if (at > sizeof(w->bytes) - NAME_LEN)
 		return at;
+	if (!name[0]) { /* no chain: legacy tables */
+		w->bytes[at] = '\0';
+		return at + 1;
+	}
 	len = bpf_probe_read_kernel_str(w->bytes + at, NAME_LEN, name);
 	if (len < 1 || len > NAME_LEN) {
 		w->bytes[at] = '\0';
@@ -1408,7 +1478,8 @@ static __always_inline void send_event(void *ctx, const struct event *e)
 	barrier_var(hits);
 	hits &= 1023; /* for the verifier: it is at most sizeof(e->hits), 512 */
 	bpf_probe_read_kernel(w->bytes, EVENT_WIRE_HEAD, e);
-	bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
+	if (hits)
+		bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
 	end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
 	end = put_name(w, end, e->chain);
 	if (end > sizeof(w->bytes))
@@ -1447,7 +1518,7 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
  * exit never looks below a call whose exit is in progress (exiting).
  */
 static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is_stack_pointer,
-				   __u32 verdict)
+				   __u32 verdict, struct sk_buff *typed_skb)
 {
 	__u32 zero = 0, depth, i, slot;
 	struct call_stack *stack;
@@ -1480,7 +1551,7 @@ static __always_inline int on_exit(void *ctx, __u64 key, __u64 key2, bool key_is
 	if (track_rules && call->snapshot_taken)
 		diff_rules(stack, call, slot);
 	if (!call->silent) {
-		read_after(&call->event);
+		read_after(&call->event, typed_skb);
 		note_drop_verdict(ctx, &call->event);
 		send_event(ctx, &call->event);
 	}
@@ -1600,7 +1671,7 @@ static __always_inline int xt_fexit(void *ctx, enum hooked_function func, __u64 
 {
 	struct xt_args args = xt_args(func, a, b, c);
 
-	return on_exit(ctx, (__u64)args.skb, (__u64)args.table, false, verdict);
+	return on_exit(ctx, (__u64)args.skb, (__u64)args.table, false, verdict, args.skb);
 }
 
 static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo *pkt, bool btf)
@@ -1735,7 +1806,7 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	SEC("kretprobe/" #fn)                                                     \
 	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                   \
 	{                                                                         \
-		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);           \
+		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);     \
 	}
 
 XT_PROGRAMS(ipt_do_table, FUNC_IPT_DO_TABLE)
@@ -1753,7 +1824,7 @@ SEC("fexit/nft_do_chain")
 int BPF_PROG(fexit_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain,
 	     unsigned int verdict)
 {
-	return on_exit(ctx, (__u64)pkt, (__u64)chain, false, verdict);
+	return on_exit(ctx, (__u64)pkt, (__u64)chain, false, verdict, pkt->skb);
 }
 
 SEC("kprobe/nft_do_chain")
@@ -1765,7 +1836,7 @@ int BPF_KPROBE(kprobe_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *c
 SEC("kretprobe/nft_do_chain")
 int BPF_KRETPROBE(kretprobe_nft_do_chain, unsigned int verdict)
 {
-	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict);
+	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);
 }
 
 SEC("fentry/__nft_trace_packet")

@@ -371,9 +371,8 @@ enum list_lookup {
  * Points the call's walk at this CPU's list for its ruleset, hook, addresses and protocol, if
  * one is there; else at the least recently used list no pending call uses, emptied.
  */
-static __always_inline enum list_lookup find_candidate_list(struct call_stack *stack,
-							    struct pending_call *call, __u32 slot,
-							    __u64 info)
+static __always_inline enum list_lookup
+find_candidate_list(struct call_stack *stack, struct pending_call *call, __u32 slot, __u64 info)
 {
 	const struct event *e = &call->event;
 	__u64 oldest = ~0ULL;

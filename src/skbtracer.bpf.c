@@ -221,7 +221,7 @@ struct candidate_list {
 	__u8 hook;
 	__u32 found;  /* entries kept; 0: no list */
 	bool gave_up; /* no list: its walk could not finish (the full walk instead) */
-	__u64 used;  /* the CPU's list_clock when last used */
+	__u64 used;   /* the CPU's list_clock when last used */
 	struct candidate candidates[LIST_CANDIDATES];
 };
 
@@ -386,9 +386,8 @@ static __always_inline void count(enum counter which)
  * typed arguments and what they point to), else a probe read (kprobes).
  */
 #define KREAD(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
-#define KREAD_BITFIELD(btf, ptr, field)                                   \
-	((btf) ? BPF_CORE_READ_BITFIELD(ptr, field)                     \
-	       : BPF_CORE_READ_BITFIELD_PROBED(ptr, field))
+#define KREAD_BITFIELD(btf, ptr, field) \
+	((btf) ? BPF_CORE_READ_BITFIELD(ptr, field) : BPF_CORE_READ_BITFIELD_PROBED(ptr, field))
 
 static __always_inline bool iface_matches(struct net_device *dev)
 {
@@ -498,8 +497,8 @@ static __always_inline void parse_l4(struct packet_fields *p, const void *l4)
 
 /* The network-layer parsers return the transport header's address, NULL when there is none. */
 /* The fields of a copy of the IPv4 header at nh. */
-static __always_inline const void *ipv4_fields(struct packet_fields *p, const struct ipv4_header *ip,
-					       const void *nh)
+static __always_inline const void *ipv4_fields(struct packet_fields *p,
+					       const struct ipv4_header *ip, const void *nh)
 {
 	p->ip_len = bpf_ntohs(ip->tot_len);
 	p->l4proto = ip->protocol;
@@ -2042,18 +2041,18 @@ COPY_KPROBES(__pskb_copy_fclone)
  * napi_skb_free_stolen_head (the data went to another skb: TCP coalescing, IP reassembly, GRO;
  * the skb itself goes straight back to its cache).
  */
-#define FREE_PROGRAMS(fn)                                 \
-	SEC("fentry/" #fn)                                \
-	int BPF_PROG(fentry_##fn, struct sk_buff *skb)    \
-	{                                                 \
-		track_forget((__u64)skb);                 \
-		return 0;                                 \
-	}                                                 \
-	SEC("kprobe/" #fn)                                \
-	int BPF_KPROBE(kprobe_##fn, struct sk_buff *skb)  \
-	{                                                 \
-		track_forget((__u64)skb);                 \
-		return 0;                                 \
+#define FREE_PROGRAMS(fn)                                \
+	SEC("fentry/" #fn)                               \
+	int BPF_PROG(fentry_##fn, struct sk_buff *skb)   \
+	{                                                \
+		track_forget((__u64)skb);                \
+		return 0;                                \
+	}                                                \
+	SEC("kprobe/" #fn)                               \
+	int BPF_KPROBE(kprobe_##fn, struct sk_buff *skb) \
+	{                                                \
+		track_forget((__u64)skb);                \
+		return 0;                                \
 	}
 
 FREE_PROGRAMS(__kfree_skb)

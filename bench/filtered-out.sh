@@ -5,13 +5,18 @@
 # the empty fentry+fexit pair, the empty kprobe+kretprobe pair (empty-probe), the tool with each
 # backend and a filter (-H 192.0.2.99) that rejects every packet, then with a filter that needs
 # no packet bytes (-N, the initial namespace, where the flood does not pass: netns-*), and with a
-# filter that traces every flood packet without attribution (every-*). Per-call cost of each program:
-# run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are taken within one round.
+# filter that traces every flood packet without attribution (every-*), and the same without packet
+# tracking (untracked-*: --no-track, the share of the tracking map); next to the empty pair whose
+# exit only sends a record of the event's size per call (record-*: what any per-call tracer pays).
+# Per-call cost of each program: run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are
+# taken within one round.
 RULES=${BENCH_RULES:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
 FO1=10.78.0.1
 FO2=10.78.0.2
+CONFIGS="empty-fentry tool-fentry netns-fentry record-fentry every-fentry untracked-fentry
+empty-kprobe tool-kprobe netns-kprobe record-kprobe every-kprobe untracked-kprobe"
 
 netns_pair fo-a "$FO1" fo-b "$FO2"
 INIT_NS=$(stat -L -c %i /proc/1/ns/net)
@@ -43,19 +48,23 @@ flood() {
 # measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
 measure() {
     case "$1" in
-        empty-fentry|empty-kprobe)
-            backend=${1#empty-}
-            empty-probe "$backend" > "$T_DIR/empty.out" 2>&1 &
+        empty-*|record-*)
+            backend=${1#*-}
+            # shellcheck disable=SC2046 # no word or one
+            empty-probe "$backend" $( [ "${1%%-*}" = record ] && echo record) \
+                > "$T_DIR/empty.out" 2>&1 &
             pid=$!
             wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
-            if [ "$backend" = fentry ]; then progs="empty_fentry empty_fexit"
-            else progs="empty_kprobe empty_kretprobe"; fi ;;
-        tool-fentry|tool-kprobe|netns-fentry|netns-kprobe|every-fentry|every-kprobe)
+            exit_prog=$( [ "${1%%-*}" = record ] && echo record || echo empty)
+            if [ "$backend" = fentry ]; then progs="empty_fentry ${exit_prog}_fexit"
+            else progs="empty_kprobe ${exit_prog}_kretprobe"; fi ;;
+        tool-*|netns-*|every-*|untracked-*)
             backend=${1#*-}
             case "${1%%-*}" in
                 tool) filter="-H 192.0.2.99" ;;
                 netns) filter="-N $INIT_NS" ;;
                 every) filter="--no-rules -H $FO1" ;;
+                untracked) filter="--no-rules --no-track -H $FO1" ;;
             esac
             # shellcheck disable=SC2086 # two words
             tracer_start --backend "$backend" --engines iptables $filter >/dev/null 2>&1
@@ -67,6 +76,8 @@ measure() {
     line="$1 $(per_call "$2") $(per_call "$3") ${packets:-0}"
     case "$1" in
         empty-*) kill -INT "$pid"; wait "$pid" ;;
+        record-*) kill -INT "$pid"; wait "$pid"
+           line="$line records=$(sed -n 's/^\([0-9]*\) records$/\1/p' "$T_DIR/empty.out")" ;;
         *) tracer_stop >/dev/null 2>&1
            line="$line $(sed -n 's/^\([0-9]*\) events, \([0-9]*\) lost$/events=\1 lost=\2/p' "$T_ERR")" ;;
     esac
@@ -79,24 +90,24 @@ echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT ru
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
 echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all);"
 echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."
-echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution)."
+echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution);"
+echo "untracked-*: the same with --no-track. record-*: the empty pair whose exit program sends a"
+echo "352-byte ring buffer record per call (read every 100 ms), the floor of any per-call tracer."
 echo
 : > "$T_DIR/filtered.txt"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-    for c in empty-fentry tool-fentry netns-fentry every-fentry empty-kprobe tool-kprobe \
-        netns-kprobe every-kprobe; do
+    for c in $CONFIGS; do
         echo "$r $(measure "$c")" | tee -a "$T_DIR/filtered.txt"
     done
     r=$((r + 1))
 done
 echo
 # Per configuration: entry+exit ns per call, and its ratio to the same round's empty pair.
-awk -v rounds="$ROUNDS" '
+awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
     { sum[$1 " " $2] = $3 + $4 }
     END {
-        n = split("empty-fentry tool-fentry netns-fentry every-fentry empty-kprobe tool-kprobe " \
-            "netns-kprobe every-kprobe", cfgs, " ")
+        n = split(configs, cfgs, " ")
         printf "%-13s %-28s %s\n", "config", "entry+exit ns (med min-max)", "ratio to empty (med min-max)"
         for (i = 1; i <= n; i++) {
             c = cfgs[i]; floor = c ~ /fentry/ ? "empty-fentry" : "empty-kprobe"

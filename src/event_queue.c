@@ -75,6 +75,16 @@ bool event_queue_pop(struct event_queue *q, void *data, size_t *size)
 	return popped;
 }
 
+bool event_queue_empty(struct event_queue *q)
+{
+	bool empty;
+
+	pthread_mutex_lock(&q->lock);
+	empty = !q->count;
+	pthread_mutex_unlock(&q->lock);
+	return empty;
+}
+
 void event_queue_close(struct event_queue *q)
 {
 	pthread_mutex_lock(&q->lock);

@@ -17,6 +17,8 @@ struct event_queue *event_queue_new(size_t capacity, size_t record_size);
 bool event_queue_push(struct event_queue *q, const void *data, size_t size);
 /* Waits for the oldest record; false once the queue is closed and empty. */
 bool event_queue_pop(struct event_queue *q, void *data, size_t *size);
+/* Nothing is waiting to be popped (a pop may still be in progress). */
+bool event_queue_empty(struct event_queue *q);
 /* No more records will come: pop returns what is left, then false. */
 void event_queue_close(struct event_queue *q);
 void event_queue_free(struct event_queue *q);

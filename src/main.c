@@ -28,6 +28,7 @@
 #define EXIT_USAGE 2
 #define EXIT_SIGNAL_BASE 128 /* start-up interrupted by signal N: exit 128 + N */
 #define POLL_MS 100
+#define STDOUT_BUFFER (64 * 1024)
 #define NS_PER_SEC 1000000000ULL
 #define QUEUED_EVENTS 4096
 #define PRINTER_GRACE_SEC 2
@@ -208,7 +209,7 @@ static void print_drop(struct run_state *rs, const struct drop_event *d)
 		ret = render_json_drop(stdout, &record);
 	else
 		ret = render_text_drop(stdout, &record, &rs->time_format, &o);
-	if (ret < 0 || fflush(stdout) == EOF) {
+	if (ret < 0) {
 		rs->stdout_closed = true;
 		return;
 	}
@@ -240,7 +241,7 @@ static void print_event(struct run_state *rs, const struct event *e)
 			rs->stdout_closed = true;
 			return;
 		}
-	} else if (write_record(rs, &record) < 0 || fflush(stdout) == EOF) {
+	} else if (write_record(rs, &record) < 0) {
 		rs->stdout_closed = true;
 		return;
 	}
@@ -276,9 +277,12 @@ static void *printer_thread(void *ctx)
 			print_event(rs, &record.table_call);
 		else if (event_known(&record, size) == EVENT_DROP)
 			print_drop(rs, &record.drop);
+		/* caught up: what it printed goes out now; under load, a write per full buffer */
+		if (!rs->stdout_closed && event_queue_empty(rs->queue) && fflush(stdout) == EOF)
+			rs->stdout_closed = true;
 	}
-	if (rs->cfg->group && !rs->stdout_closed &&
-	    (group_flush_all(&rs->groups, stdout) < 0 || fflush(stdout) == EOF))
+	if (!rs->stdout_closed &&
+	    ((rs->cfg->group && group_flush_all(&rs->groups, stdout) < 0) || fflush(stdout) == EOF))
 		rs->stdout_closed = true;
 	group_free(&rs->groups);
 	return NULL;
@@ -524,7 +528,7 @@ int main(int argc, char **argv)
 			notice(&cfg, err);
 	}
 	tracer_set_libbpf_log(cfg.debug);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER); /* flushed when the printer catches up */
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */
 	install_signal_handlers(on_startup_signal);
 	run_in_netns_set_stop_check(stop_requested);
@@ -585,7 +589,9 @@ int main(int argc, char **argv)
 	install_signal_handlers(on_signal);
 	rs.groups.tf = &rs.time_format;
 	if (cfg.output == OUTPUT_TEXT && !cfg.summary_sec && !cfg.group)
-		puts(cfg.netns_names ? format_header_netns_names() : format_header());
+		if (puts(cfg.netns_names ? format_header_netns_names() : format_header()) == EOF ||
+		    fflush(stdout) == EOF)
+			rs.stdout_closed = true;
 	notice(&cfg, "Tracing... Hit Ctrl-C to end.");
 
 	status = trace_with_printer(&tracer, &rs);

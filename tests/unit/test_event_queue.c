@@ -11,8 +11,10 @@ TEST(event_queue_keeps_order_and_refuses_when_full)
 
 	if (!ASSERT_TRUE(q != NULL, "queue"))
 		return;
+	ASSERT_TRUE(event_queue_empty(q), "new: empty");
 	for (int i = 0; i < 3; i++)
 		ASSERT_TRUE(event_queue_push(q, &values[i], sizeof(int)), "room for 3");
+	ASSERT_TRUE(!event_queue_empty(q), "3 waiting: not empty");
 	ASSERT_TRUE(!event_queue_push(q, &values[3], sizeof(int)), "no room for a 4th");
 	ASSERT_TRUE(event_queue_pop(q, &value, &size) && value == 1, "oldest first");
 	ASSERT_TRUE(event_queue_push(q, &values[3], sizeof(int)), "room again");
@@ -23,6 +25,7 @@ TEST(event_queue_keeps_order_and_refuses_when_full)
 		ASSERT_EQ(value, expected, "in order across the wrap");
 		ASSERT_EQ(size, sizeof(int), "size");
 	}
+	ASSERT_TRUE(event_queue_empty(q), "all popped: empty");
 	ASSERT_TRUE(!event_queue_pop(q, &value, &size), "closed and empty");
 	event_queue_free(q);
 }

@@ -1,5 +1,6 @@
 # Benchmark (runs in the test VM, sourced with tests/vm/lib.sh): what a call of ipt_do_table
-# costs the tool when its filter rejects the packet, next to probes that do nothing. An ICMP
+# costs the tool when its filter rejects the packet, next to probes that do nothing and to no
+# probe at all (untraced: the flood's throughput without a tracer). An ICMP
 # flood (ping -A) from fo-a crosses fo-b's filter INPUT (BENCH_RULES non-matching rules, default
 # 1000) while one of these is attached, in turn, BENCH_ROUNDS times (default 3), interleaved:
 # the empty fentry+fexit pair, the empty kprobe+kretprobe pair (empty-probe), the tool with each
@@ -15,7 +16,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
 FO1=10.78.0.1
 FO2=10.78.0.2
-CONFIGS="empty-fentry tool-fentry netns-fentry record-fentry every-fentry untracked-fentry
+CONFIGS="untraced empty-fentry tool-fentry netns-fentry record-fentry every-fentry untracked-fentry
 empty-kprobe tool-kprobe netns-kprobe record-kprobe every-kprobe untracked-kprobe"
 
 netns_pair fo-a "$FO1" fo-b "$FO2"
@@ -48,6 +49,7 @@ flood() {
 # measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
 measure() {
     case "$1" in
+        untraced) echo "untraced - - $(flood)"; return ;;
         empty-*|record-*)
             backend=${1#*-}
             # shellcheck disable=SC2046 # no word or one
@@ -93,6 +95,7 @@ echo "netns-*: the tool with -N (the initial namespace: rejects all without read
 echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution);"
 echo "untracked-*: the same with --no-track. record-*: the empty pair whose exit program sends a"
 echo "352-byte ring buffer record per call (read every 100 ms), the floor of any per-call tracer."
+echo "untraced: nothing attached (packets: what ping -A sent, the flood's throughput)."
 echo
 : > "$T_DIR/filtered.txt"
 r=1
@@ -103,20 +106,28 @@ while [ "$r" -le "$ROUNDS" ]; do
     r=$((r + 1))
 done
 echo
-# Per configuration: entry+exit ns per call, and its ratio to the same round's empty pair.
+# Per configuration: entry+exit ns per call and its ratio to the same round's empty pair; the
+# packets ping sent, as a ratio to the same round's untraced flood.
 awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
-    { sum[$1 " " $2] = $3 + $4 }
+    { sum[$1 " " $2] = $3 + $4; packets[$1 " " $2] = $5 }
     END {
         n = split(configs, cfgs, " ")
-        printf "%-13s %-28s %s\n", "config", "entry+exit ns (med min-max)", "ratio to empty (med min-max)"
+        printf "%-17s %-24s %-22s %s\n", "config", "entry+exit ns", "ratio to empty",
+            "packets to untraced"
+        m = int((rounds + 1) / 2)
         for (i = 1; i <= n; i++) {
             c = cfgs[i]; floor = c ~ /fentry/ ? "empty-fentry" : "empty-kprobe"
-            for (r = 1; r <= rounds; r++) { v[r] = sum[r " " c]; q[r] = sum[r " " c] / sum[r " " floor] }
-            sort(v, rounds); sort(q, rounds)
-            m = int((rounds + 1) / 2)
-            printf "%-13s %-28s %s\n", c, sprintf("%d (%d-%d)", v[m], v[1], v[rounds]),
-                sprintf("%.2f (%.2f-%.2f)", q[m], q[1], q[rounds])
+            for (r = 1; r <= rounds; r++) {
+                v[r] = sum[r " " c]; q[r] = v[r] / (sum[r " " floor] ? sum[r " " floor] : 1)
+                t[r] = packets[r " " c] / (packets[r " " "untraced"] ? packets[r " " "untraced"] : 1)
+            }
+            sort(v, rounds); sort(q, rounds); sort(t, rounds)
+            ns = c == "untraced" ? "-" : sprintf("%d (%d-%d)", v[m], v[1], v[rounds])
+            ratio = c == "untraced" ? "-" : sprintf("%.2f (%.2f-%.2f)", q[m], q[1], q[rounds])
+            printf "%-17s %-24s %-22s %s\n", c, ns, ratio,
+                sprintf("%.2f (%.2f-%.2f)", t[m], t[1], t[rounds])
         }
+        print "(median (min-max) of the rounds)"
     }
     function sort(a, n,    i, j, t) {
         for (i = 2; i <= n; i++)

@@ -46,7 +46,7 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	report(out, "Lost", "events", now->too_deep, &reported->too_deep,
 	       "more calls nested on one CPU than the tool follows (not the reader's fault)");
 	report(out, "Lost", "events", now->queue_full, &reported->queue_full,
-	       "naming rules could not keep up");
+	       "the printer could not keep up");
 	report(out, "Missed", "calls", missed, &missed_before,
 	       "the kernel's recursion protection skipped the tool's programs (not the "
 	       "reader's fault)");
@@ -67,8 +67,8 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 	if (lost_total(c))
 		fprintf(out,
 			"Lost: %llu with the buffer full (the reader could not keep up), %llu "
-			"whose exit was never seen, %llu nested too deep, %llu while naming "
-			"rules could not keep up\n",
+			"whose exit was never seen, %llu nested too deep, %llu while the printer "
+			"could not keep up\n",
 			(unsigned long long)c->ring_full, (unsigned long long)c->unpaired,
 			(unsigned long long)c->too_deep, (unsigned long long)c->queue_full);
 	if (c->recursion_entries || c->recursion_exits)

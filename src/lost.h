@@ -12,7 +12,7 @@ struct lost_counts {
 	__u64 ring_full;  /* the ring (or perf) buffer was full */
 	__u64 unpaired;	  /* the call's exit was never seen */
 	__u64 too_deep;	  /* more calls nested on one CPU than the tool follows */
-	__u64 queue_full; /* the printer's queue was full: naming rules could not keep up */
+	__u64 queue_full; /* the printer's queue was full: the printer fell behind */
 	/* the kernel's recursion protection skipped the tool's program (filtered or not) */
 	__u64 recursion_entries;
 	__u64 recursion_exits;

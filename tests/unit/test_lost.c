@@ -44,7 +44,7 @@ TEST(lost_progress_by_cause)
 		     "only what changed");
 	now.queue_full = 2;
 	reported(lost_report_progress, &now, &before, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "Lost 2 events (2 in total): naming rules could not keep up\n",
+	ASSERT_STREQ(buf, "Lost 2 events (2 in total): the printer could not keep up\n",
 		     "the printer's queue");
 	ASSERT_EQ(lost_total(&now), 8,
 		  "total: buffer, unpaired, too deep, queue; not recursion misses");
@@ -61,7 +61,7 @@ TEST(lost_causes_at_exit)
 	ASSERT_STREQ(
 		buf,
 		"Lost: 1 with the buffer full (the reader could not keep up), 0 whose exit was "
-		"never seen, 0 nested too deep, 0 while naming rules could not keep up\n"
+		"never seen, 0 nested too deep, 0 while the printer could not keep up\n"
 		"Not seen: 0 calls at entry and 2 at exit skipped by the kernel's recursion "
 		"protection (a program of the tool was running on that CPU); some may not have "
 		"matched the filter\n",

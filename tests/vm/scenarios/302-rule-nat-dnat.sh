@@ -25,7 +25,8 @@ expect_rc 0
 expect_cmd "the DNATed connection reached b:8080" grep -qx hello "$T_DIR/nc-b-8080.out"
 expect_out "\[$NSB\] .* v-a .* T_SYN:$(q "$IP1"):[0-9]+->$(q "$VIP"):80 +$NAT hook=PREROUTING verdict=ACCEPT cost=[^]]*\] nat=\[DNAT $(q "$VIP"):80 -> $(q "$IP2"):8080\] rule=PREROUTING#2: $(q "$DNAT")$"
 expect_out "T_SYN:$(q "$IP1"):[0-9]+->$(q "$IP2"):8080 +$NAT hook=INPUT verdict=ACCEPT cost=[^]]*\] rule=INPUT:policy ACCEPT$"
-expect_count " T_" 2 "only the SYN, at PREROUTING and INPUT"
+# table calls only: an ACK of the connection may be shown dropped in tcp_v4_rcv (seen once)
+expect_count " T_.* iptables=\[" 2 "only the SYN, at PREROUTING and INPUT"
 expect_out "I_request:$(q "$IP1")->$(q "$IP2") +$NAT hook=PREROUTING verdict=ACCEPT cost=[^]]*\] rule=PREROUTING:policy ACCEPT$"
 expect_out "I_request:$(q "$IP1")->$(q "$IP2") +$NAT hook=INPUT verdict=ACCEPT cost=[^]]*\] rule=INPUT:policy ACCEPT$"
 expect_count "iptables=\[" 4 "nat only sees each connection's first packet"

@@ -17,7 +17,7 @@ wait_until 10 tcp_listening b 8080 || die "nc in b not listening on port 8080"
 tracer_start --engines iptables -N "$NSB" --dport 8080
 # nc sends its first line, waits 3 s (the entry expires), then the second: INVALID in b
 { echo first; sleep 3; echo second; sleep 1; } | in_ns a nc -w 5 "$IP2" 8080 || true
-wait_out "dropped"
+wait_out "after filter INPUT DROP"
 wait_quiet 2
 tracer_stop
 expect_rc 0

@@ -11,6 +11,9 @@
 # exit only sends a record of the event's size per call (record-*: what any per-call tracer pays).
 # Per-call cost of each program: run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are
 # taken within one round.
+# Builds side by side: VM_BENCH_ALTS (host paths of other builds of the tool, copied to
+# /usr/bin/) and VM_BENCH_CONFIGS (the configurations to run, in order); CONFIG@NAME runs the
+# configuration with /usr/bin/NAME instead of the tool, e.g. "every-fentry@skbtracer-old".
 RULES=${BENCH_RULES:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
@@ -19,6 +22,7 @@ FO2=10.78.0.2
 CONFIGS="untraced empty-fentry tool-fentry netns-fentry record-fentry every-fentry untracked-fentry
 empty-kprobe tool-kprobe netns-kprobe record-kprobe every-kprobe untracked-kprobe"
 
+[ ! -e /tests/bench-configs ] || CONFIGS=$(cat /tests/bench-configs)
 netns_pair fo-a "$FO1" fo-b "$FO2"
 INIT_NS=$(stat -L -c %i /proc/1/ns/net)
 sysctl -qw kernel.bpf_stats_enabled=1
@@ -48,21 +52,24 @@ flood() {
 
 # measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
 measure() {
-    case "$1" in
+    TRACER=/usr/bin/skbtracer-iptables
+    case "$1" in *@*) TRACER=/usr/bin/${1#*@} ;; esac
+    cfg=${1%@*}
+    case "$cfg" in
         untraced) echo "untraced - - $(flood)"; return ;;
         empty-*|record-*)
-            backend=${1#*-}
+            backend=${cfg#*-}
             # shellcheck disable=SC2046 # no word or one
-            empty-probe "$backend" $( [ "${1%%-*}" = record ] && echo record) \
+            empty-probe "$backend" $( [ "${cfg%%-*}" = record ] && echo record) \
                 > "$T_DIR/empty.out" 2>&1 &
             pid=$!
             wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
-            exit_prog=$( [ "${1%%-*}" = record ] && echo record || echo empty)
+            exit_prog=$( [ "${cfg%%-*}" = record ] && echo record || echo empty)
             if [ "$backend" = fentry ]; then progs="empty_fentry ${exit_prog}_fexit"
             else progs="empty_kprobe ${exit_prog}_kretprobe"; fi ;;
         tool-*|netns-*|every-*|untracked-*)
-            backend=${1#*-}
-            case "${1%%-*}" in
+            backend=${cfg#*-}
+            case "${cfg%%-*}" in
                 tool) filter="-H 192.0.2.99" ;;
                 netns) filter="-N $INIT_NS" ;;
                 every) filter="--no-rules -H $FO1" ;;
@@ -76,7 +83,7 @@ measure() {
     packets=$(flood)
     set -- "$1" $progs
     line="$1 $(per_call "$2") $(per_call "$3") ${packets:-0}"
-    case "$1" in
+    case "$cfg" in
         empty-*) kill -INT "$pid"; wait "$pid" ;;
         record-*) kill -INT "$pid"; wait "$pid"
            line="$line records=$(sed -n 's/^\([0-9]*\) records$/\1/p' "$T_DIR/empty.out")" ;;

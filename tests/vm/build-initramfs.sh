@@ -218,6 +218,8 @@ done
 true
 BENCH
     [ -z "${VM_BENCH_PROBE:-}" ] || cp "$VM_BENCH_PROBE" "$ROOT/usr/bin/empty-probe"
+    for alt in ${VM_BENCH_ALTS:-}; do cp "$alt" "$ROOT/usr/bin/"; done
+    [ -z "${VM_BENCH_CONFIGS:-}" ] || echo "$VM_BENCH_CONFIGS" > "$ROOT/tests/bench-configs"
     cp -r "$HERE/scenarios" "$ROOT/tests/"
 }
 

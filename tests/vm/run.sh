@@ -9,7 +9,8 @@
 # --keep: keep the initramfs tree in build/vm/root; --verbose: show the whole console;
 # --timeout: limit for the whole VM run.
 # Env: VM_TIMEOUT (whole VM, default 900 s or 120 s + 40 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 180 s),
-# VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm).
+# VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm); --bench: VM_BENCH_PROBE,
+# VM_BENCH_ALTS, VM_BENCH_CONFIGS (see bench/filtered-out.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +27,7 @@ MODE="test"
 VERBOSE=0
 TIMEOUT=${VM_TIMEOUT:-}
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
     while [ $# -gt 0 ]; do

@@ -23,6 +23,7 @@ CONFIGS="untraced empty-fentry tool-fentry netns-fentry record-fentry every-fent
 empty-kprobe tool-kprobe netns-kprobe record-kprobe every-kprobe untracked-kprobe"
 
 [ ! -e /tests/bench-configs ] || CONFIGS=$(cat /tests/bench-configs)
+BUILT_TRACER=$TRACER
 netns_pair fo-a "$FO1" fo-b "$FO2"
 INIT_NS=$(stat -L -c %i /proc/1/ns/net)
 sysctl -qw kernel.bpf_stats_enabled=1
@@ -52,7 +53,7 @@ flood() {
 
 # measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
 measure() {
-    TRACER=/usr/bin/skbtracer-iptables
+    TRACER=$BUILT_TRACER
     case "$1" in *@*) TRACER=/usr/bin/${1#*@} ;; esac
     cfg=${1%@*}
     case "$cfg" in

@@ -13,7 +13,18 @@
 # taken within one round.
 # Builds side by side: VM_BENCH_ALTS (host paths of other builds of the tool, copied to
 # /usr/bin/) and VM_BENCH_CONFIGS (the configurations to run, in order); CONFIG@NAME runs the
-# configuration with /usr/bin/NAME instead of the tool, e.g. "every-fentry@skbtracer-old".
+# configuration with /usr/bin/NAME instead of the tool, e.g. "every-fentry@skbtracer-old";
+# VM_BENCH_ENV sets BENCH_RULES, BENCH_ROUNDS and BENCH_FLOOD_SECONDS in the guest.
+# VM_BENCH_ENV's settings (e.g. "BENCH_ROUNDS=9 BENCH_FLOOD_SECONDS=1"), checked on the host.
+if [ -e /tests/bench-env ]; then
+    while IFS='=' read -r name value; do
+        case "$name" in
+            BENCH_RULES) BENCH_RULES=$value ;;
+            BENCH_ROUNDS) BENCH_ROUNDS=$value ;;
+            BENCH_FLOOD_SECONDS) BENCH_FLOOD_SECONDS=$value ;;
+        esac
+    done < /tests/bench-env
+fi
 RULES=${BENCH_RULES:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
@@ -120,7 +131,9 @@ awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
     { sum[$1 " " $2] = $3 + $4; packets[$1 " " $2] = $5 }
     END {
         n = split(configs, cfgs, " ")
-        printf "%-17s %-24s %-22s %s\n", "config", "entry+exit ns", "ratio to empty",
+        w = 17
+        for (i = 1; i <= n; i++) if (length(cfgs[i]) + 1 > w) w = length(cfgs[i]) + 1
+        printf "%-" w "s %-24s %-22s %s\n", "config", "entry+exit ns", "ratio to empty",
             "packets to untraced"
         m = int((rounds + 1) / 2)
         for (i = 1; i <= n; i++) {
@@ -132,7 +145,7 @@ awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
             sort(v, rounds); sort(q, rounds); sort(t, rounds)
             ns = c == "untraced" ? "-" : sprintf("%d (%d-%d)", v[m], v[1], v[rounds])
             ratio = c == "untraced" ? "-" : sprintf("%.2f (%.2f-%.2f)", q[m], q[1], q[rounds])
-            printf "%-17s %-24s %-22s %s\n", c, ns, ratio,
+            printf "%-" w "s %-24s %-22s %s\n", c, ns, ratio, !(("1 untraced") in packets) ? "-" :
                 sprintf("%.2f (%.2f-%.2f)", t[m], t[1], t[rounds])
         }
         print "(median (min-max) of the rounds)"

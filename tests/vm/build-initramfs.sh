@@ -220,6 +220,12 @@ BENCH
     [ -z "${VM_BENCH_PROBE:-}" ] || cp "$VM_BENCH_PROBE" "$ROOT/usr/bin/empty-probe"
     for alt in ${VM_BENCH_ALTS:-}; do cp "$alt" "$ROOT/usr/bin/"; done
     [ -z "${VM_BENCH_CONFIGS:-}" ] || echo "$VM_BENCH_CONFIGS" > "$ROOT/tests/bench-configs"
+    : > "$ROOT/tests/bench-env"
+    for setting in ${VM_BENCH_ENV:-}; do
+        # read by the bench as NAME=NUMBER lines, never run
+        [[ "$setting" =~ ^BENCH_[A-Z_]+=[0-9]+$ ]] || { log "VM_BENCH_ENV: '$setting' is not BENCH_NAME=NUMBER"; exit 2; }
+        echo "$setting" >> "$ROOT/tests/bench-env"
+    done
     cp -r "$HERE/scenarios" "$ROOT/tests/"
 }
 

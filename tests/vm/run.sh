@@ -10,7 +10,7 @@
 # --timeout: limit for the whole VM run.
 # Env: VM_TIMEOUT (whole VM, default 900 s or 120 s + 40 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 180 s),
 # VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm); --bench: VM_BENCH_PROBE,
-# VM_BENCH_ALTS, VM_BENCH_CONFIGS (see bench/filtered-out.sh).
+# VM_BENCH_ALTS, VM_BENCH_CONFIGS, VM_BENCH_ENV (see bench/filtered-out.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

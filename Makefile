@@ -63,11 +63,15 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-# The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk.
-$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: src/skbtracer.bpf.c src/skbtracer.h src/pcap_run.h \
-		$(wildcard src/*.bpf.h) $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+# The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk; and for
+# kernels with bpf_rdonly_cast (6.2+): plain loads where the others probe-read.
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o: BPF_VARIANT := -DNO_BPF_LOOP
+$(OUTPUT)/skbtracer_typed.tmp.bpf.o: BPF_VARIANT := -DTYPED_READS
+$(OUTPUT)/skbtracer_noloop.tmp.bpf.o $(OUTPUT)/skbtracer_typed.tmp.bpf.o: src/skbtracer.bpf.c \
+		src/skbtracer.h src/pcap_run.h $(wildcard src/*.bpf.h) $(VMLINUX_DIR)/vmlinux.h \
+		| $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DNO_BPF_LOOP -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(BPF_VARIANT) -c $< -o $@
 
 # bpftool's linker drops the DWARF the skeleton would otherwise embed.
 $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
@@ -77,7 +81,8 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h
+$(OUTPUT)/tracer.o: $(OUTPUT)/skbtracer.skel.h $(OUTPUT)/skbtracer_noloop.skel.h \
+	$(OUTPUT)/skbtracer_typed.skel.h
 
 $(OUTPUT)/main.o $(OUTPUT)/pcap_no_dbus.o $(USER_OBJS): $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) \
 		| $(OUTPUT)

@@ -389,6 +389,20 @@ static __always_inline void count(enum counter which)
 #define KREAD_BITFIELD(btf, ptr, field) \
 	((btf) ? BPF_CORE_READ_BITFIELD(ptr, field) : BPF_CORE_READ_BITFIELD_PROBED(ptr, field))
 
+#ifdef TYPED_READS
+/*
+ * The object for kernels with bpf_rdonly_cast (6.2+, commit a35b9af4ec2c): a kernel address
+ * becomes a typed pointer, read with plain loads instead of a probe read per field, so the
+ * filter can reject a packet without a helper call, even in kprobes.
+ */
+extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
+#define AS_TYPED(ptr, type) ((type *)bpf_rdonly_cast((void *)(ptr), bpf_core_type_id_kernel(type)))
+#define TYPED_READS_ON true
+#else
+#define AS_TYPED(ptr, type) ((type *)(ptr))
+#define TYPED_READS_ON false
+#endif
+
 static __always_inline bool iface_matches(struct net_device *dev)
 {
 	char name[IFNAME_LEN];
@@ -756,30 +770,63 @@ static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
 	return (const void *)span[2] + *(__u16 *)((void *)span + (nh_at - (head_at - 16)));
 }
 
+/* The filter's address and protocol tests on an IPv4 header's fields: false when they reject. */
+static __always_inline bool ipv4_fields_pass(__u32 saddr, __u32 daddr, __u8 protocol)
+{
+	/* volatile: a plain read of the const filter would be folded to its zero image */
+	__u32 addr = *(const volatile __u32 *)filter.addr;
+
+	if (filter.flags & FILTER_ADDR) {
+		if (filter.addr_family != PF_FAMILY_IPV4 || (saddr != addr && daddr != addr))
+			return false;
+	}
+	return !(filter.flags & FILTER_PROTO) || protocol == filter.l4proto;
+}
+
+/* The IPv4 header of an skb the verifier knows the type of, as a typed pointer (TYPED_READS). */
+static __always_inline const struct iphdr *typed_ipv4_header(const struct sk_buff *skb)
+{
+	return AS_TYPED(skb->head + skb->network_header, struct iphdr);
+}
+
 /*
- * The filter's address and protocol tests on an IPv4 header: false when they reject it. A packet
- * they pass is parsed from what they read.
+ * The common case in few instructions, before any other work: nothing is tracked or pending
+ * (so only the filter can have the call traced) and the IPv4 header's addresses or protocol
+ * fail the filter. Needs typed reads; false: filter_decides decides.
+ */
+static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto, bool btf)
+{
+	const struct iphdr *ip;
+
+	if (!TYPED_READS_ON || l3proto != ETHERTYPE_IPV4 ||
+	    !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) || calls_pending ||
+	    (track_packets && track_stored > 0))
+		return false;
+	ip = typed_ipv4_header(btf ? skb : AS_TYPED(skb, struct sk_buff));
+	return !ipv4_fields_pass(ip->saddr, ip->daddr, ip->protocol);
+}
+
+/*
+ * The same tests on the IPv4 header at nh: false when they reject it. A packet they pass is
+ * parsed from what they read. With typed reads the header's three fields are loaded first,
+ * and only a packet they pass is read in full.
  */
 static __always_inline bool ipv4_header_passes(struct decision *d)
 {
 	struct ipv4_with_l4 h;
-	int parts = read_ipv4(&h, d->nh);
-	__u32 addr;
+	int parts;
 
-	if (!parts)
-		return true; /* the full parse decides */
-	if (filter.flags & FILTER_ADDR) {
-		if (filter.addr_family != PF_FAMILY_IPV4)
-			return false;
-		/* byte by byte: a memcpy from the const filter would be folded to its zero image */
-		((__u8 *)&addr)[0] = filter.addr[0];
-		((__u8 *)&addr)[1] = filter.addr[1];
-		((__u8 *)&addr)[2] = filter.addr[2];
-		((__u8 *)&addr)[3] = filter.addr[3];
-		if (*(const __u32 *)h.ip.saddr != addr && *(const __u32 *)h.ip.daddr != addr)
+	if (TYPED_READS_ON) {
+		const struct iphdr *ip = AS_TYPED(d->nh, struct iphdr);
+
+		if (!ipv4_fields_pass(ip->saddr, ip->daddr, ip->protocol))
 			return false;
 	}
-	if ((filter.flags & FILTER_PROTO) && h.ip.protocol != filter.l4proto)
+	parts = read_ipv4(&h, d->nh);
+	if (!parts)
+		return true; /* the full parse decides */
+	if (!ipv4_fields_pass(*(const __u32 *)h.ip.saddr, *(const __u32 *)h.ip.daddr,
+			      h.ip.protocol))
 		return false;
 	decision_take_ipv4(d, &h, parts);
 	return true;
@@ -799,6 +846,11 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 					   bool btf)
 {
 	__u32 flags = filter.flags, zero = 0;
+	/* plain loads: fentry's typed arguments, or the same pointers cast (TYPED_READS) */
+	bool typed = btf || TYPED_READS_ON;
+	struct sk_buff *typed_skb = btf ? skb : AS_TYPED(skb, struct sk_buff);
+	const struct nf_hook_state *typed_state =
+		btf ? state : AS_TYPED(state, struct nf_hook_state);
 	const struct call_stack *stack;
 	struct net *net;
 	const struct pending_call *outer;
@@ -811,14 +863,14 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	if ((flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
 		return false;
 	if (flags & FILTER_NETNS) {
-		net = KREAD(btf, state, net);
-		if (KREAD(btf, net, ns.inum) != filter.netns)
+		net = KREAD(typed, typed_state, net);
+		if (KREAD(typed, net, ns.inum) != filter.netns)
 			return false;
 	}
-	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in)) &&
-	    !iface_matches(KREAD(btf, state, out)))
+	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(typed, typed_state, in)) &&
+	    !iface_matches(KREAD(typed, typed_state, out)))
 		return false;
-	d->nh = network_header(skb, btf);
+	d->nh = network_header(typed_skb, typed);
 	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
 		match = ipv4_header_passes(d);
 	if (match && (flags & FILTER_CONTENTS)) {
@@ -1621,6 +1673,8 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	const char *name;
 	bool traced;
 
+	if (rejected_early(args.skb, l3proto, btf))
+		return 0;
 	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
 	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
 	if (!traced && (!rules || !calls_pending))
@@ -1684,16 +1738,24 @@ static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo 
 static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct nft_chain *chain,
 				     bool btf)
 {
-	struct sk_buff *skb = KREAD(btf, pkt, skb);
-	const struct nf_hook_state *state = nft_state(pkt, btf);
-	__u16 l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
 	struct nft_base_chain *base;
+	const struct nf_hook_state *state;
 	struct call_stack *stack;
 	struct pending_call *call;
 	struct nft_table *table;
+	struct sk_buff *skb;
 	struct decision d;
 	struct event *e;
+	__u16 l3proto;
 
+	if (TYPED_READS_ON) {
+		skb = (btf ? pkt : AS_TYPED(pkt, struct nft_pktinfo))->skb;
+		if (rejected_early(skb, bpf_ntohs(skb->protocol), true))
+			return 0;
+	}
+	skb = KREAD(btf, pkt, skb);
+	state = nft_state(pkt, btf);
+	l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
 	if (!filter_decides(&d, skb, state, l3proto, btf))
 		return 0;
 	call = push_slot(&stack);
@@ -1786,26 +1848,28 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 }
 
 /* Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. */
-#define XT_PROGRAMS(fn, func)                                                     \
-	SEC("fentry/" #fn)                                                        \
-	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                      \
-	{                                                                         \
-		return xt_entry(func, 0, a, b, c, true);                          \
-	}                                                                         \
-	SEC("fexit/" #fn)                                                         \
-	int BPF_PROG(fexit_##fn, __u64 a, __u64 b, __u64 c, unsigned int verdict) \
-	{                                                                         \
-		return xt_fexit(ctx, func, a, b, c, verdict);                     \
-	}                                                                         \
-	SEC("kprobe/" #fn)                                                        \
-	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                    \
-	{                                                                         \
-		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);           \
-	}                                                                         \
-	SEC("kretprobe/" #fn)                                                     \
-	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                   \
-	{                                                                         \
-		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);     \
+#define XT_PROGRAMS(fn, func)                                                      \
+	SEC("fentry/" #fn)                                                         \
+	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                       \
+	{                                                                          \
+		return xt_entry(func, 0, a, b, c, true);                           \
+	}                                                                          \
+	SEC("fexit/" #fn)                                                          \
+	int fexit_##fn(__u64 *ctx)                                                 \
+	{                                                                          \
+		if (!calls_pending) /* before reading the arguments: most exits */ \
+			return 0;                                                  \
+		return xt_fexit(ctx, func, ctx[0], ctx[1], ctx[2], ctx[3]);        \
+	}                                                                          \
+	SEC("kprobe/" #fn)                                                         \
+	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                     \
+	{                                                                          \
+		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);            \
+	}                                                                          \
+	SEC("kretprobe/" #fn)                                                      \
+	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                    \
+	{                                                                          \
+		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);      \
 	}
 
 XT_PROGRAMS(ipt_do_table, FUNC_IPT_DO_TABLE)

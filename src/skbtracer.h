@@ -65,13 +65,13 @@ enum filter_flags {
 /* What the user asked for; read by the BPF programs at function entry. */
 struct filter {
 	__u32 flags;
+	__u8 addr[16] __attribute__((aligned(4))); /* an IPv4 address is one 32-bit load */
 	__u8 addr_family; /* PF_FAMILY_IPV4 (also ARP addresses) or PF_FAMILY_IPV6 */
 	__u8 l4proto;	  /* IPPROTO_* */
 	__u16 port;	  /* host byte order, as are the next three */
 	__u16 sport;
 	__u16 dport;
 	__u16 icmpid;
-	__u8 addr[16];
 	__u32 pid;
 	__u32 netns;
 	char iface[IFNAME_LEN];

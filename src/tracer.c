@@ -16,6 +16,7 @@
 #include "xt_recseq.h"
 #include "skbtracer.skel.h"
 #include "skbtracer_noloop.skel.h"
+#include "skbtracer_typed.skel.h"
 
 #define PERF_BUFFER_PAGES 64
 #define ENOTSUPP 524 /* kernel-internal errno, seen from the verifier */
@@ -188,12 +189,15 @@ static void set_pcap_filter(struct skbtracer_bpf__rodata *rodata, const struct p
 	memcpy((void *)rodata->pcap_l2_insns, pcap->l2.insns, sizeof(pcap->l2.insns));
 }
 
-/* Both objects come from one source: the same maps, programs and read-only data. */
+/* Every object comes from one source: the same maps, programs and read-only data. */
 _Static_assert(sizeof(struct skbtracer_noloop_bpf__rodata) == sizeof(struct skbtracer_bpf__rodata),
 	       "the objects with and without bpf_loop differ");
+_Static_assert(sizeof(struct skbtracer_typed_bpf__rodata) == sizeof(struct skbtracer_bpf__rodata),
+	       "the objects with and without typed reads differ");
 
-/* The skeleton over the object built for kernels without bpf_loop (a bounded rule walk). */
-static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_opts *opts)
+/* The skeleton over another build of the same programs: elf_bytes gives its object. */
+static struct skbtracer_bpf *open_variant(const void *(*elf_bytes)(size_t *size),
+					  const struct bpf_object_open_opts *opts)
 {
 	struct skbtracer_bpf *obj = calloc(1, sizeof(*obj));
 	int err;
@@ -204,8 +208,7 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 	}
 	err = skbtracer_bpf__create_skeleton(obj);
 	if (!err) {
-		obj->skeleton->data =
-			(void *)skbtracer_noloop_bpf__elf_bytes(&obj->skeleton->data_sz);
+		obj->skeleton->data = (void *)elf_bytes(&obj->skeleton->data_sz);
 		err = bpf_object__open_skeleton(obj->skeleton, opts);
 	}
 	if (err) {
@@ -214,6 +217,20 @@ static struct skbtracer_bpf *open_without_bpf_loop(const struct bpf_object_open_
 		return NULL;
 	}
 	return obj;
+}
+
+/*
+ * The object to load: with a bounded rule walk where the kernel has no bpf_loop (before 5.17),
+ * with typed reads where it has bpf_rdonly_cast (6.2+), else the one built for 5.17 to 6.1.
+ */
+static struct skbtracer_bpf *open_object(const struct tracer *t,
+					 const struct bpf_object_open_opts *opts)
+{
+	if (t->bounded_walk)
+		return open_variant(skbtracer_noloop_bpf__elf_bytes, opts);
+	if (t->typed_reads)
+		return open_variant(skbtracer_typed_bpf__elf_bytes, opts);
+	return skbtracer_bpf__open_opts(opts);
 }
 
 /*
@@ -256,6 +273,14 @@ static void locate_recseq(struct tracer *t, struct skbtracer_bpf__rodata *rodata
 	rodata->xt_recseq_offset = place.offset;
 }
 
+/* Which build of the programs open_object chose, for --debug. */
+static const char *object_name(const struct tracer *t)
+{
+	if (t->bounded_walk)
+		return "the bounded walk (no bpf_loop)";
+	return t->typed_reads ? "typed reads (bpf_rdonly_cast)" : "probe reads";
+}
+
 static int open_skeleton(struct tracer *t, const struct config *cfg, enum backend backend)
 {
 	/* --debug: the verifier's statistics per program (log level 4), shown by libbpf */
@@ -266,7 +291,8 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 
 	t->bounded_walk = t->force_bounded_walk ||
 			  libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) != 1;
-	t->skel = t->bounded_walk ? open_without_bpf_loop(&opts) : skbtracer_bpf__open_opts(&opts);
+	t->typed_reads = t->typed_reads && !t->bounded_walk;
+	t->skel = open_object(t, &opts);
 	if (!t->skel)
 		return -errno;
 	rodata = t->skel->rodata;
@@ -369,6 +395,15 @@ static int load_backend(struct tracer *t, const struct config *cfg, enum backend
 		detach_all(t);
 		t->walk_refused = true;
 		return load_backend(t, &without_rules, backend, why, why_len);
+	}
+	if (ret && t->typed_reads) {
+		/* Refused with typed reads: the object that probe-reads, if the kernel takes it. */
+		detach_all(t);
+		t->typed_reads = false;
+		ret = load_backend(t, cfg, backend, why, why_len);
+		t->typed_reads_refused = !ret;
+		t->typed_reads = !!ret; /* refused either way (fentry EPERM): not the typed reads */
+		return ret;
 	}
 	if (ret && cfg->drops) {
 		/* Trace the tables without drops rather than not at all; said at start. */
@@ -495,6 +530,9 @@ static void report_attached(struct tracer *t, const struct config *cfg)
 	    t->skel->rodata->nft_trace_variant == NFT_TRACE_OFF)
 		say(cfg, "nftables rule attribution is off: __nft_trace_packet is not "
 			 "traceable here");
+	if (t->typed_reads_refused)
+		say(cfg, "Filtering reads packets with probe reads: the kernel refused the typed "
+			 "reads (bpf_rdonly_cast; --debug shows why)");
 	if (cfg->drops && t->drops_refused)
 		say(cfg, "Drops outside the tables are not traced: the kernel refused the "
 			 "skb:kfree_skb program (--debug shows why)");
@@ -550,6 +588,18 @@ static int probe_drop_reasons(struct tracer *t, struct kernel_btf *kb, char *err
 	return 0;
 }
 
+/* bpf_rdonly_cast, for the object with typed reads: the running kernel's own BTF (not --btf). */
+static bool has_rdonly_cast(const struct tracer *t, struct kernel_btf *kb)
+{
+	char ignored[256];
+	struct btf *btf;
+
+	if (t->btf_path || access("/sys/kernel/btf/vmlinux", R_OK))
+		return false;
+	btf = kernel_btf_vmlinux(kb, ignored, sizeof(ignored));
+	return btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+}
+
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
 	struct kernel_btf kb = { .path = t->btf_path };
@@ -573,6 +623,8 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 	}
 	if (!ret && cfg->drops)
 		ret = probe_drop_reasons(t, &kb, err, err_len);
+	if (!ret)
+		t->typed_reads = !t->force_probe_reads && has_rdonly_cast(t, &kb);
 	kernel_btf_release(&kb);
 	if (ret)
 		return ret;
@@ -690,6 +742,8 @@ static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		debug_time("programs loaded (verified)", &began);
 		if (ret)
 			continue;
+		if (libbpf_log)
+			fprintf(stderr, "debug: object: %s\n", object_name(t));
 		ret = attach_backend(t, order[i], why[i], sizeof(why[i]));
 		debug_time("programs attached", &began);
 		if (ret) {

@@ -15,10 +15,12 @@ struct tracer {
 	struct perf_buffer *perf;   /* older kernels */
 	ring_buffer_sample_fn on_event;
 	void *on_event_ctx;
-	__u64 perf_lost;      /* events the perf buffer dropped */
-	enum backend backend; /* the one that attached: fentry or kprobe */
-	bool bounded_walk;    /* no bpf_loop: the object with a bounded rule walk */
-	bool walk_refused;    /* the verifier refused the rule walk: loaded without it */
+	__u64 perf_lost;	  /* events the perf buffer dropped */
+	enum backend backend;	  /* the one that attached: fentry or kprobe */
+	bool bounded_walk;	  /* no bpf_loop: the object with a bounded rule walk */
+	bool typed_reads;	  /* bpf_rdonly_cast (6.2+): the object with plain loads */
+	bool typed_reads_refused; /* the verifier refused that object: the one that probe-reads */
+	bool walk_refused;	  /* the verifier refused the rule walk: loaded without it */
 	char recseq_why[300]; /* why x_tables' xt_recseq was not found (the walk with bpf_loop) */
 	const char *btf_path; /* --btf FILE, or the merged BTF of --btf DIR */
 	char merged_btf_path[32];
@@ -31,6 +33,8 @@ struct tracer {
 	int nr_links;
 	/* Tests: load the object with the bounded walk even where the kernel has bpf_loop. */
 	bool force_bounded_walk;
+	/* Tests and benchmarks: the object that probe-reads even where bpf_rdonly_cast exists. */
+	bool force_probe_reads;
 };
 
 /* Probes, loads and attaches; reports each function attached or skipped on stderr. */

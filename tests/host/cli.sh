@@ -231,6 +231,18 @@ else
 		fail "--debug times the start's steps, -v does not" \
 			"$(grep '^debug: ' <<<"$debug_err")"
 	fi
+	# the build of the programs: typed reads where the kernel's BTF has bpf_rdonly_cast (6.2+)
+	want='probe reads'
+	if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
+		grep -q "FUNC 'bpf_rdonly_cast'"; then
+		want='typed reads (bpf_rdonly_cast)'
+	fi
+	if grep -qxF "debug: object: $want" <<<"$debug_err"; then
+		pass "--debug names the build of the programs for this kernel ($want)"
+	else
+		fail "--debug names the build of the programs for this kernel ($want)" \
+			"$(grep '^debug: object' <<<"$debug_err")"
+	fi
 fi
 
 echo "host-cli: $passed passed, $failed failed, $skipped skipped"

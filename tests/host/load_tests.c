@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Host BPF tests (root): every program of each backend, and the skb:kfree_skb program
- * (drops, --stack), must pass the running kernel's verifier. A backend the kernel refuses outright (fentry EPERM, as in some VMs) is skipped
- * with the reason; a verifier rejection fails.
+ * (drops, --stack), must pass the running kernel's verifier, in each object the kernel can take
+ * (typed reads where it has bpf_rdonly_cast, probe reads, the bounded walk). A backend the
+ * kernel refuses outright (fentry EPERM, as in some VMs) is skipped with the reason; a verifier
+ * rejection fails.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@ static int passed, failed, skipped;
 
 static struct config cfg; /* large: the filter expression's programs */
 static bool bounded_walk; /* load the object for kernels without bpf_loop */
+static bool probe_reads;  /* load the object for kernels without bpf_rdonly_cast */
 
 static void load_backend(enum backend backend, const struct filter *filter, bool perf_buffer,
 			 const char *expression, const char *what)
@@ -32,7 +35,7 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		.drops = true,
 		.stack = true,
 	};
-	struct tracer t = { .force_bounded_walk = bounded_walk };
+	struct tracer t = { .force_bounded_walk = bounded_walk, .force_probe_reads = probe_reads };
 	char err[512] = "";
 	int ret;
 
@@ -46,6 +49,10 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 		printf("FAIL %s: the kernel refused the skb:kfree_skb program (V=1 shows why)\n",
 		       what);
 		failed++;
+	} else if (!ret && t.typed_reads_refused) {
+		printf("FAIL %s: the kernel refused the object with typed reads (V=1 shows why)\n",
+		       what);
+		failed++;
 	} else if (!ret) {
 		char names[256] = "";
 		size_t used = 0;
@@ -55,7 +62,8 @@ static void load_backend(enum backend backend, const struct filter *filter, bool
 				used += snprintf(names + used, sizeof(names) - used, " %s",
 						 t.functions[f].name);
 		}
-		printf("PASS %s: %s programs verified for%s\n", what, backend_name(backend), names);
+		printf("PASS %s: %s programs%s verified for%s\n", what, backend_name(backend),
+		       t.typed_reads ? " with typed reads" : "", names);
 		passed++;
 	} else if (backend == BACKEND_FENTRY && (ret == -EPERM || ret == -524)) {
 		printf("SKIP %s: %s\n", what, err);
@@ -123,6 +131,14 @@ int main(void)
 			load_backend(b, &every, false, expressions[i], what);
 		}
 	}
+	/* The object for kernels without bpf_rdonly_cast (before 6.2), where this one has it. */
+	probe_reads = true;
+	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {
+		load_backend(b, &every, false, NULL, "with probe reads: every filter");
+		load_backend(b, &every, false, near_limit,
+			     "with probe reads: an expression of about 500 instructions");
+	}
+	probe_reads = false;
 	/* The object for kernels without bpf_loop (before 5.17), checked by this kernel's verifier. */
 	bounded_walk = true;
 	for (enum backend b = BACKEND_FENTRY; b <= BACKEND_KPROBE; b++) {

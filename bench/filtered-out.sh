@@ -131,6 +131,7 @@ awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
     { sum[$1 " " $2] = $3 + $4; packets[$1 " " $2] = $5 }
     END {
         n = split(configs, cfgs, " ")
+        untraced = ("1 untraced") in packets
         w = 17
         for (i = 1; i <= n; i++) if (length(cfgs[i]) + 1 > w) w = length(cfgs[i]) + 1
         printf "%-" w "s %-24s %-22s %s\n", "config", "entry+exit ns", "ratio to empty",
@@ -145,8 +146,8 @@ awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
             sort(v, rounds); sort(q, rounds); sort(t, rounds)
             ns = c == "untraced" ? "-" : sprintf("%d (%d-%d)", v[m], v[1], v[rounds])
             ratio = c == "untraced" ? "-" : sprintf("%.2f (%.2f-%.2f)", q[m], q[1], q[rounds])
-            printf "%-" w "s %-24s %-22s %s\n", c, ns, ratio, !(("1 untraced") in packets) ? "-" :
-                sprintf("%.2f (%.2f-%.2f)", t[m], t[1], t[rounds])
+            share = untraced ? sprintf("%.2f (%.2f-%.2f)", t[m], t[1], t[rounds]) : "-"
+            printf "%-" w "s %-24s %-22s %s\n", c, ns, ratio, share
         }
         print "(median (min-max) of the rounds)"
     }

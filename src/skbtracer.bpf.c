@@ -392,8 +392,8 @@ static __always_inline void count(enum counter which)
 #ifdef TYPED_READS
 /*
  * The object for kernels with bpf_rdonly_cast (6.2+, commit a35b9af4ec2c): a kernel address
- * becomes a typed pointer, read with plain loads instead of a probe read per field, so the
- * filter can reject a packet without a helper call, even in kprobes.
+ * becomes a typed pointer, read with plain loads instead of a probe read per field. The filter
+ * reads the IPv4 header without a helper call, and kprobes read their arguments as fentry does.
  */
 extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
 #define AS_TYPED(ptr, type) ((type *)bpf_rdonly_cast((void *)(ptr), bpf_core_type_id_kernel(type)))
@@ -792,9 +792,9 @@ static __always_inline const struct iphdr *typed_ipv4_header(const struct sk_buf
 /*
  * The common case in few instructions, before any other work: nothing is tracked or pending
  * (so only the filter can have the call traced) and the IPv4 header's addresses or protocol
- * fail the filter. Needs typed reads; false: filter_decides decides.
+ * fail the filter. Needs typed reads (skb: typed); false: filter_decides decides.
  */
-static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto, bool btf)
+static __always_inline bool rejected_early(const struct sk_buff *skb, __u16 l3proto)
 {
 	const struct iphdr *ip;
 
@@ -802,7 +802,7 @@ static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto, b
 	    !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) || calls_pending ||
 	    (track_packets && track_stored > 0))
 		return false;
-	ip = typed_ipv4_header(btf ? skb : AS_TYPED(skb, struct sk_buff));
+	ip = typed_ipv4_header(skb);
 	return !ipv4_fields_pass(ip->saddr, ip->daddr, ip->protocol);
 }
 
@@ -846,11 +846,6 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 					   bool btf)
 {
 	__u32 flags = filter.flags, zero = 0;
-	/* plain loads: fentry's typed arguments, or the same pointers cast (TYPED_READS) */
-	bool typed = btf || TYPED_READS_ON;
-	struct sk_buff *typed_skb = btf ? skb : AS_TYPED(skb, struct sk_buff);
-	const struct nf_hook_state *typed_state =
-		btf ? state : AS_TYPED(state, struct nf_hook_state);
 	const struct call_stack *stack;
 	struct net *net;
 	const struct pending_call *outer;
@@ -863,14 +858,14 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	if ((flags & FILTER_PID) && bpf_get_current_pid_tgid() >> 32 != filter.pid)
 		return false;
 	if (flags & FILTER_NETNS) {
-		net = KREAD(typed, typed_state, net);
-		if (KREAD(typed, net, ns.inum) != filter.netns)
+		net = KREAD(btf, state, net);
+		if (KREAD(btf, net, ns.inum) != filter.netns)
 			return false;
 	}
-	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(typed, typed_state, in)) &&
-	    !iface_matches(KREAD(typed, typed_state, out)))
+	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in)) &&
+	    !iface_matches(KREAD(btf, state, out)))
 		return false;
-	d->nh = network_header(typed_skb, typed);
+	d->nh = network_header(skb, btf);
 	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
 		match = ipv4_header_passes(d);
 	if (match && (flags & FILTER_CONTENTS)) {
@@ -1627,6 +1622,14 @@ static __always_inline struct xt_args xt_args(enum hooked_function func, __u64 a
 	return (struct xt_args){ (void *)a, (void *)b, (void *)c };
 }
 
+/* A kprobe's skb and hook state as typed pointers (TYPED_READS): read as fentry reads them. */
+static __always_inline struct xt_args xt_typed_args(struct xt_args args)
+{
+	args.skb = AS_TYPED(args.skb, struct sk_buff);
+	args.state = AS_TYPED(args.state, struct nf_hook_state);
+	return args;
+}
+
 static __always_inline __u16 xt_l3proto(enum hooked_function func, struct sk_buff *skb, bool btf)
 {
 	switch (func) {
@@ -1664,7 +1667,7 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 				    bool btf)
 {
 	struct xt_args args = xt_args(func, a, b, c);
-	__u16 l3proto = xt_l3proto(func, args.skb, btf);
+	__u16 l3proto;
 	bool rules = track_rules && func != FUNC_EBT_DO_TABLE;
 	struct call_stack *stack;
 	struct pending_call *call;
@@ -1673,7 +1676,12 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	const char *name;
 	bool traced;
 
-	if (rejected_early(args.skb, l3proto, btf))
+	if (TYPED_READS_ON && !btf) {
+		args = xt_typed_args(args);
+		btf = true;
+	}
+	l3proto = xt_l3proto(func, args.skb, btf);
+	if (rejected_early(args.skb, l3proto))
 		return 0;
 	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
 	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
@@ -1748,15 +1756,14 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	struct event *e;
 	__u16 l3proto;
 
-	if (TYPED_READS_ON) {
-		skb = (btf ? pkt : AS_TYPED(pkt, struct nft_pktinfo))->skb;
-		if (rejected_early(skb, bpf_ntohs(skb->protocol), true))
-			return 0;
+	if (TYPED_READS_ON && !btf) {
+		pkt = AS_TYPED(pkt, struct nft_pktinfo); /* read as fentry reads it */
+		btf = true;
 	}
 	skb = KREAD(btf, pkt, skb);
 	state = nft_state(pkt, btf);
 	l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
-	if (!filter_decides(&d, skb, state, l3proto, btf))
+	if (rejected_early(skb, l3proto) || !filter_decides(&d, skb, state, l3proto, btf))
 		return 0;
 	call = push_slot(&stack);
 	if (!call)

@@ -773,7 +773,7 @@ static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
 /* The filter's address and protocol tests on an IPv4 header's fields: false when they reject. */
 static __always_inline bool ipv4_fields_pass(__u32 saddr, __u32 daddr, __u8 protocol)
 {
-	/* volatile: a plain read of the const filter would be folded to its zero image */
+	/* one 32-bit load; still volatile, or it would be folded to the const filter's zero image */
 	__u32 addr = *(const volatile __u32 *)filter.addr;
 
 	if (filter.flags & FILTER_ADDR) {

@@ -233,6 +233,12 @@ static struct skbtracer_bpf *open_object(const struct tracer *t,
 	return skbtracer_bpf__open_opts(opts);
 }
 
+/* The running kernel's own BTF is at hand: no --btf (btf_path), /sys/kernel/btf/vmlinux. */
+static bool own_kernel_btf(const char *btf_path)
+{
+	return !btf_path && !access("/sys/kernel/btf/vmlinux", R_OK);
+}
+
 /*
  * The kfree_skb program, for drops (unless --no-drops), the end of tracking (unless
  * --no-track) or both: tp_btf where the kernel's BTF is at hand, raw_tracepoint with --btf
@@ -241,7 +247,7 @@ static struct skbtracer_bpf *open_object(const struct tracer *t,
 static void set_drop_programs(struct tracer *t, const struct config *cfg,
 			      struct skbtracer_bpf__rodata *rodata)
 {
-	bool btf = !cfg->btf_path && !access("/sys/kernel/btf/vmlinux", R_OK);
+	bool btf = own_kernel_btf(cfg->btf_path);
 	bool wanted = cfg->drops || cfg->track_packets;
 
 	rodata->report_drops = cfg->drops;
@@ -594,7 +600,7 @@ static bool has_rdonly_cast(const struct tracer *t, struct kernel_btf *kb)
 	char ignored[256];
 	struct btf *btf;
 
-	if (t->btf_path || access("/sys/kernel/btf/vmlinux", R_OK))
+	if (!own_kernel_btf(t->btf_path))
 		return false;
 	btf = kernel_btf_vmlinux(kb, ignored, sizeof(ignored));
 	return btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;

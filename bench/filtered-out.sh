@@ -9,6 +9,8 @@
 # filter that traces every flood packet without attribution (every-*), and the same without packet
 # tracking (untracked-*: --no-track, the share of the tracking map); next to the empty pair whose
 # exit only sends a record of the event's size per call (record-*: what any per-call tracer pays).
+# paired-*: the empty pair and the tool (as tool-*) attached at once, so both run on the same
+# calls: their ratio does not drift with the emulator's speed between configurations.
 # Per-call cost of each program: run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are
 # taken within one round.
 # Builds side by side: VM_BENCH_ALTS (host paths of other builds of the tool, copied to
@@ -30,8 +32,9 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
 FO1=10.78.0.1
 FO2=10.78.0.2
-CONFIGS="untraced empty-fentry tool-fentry netns-fentry record-fentry every-fentry untracked-fentry
-empty-kprobe tool-kprobe netns-kprobe record-kprobe every-kprobe untracked-kprobe"
+CONFIGS="untraced empty-fentry tool-fentry paired-fentry netns-fentry record-fentry every-fentry
+untracked-fentry empty-kprobe tool-kprobe paired-kprobe netns-kprobe record-kprobe every-kprobe
+untracked-kprobe"
 
 [ ! -e /tests/bench-configs ] || CONFIGS=$(cat /tests/bench-configs)
 BUILT_TRACER=$TRACER
@@ -62,7 +65,15 @@ flood() {
         sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p'
 }
 
-# measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets".
+# start_empty BACKEND [record]: empty-probe attached (pid in $pid).
+start_empty() {
+    empty-probe "$@" > "$T_DIR/empty.out" 2>&1 &
+    pid=$!
+    wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
+}
+
+# measure CONFIG: one flood with CONFIG attached; prints "CONFIG entry_ns exit_ns packets", and
+# for paired-* "floor=NS": the empty pair's entry+exit ns on the same calls.
 measure() {
     TRACER=$BUILT_TRACER
     case "$1" in *@*) TRACER=/usr/bin/${1#*@} ;; esac
@@ -72,17 +83,15 @@ measure() {
         empty-*|record-*)
             backend=${cfg#*-}
             # shellcheck disable=SC2046 # no word or one
-            empty-probe "$backend" $( [ "${cfg%%-*}" = record ] && echo record) \
-                > "$T_DIR/empty.out" 2>&1 &
-            pid=$!
-            wait_until 30 grep -q ready "$T_DIR/empty.out" || { cat "$T_DIR/empty.out"; return 1; }
+            start_empty "$backend" $( [ "${cfg%%-*}" = record ] && echo record) || return 1
             exit_prog=$( [ "${cfg%%-*}" = record ] && echo record || echo empty)
             if [ "$backend" = fentry ]; then progs="empty_fentry ${exit_prog}_fexit"
             else progs="empty_kprobe ${exit_prog}_kretprobe"; fi ;;
-        tool-*|netns-*|every-*|untracked-*)
+        tool-*|paired-*|netns-*|every-*|untracked-*)
             backend=${cfg#*-}
+            [ "${cfg%%-*}" != paired ] || start_empty "$backend" || return 1
             case "${cfg%%-*}" in
-                tool) filter="-H 192.0.2.99" ;;
+                tool|paired) filter="-H 192.0.2.99" ;;
                 netns) filter="-N $INIT_NS" ;;
                 every) filter="--no-rules -H $FO1" ;;
                 untracked) filter="--no-rules --no-track -H $FO1" ;;
@@ -99,6 +108,12 @@ measure() {
         empty-*) kill -INT "$pid"; wait "$pid" ;;
         record-*) kill -INT "$pid"; wait "$pid"
            line="$line records=$(sed -n 's/^\([0-9]*\) records$/\1/p' "$T_DIR/empty.out")" ;;
+        paired-*)
+           if [ "$backend" = fentry ]; then floor="$(per_call empty_fentry) $(per_call empty_fexit)"
+           else floor="$(per_call empty_kprobe) $(per_call empty_kretprobe)"; fi
+           tracer_stop >/dev/null 2>&1
+           kill -INT "$pid"; wait "$pid"
+           line="$line floor=$(echo "$floor" | awk '{ print $1 + $2 }')" ;;
         *) tracer_stop >/dev/null 2>&1
            line="$line $(sed -n 's/^\([0-9]*\) events, \([0-9]*\) lost$/events=\1 lost=\2/p' "$T_ERR")" ;;
     esac
@@ -110,6 +125,8 @@ echo "absolute times are far above real hardware; compare ratios within one roun
 echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT rules, $ROUNDS rounds,"
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
 echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all);"
+echo "paired-*: the empty pair and the tool as tool-* attached at once (both run on every call):"
+echo "their ratio is taken on the same calls, so the emulator's drift between runs cancels out."
 echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."
 echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution);"
 echo "untracked-*: the same with --no-track. record-*: the empty pair whose exit program sends a"
@@ -128,7 +145,10 @@ echo
 # Per configuration: entry+exit ns per call and its ratio to the same round's empty pair; the
 # packets ping sent, as a ratio to the same round's untraced flood.
 awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
-    { sum[$1 " " $2] = $3 + $4; packets[$1 " " $2] = $5 }
+    {
+        sum[$1 " " $2] = $3 + $4; packets[$1 " " $2] = $5
+        if ($6 ~ /^floor=/) same_calls[$1 " " $2] = substr($6, 7)
+    }
     END {
         n = split(configs, cfgs, " ")
         untraced = ("1 untraced") in packets
@@ -140,7 +160,9 @@ awk -v rounds="$ROUNDS" -v configs="$CONFIGS" '
         for (i = 1; i <= n; i++) {
             c = cfgs[i]; floor = c ~ /fentry/ ? "empty-fentry" : "empty-kprobe"
             for (r = 1; r <= rounds; r++) {
-                v[r] = sum[r " " c]; q[r] = v[r] / (sum[r " " floor] ? sum[r " " floor] : 1)
+                v[r] = sum[r " " c]
+                f = (r " " c) in same_calls ? same_calls[r " " c] : sum[r " " floor]
+                q[r] = v[r] / (f ? f : 1)
                 t[r] = packets[r " " c] / (packets[r " " "untraced"] ? packets[r " " "untraced"] : 1)
             }
             sort(v, rounds); sort(q, rounds); sort(t, rounds)

@@ -10,7 +10,8 @@
 # --timeout: limit for the whole VM run.
 # Env: VM_TIMEOUT (whole VM, default 900 s or 120 s + 40 s a scenario if more), VM_SCENARIO_TIMEOUT (each scenario, default 180 s),
 # VM_CACHE (kernel cache, default .cache/vm), VM_BUILD (default build/vm); --bench: VM_BENCH_PROBE,
-# VM_BENCH_ALTS, VM_BENCH_CONFIGS, VM_BENCH_ENV (see bench/filtered-out.sh).
+# VM_BENCH_ALTS, VM_BENCH_CONFIGS, VM_BENCH_ENV (see bench/filtered-out.sh); VM_ICOUNT=1: the guest's
+# clock counts its instructions (qemu -icount, one thread): reproducible benchmark figures.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +28,7 @@ MODE="test"
 VERBOSE=0
 TIMEOUT=${VM_TIMEOUT:-}
 
-usage() { sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
     while [ $# -gt 0 ]; do
@@ -104,8 +105,10 @@ boot_vm() {
     [ "$MODE" != bench ] || append="$append tsc=reliable clocksource=tsc"
     [ -z "${VM_SCENARIO_TIMEOUT:-}" ] || append="$append vmtest.timeout=$VM_SCENARIO_TIMEOUT"
     echo "vm: booting $(readlink "$KDIR/kernel") (TCG, timeout ${TIMEOUT}s), console in $CONSOLE" >&2
-    local start=$SECONDS rc=0
-    timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1G -smp 2 \
+    # VM_ICOUNT=1: the guest clock counts instructions (1 ns each), so times are reproducible.
+    local start=$SECONDS rc=0 accel=(-accel tcg,thread=multi)
+    [ "${VM_ICOUNT:-0}" = 0 ] || accel=(-accel tcg -icount shift=0,sleep=off)
+    timeout -k 10 "$TIMEOUT" qemu-system-x86_64 "${accel[@]}" -cpu max -m 1G -smp 2 \
         -nographic -no-reboot -nodefaults -serial stdio \
         -kernel "$KDIR/vmlinuz" -initrd "$INITRAMFS" -append "$append" \
         < /dev/null 2>&1 | tee "$CONSOLE" | show_live || rc=${PIPESTATUS[0]}

@@ -770,40 +770,78 @@ static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
 	return (const void *)span[2] + *(__u16 *)((void *)span + (nh_at - (head_at - 16)));
 }
 
-/* The filter's address and protocol tests on an IPv4 header's fields: false when they reject. */
-static __always_inline bool ipv4_fields_pass(__u32 saddr, __u32 daddr, __u8 protocol)
+/* The filter's address test on an IPv4 packet's two addresses: false when it rejects. */
+static __always_inline bool ipv4_addresses_pass(__u32 saddr, __u32 daddr)
 {
 	/* one 32-bit load; still volatile, or it would be folded to the const filter's zero image */
 	__u32 addr = *(const volatile __u32 *)filter.addr;
 
-	if (filter.flags & FILTER_ADDR) {
-		if (filter.addr_family != PF_FAMILY_IPV4 || (saddr != addr && daddr != addr))
-			return false;
-	}
-	return !(filter.flags & FILTER_PROTO) || protocol == filter.l4proto;
+	return !(filter.flags & FILTER_ADDR) ||
+	       (filter.addr_family == PF_FAMILY_IPV4 && (saddr == addr || daddr == addr));
 }
 
-/* The IPv4 header of an skb the verifier knows the type of, as a typed pointer (TYPED_READS). */
-static __always_inline const struct iphdr *typed_ipv4_header(const struct sk_buff *skb)
+/* The filter's address and protocol tests on an IPv4 header's fields: false when they reject. */
+static __always_inline bool ipv4_fields_pass(__u32 saddr, __u32 daddr, __u8 protocol)
 {
-	return AS_TYPED(skb->head + skb->network_header, struct iphdr);
+	return ipv4_addresses_pass(saddr, daddr) &&
+	       (!(filter.flags & FILTER_PROTO) || protocol == filter.l4proto);
 }
+
+/*
+ * The same tests on a typed IPv4 header (TYPED_READS), loading only what a test needs: both
+ * addresses in one load (as the first half of an in6_addr's byte array, which the verifier
+ * lets a typed pointer read 8 bytes of at once; the test does not care which half is which).
+ */
+static __always_inline bool typed_ipv4_passes(const void *nh)
+{
+	__u32 flags = filter.flags, addr;
+	const __u64 *pair;
+	__u64 both;
+
+	if (flags & FILTER_ADDR) {
+		if (filter.addr_family != PF_FAMILY_IPV4)
+			return false;
+		pair = (const void *)AS_TYPED(nh + offsetof(struct ipv4_header, saddr),
+					      struct in6_addr);
+		addr = *(const volatile __u32 *)
+				filter.addr; /* after the cast: no spill around it */
+		both = *pair;
+		if ((__u32)both != addr && (__u32)(both >> 32) != addr)
+			return false;
+	}
+	return !(flags & FILTER_PROTO) || AS_TYPED(nh, struct iphdr)->protocol == filter.l4proto;
+}
+
+/* Bytes 8 to 19 of an IPv4 header: what the filter's address and protocol tests read. */
+struct ipv4_filter_fields {
+	__u8 ttl;
+	__u8 protocol;
+	__u16 check;
+	__u32 saddr;
+	__u32 daddr;
+};
 
 /*
  * The common case in few instructions, before any other work: nothing is tracked or pending
  * (so only the filter can have the call traced) and the IPv4 header's addresses or protocol
- * fail the filter. Needs typed reads (skb: typed); false: filter_decides decides.
+ * fail the filter. skb: typed (fentry's argument, or cast with typed reads); without typed
+ * reads the header's twelve bytes are one probe read. false: filter_decides decides.
  */
 static __always_inline bool rejected_early(const struct sk_buff *skb, __u16 l3proto)
 {
-	const struct iphdr *ip;
+	struct ipv4_filter_fields f;
+	const void *nh;
 
-	if (!TYPED_READS_ON || l3proto != ETHERTYPE_IPV4 ||
-	    !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) || calls_pending ||
-	    (track_packets && track_stored > 0))
+	/* track_stored > 0 only while tracking is on */
+	if (l3proto != ETHERTYPE_IPV4 || !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) ||
+	    calls_pending || track_stored > 0)
 		return false;
-	ip = typed_ipv4_header(skb);
-	return !ipv4_fields_pass(ip->saddr, ip->daddr, ip->protocol);
+	nh = skb->head + skb->network_header;
+	if (TYPED_READS_ON)
+		return !typed_ipv4_passes(nh);
+	if (bpf_probe_read_kernel(&f, sizeof(f), nh + offsetof(struct ipv4_header, ttl)))
+		return false;
+	return !ipv4_fields_pass(f.saddr, f.daddr, f.protocol);
 }
 
 /*
@@ -816,12 +854,8 @@ static __always_inline bool ipv4_header_passes(struct decision *d)
 	struct ipv4_with_l4 h;
 	int parts;
 
-	if (TYPED_READS_ON) {
-		const struct iphdr *ip = AS_TYPED(d->nh, struct iphdr);
-
-		if (!ipv4_fields_pass(ip->saddr, ip->daddr, ip->protocol))
-			return false;
-	}
+	if (TYPED_READS_ON && !typed_ipv4_passes(d->nh))
+		return false;
 	parts = read_ipv4(&h, d->nh);
 	if (!parts)
 		return true; /* the full parse decides */
@@ -1681,8 +1715,6 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		btf = true;
 	}
 	l3proto = xt_l3proto(func, args.skb, btf);
-	if (rejected_early(args.skb, l3proto))
-		return 0;
 	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
 	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
 	if (!traced && (!rules || !calls_pending))
@@ -1756,14 +1788,10 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	struct event *e;
 	__u16 l3proto;
 
-	if (TYPED_READS_ON && !btf) {
-		pkt = AS_TYPED(pkt, struct nft_pktinfo); /* read as fentry reads it */
-		btf = true;
-	}
 	skb = KREAD(btf, pkt, skb);
 	state = nft_state(pkt, btf);
 	l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
-	if (rejected_early(skb, l3proto) || !filter_decides(&d, skb, state, l3proto, btf))
+	if (!filter_decides(&d, skb, state, l3proto, btf))
 		return 0;
 	call = push_slot(&stack);
 	if (!call)
@@ -1854,29 +1882,102 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 	}
 }
 
-/* Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. */
-#define XT_PROGRAMS(fn, func)                                                      \
-	SEC("fentry/" #fn)                                                         \
-	int BPF_PROG(fentry_##fn, __u64 a, __u64 b, __u64 c)                       \
-	{                                                                          \
-		return xt_entry(func, 0, a, b, c, true);                           \
-	}                                                                          \
-	SEC("fexit/" #fn)                                                          \
-	int fexit_##fn(__u64 *ctx)                                                 \
-	{                                                                          \
-		if (!calls_pending) /* before reading the arguments: most exits */ \
-			return 0;                                                  \
-		return xt_fexit(ctx, func, ctx[0], ctx[1], ctx[2], ctx[3]);        \
-	}                                                                          \
-	SEC("kprobe/" #fn)                                                         \
-	int BPF_KPROBE(kprobe_##fn, __u64 a, __u64 b, __u64 c)                     \
-	{                                                                          \
-		return xt_entry(func, PT_REGS_SP(ctx), a, b, c, false);            \
-	}                                                                          \
-	SEC("kretprobe/" #fn)                                                      \
-	int BPF_KRETPROBE(kretprobe_##fn, unsigned int verdict)                    \
-	{                                                                          \
-		return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);      \
+/*
+ * rejected_early() on an iptables call, from the raw arguments: in the program itself, before
+ * the entry's setup, so a rejected call costs only its own loads. btf: see KREAD; kprobes need
+ * typed reads to cast their arguments.
+ */
+static __always_inline bool xt_rejected_early(enum hooked_function func, __u64 a, __u64 b, bool btf)
+{
+	if ((!TYPED_READS_ON && !btf) || func != FUNC_IPT_DO_TABLE)
+		return false;
+	return rejected_early(AS_TYPED(new_prototype[func] ? b : a, struct sk_buff),
+			      ETHERTYPE_IPV4);
+}
+
+/* The same for an nft_do_chain call. */
+static __always_inline bool nft_rejected_early(struct nft_pktinfo *pkt, bool btf)
+{
+	struct sk_buff *skb;
+
+	if (!TYPED_READS_ON && !btf)
+		return false;
+	/* kprobes: not a typed nft_pktinfo, which some kernels' BTF has twice (CO-RE refuses) */
+	skb = btf ? pkt->skb : AS_TYPED(BPF_CORE_READ(pkt, skb), struct sk_buff);
+	return rejected_early(skb, bpf_ntohs(skb->protocol));
+}
+
+/*
+ * A subprogram's result, hidden from the compiler: a result it knows to be constant is folded
+ * into the callers, and the subprogram then exits with whatever r0 held (a stack pointer the
+ * verifier refuses).
+ */
+static __always_inline int opaque_result(int result)
+{
+	asm volatile("" : "+r"(result));
+	return result;
+}
+
+/* A kretprobe's exit while calls are pending (its own subprogram: see XT_PROGRAMS). */
+static __noinline int kretprobe_pending(struct pt_regs *ctx)
+{
+	return opaque_result(on_exit(ctx, PT_REGS_SP(ctx), 0, true, (__u32)PT_REGS_RC(ctx), NULL));
+}
+
+/* Kprobes reject early only with typed reads: without, a subprogram would only cost a frame. */
+#ifdef TYPED_READS
+#define KPROBE_ENTRY_BODY __noinline
+#else
+#define KPROBE_ENTRY_BODY __always_inline
+#endif
+
+/*
+ * Thin per-backend wrappers: fentry/fexit see typed arguments, kprobes read registers. The
+ * work after the early rejection is a subprogram of its own, so that a rejected call (and the
+ * exit of a call nothing is pending for) runs only the small program: no saving of the
+ * registers and stack the rest needs.
+ */
+#define XT_PROGRAMS(fn, func)                                                                  \
+	static __noinline int fentry_##fn##_traced(__u64 *ctx)                                 \
+	{                                                                                      \
+		return opaque_result(xt_entry(func, 0, ctx[0], ctx[1], ctx[2], true));         \
+	}                                                                                      \
+	SEC("fentry/" #fn)                                                                     \
+	int fentry_##fn(__u64 *ctx)                                                            \
+	{                                                                                      \
+		if (xt_rejected_early(func, ctx[0], ctx[1], true))                             \
+			return 0;                                                              \
+		return fentry_##fn##_traced(ctx);                                              \
+	}                                                                                      \
+	static __noinline int fexit_##fn##_pending(__u64 *ctx)                                 \
+	{                                                                                      \
+		return opaque_result(xt_fexit(ctx, func, ctx[0], ctx[1], ctx[2], ctx[3]));     \
+	}                                                                                      \
+	SEC("fexit/" #fn)                                                                      \
+	int fexit_##fn(__u64 *ctx)                                                             \
+	{                                                                                      \
+		if (!calls_pending) /* before reading the arguments: most exits */             \
+			return 0;                                                              \
+		return fexit_##fn##_pending(ctx);                                              \
+	}                                                                                      \
+	static KPROBE_ENTRY_BODY int kprobe_##fn##_traced(struct pt_regs *ctx)                 \
+	{                                                                                      \
+		return opaque_result(xt_entry(func, PT_REGS_SP(ctx), PT_REGS_PARM1(ctx),       \
+					      PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), false)); \
+	}                                                                                      \
+	SEC("kprobe/" #fn)                                                                     \
+	int kprobe_##fn(struct pt_regs *ctx)                                                   \
+	{                                                                                      \
+		if (xt_rejected_early(func, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), false))    \
+			return 0;                                                              \
+		return kprobe_##fn##_traced(ctx);                                              \
+	}                                                                                      \
+	SEC("kretprobe/" #fn)                                                                  \
+	int kretprobe_##fn(struct pt_regs *ctx)                                                \
+	{                                                                                      \
+		if (!calls_pending)                                                            \
+			return 0;                                                              \
+		return kretprobe_pending(ctx);                                                 \
 	}
 
 XT_PROGRAMS(ipt_do_table, FUNC_IPT_DO_TABLE)
@@ -1884,29 +1985,56 @@ XT_PROGRAMS(ip6t_do_table, FUNC_IP6T_DO_TABLE)
 XT_PROGRAMS(arpt_do_table, FUNC_ARPT_DO_TABLE)
 XT_PROGRAMS(ebt_do_table, FUNC_EBT_DO_TABLE)
 
-SEC("fentry/nft_do_chain")
-int BPF_PROG(fentry_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
+/* nft_do_chain(pkt, priv): priv is the base chain. Split as XT_PROGRAMS. */
+static __noinline int fentry_nft_do_chain_traced(__u64 *ctx)
 {
-	return nft_entry(0, pkt, chain, true);
+	return opaque_result(
+		nft_entry(0, (struct nft_pktinfo *)ctx[0], (struct nft_chain *)ctx[1], true));
+}
+
+SEC("fentry/nft_do_chain")
+int fentry_nft_do_chain(__u64 *ctx)
+{
+	if (nft_rejected_early((struct nft_pktinfo *)ctx[0], true))
+		return 0;
+	return fentry_nft_do_chain_traced(ctx);
+}
+
+static __noinline int fexit_nft_do_chain_pending(__u64 *ctx)
+{
+	struct nft_pktinfo *pkt = (void *)ctx[0];
+
+	return opaque_result(on_exit(ctx, (__u64)pkt, ctx[1], false, (__u32)ctx[2], pkt->skb));
 }
 
 SEC("fexit/nft_do_chain")
-int BPF_PROG(fexit_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain,
-	     unsigned int verdict)
+int fexit_nft_do_chain(__u64 *ctx)
 {
-	return on_exit(ctx, (__u64)pkt, (__u64)chain, false, verdict, pkt->skb);
+	if (!calls_pending)
+		return 0;
+	return fexit_nft_do_chain_pending(ctx);
+}
+
+static KPROBE_ENTRY_BODY int kprobe_nft_do_chain_traced(struct pt_regs *ctx)
+{
+	return opaque_result(nft_entry(PT_REGS_SP(ctx), (struct nft_pktinfo *)PT_REGS_PARM1(ctx),
+				       (struct nft_chain *)PT_REGS_PARM2(ctx), false));
 }
 
 SEC("kprobe/nft_do_chain")
-int BPF_KPROBE(kprobe_nft_do_chain, struct nft_pktinfo *pkt, struct nft_chain *chain)
+int kprobe_nft_do_chain(struct pt_regs *ctx)
 {
-	return nft_entry(PT_REGS_SP(ctx), pkt, chain, false);
+	if (nft_rejected_early((struct nft_pktinfo *)PT_REGS_PARM1(ctx), false))
+		return 0;
+	return kprobe_nft_do_chain_traced(ctx);
 }
 
 SEC("kretprobe/nft_do_chain")
-int BPF_KRETPROBE(kretprobe_nft_do_chain, unsigned int verdict)
+int kretprobe_nft_do_chain(struct pt_regs *ctx)
 {
-	return on_exit(ctx, PT_REGS_SP(ctx), 0, true, verdict, NULL);
+	if (!calls_pending)
+		return 0;
+	return kretprobe_pending(ctx);
 }
 
 SEC("fentry/__nft_trace_packet")

@@ -25,6 +25,13 @@ fi
 log "expected object on $(uname -r): $object"
 
 for backend in $(backends); do
+    # every engine's programs loaded (CO-RE relocates each): the same object
+    tracer_start --debug --backend "$backend" -H "$IP2"
+    wait_quiet 1
+    tracer_stop
+    expect_rc 0
+    expect_err "^debug: object: $(q "$object")$" "$backend, every engine"
+
     tracer_start --debug --backend "$backend" --engines iptables -H "$IP2"
     ping_from a "$IP2" 2
     ping_from c "$IP4" 2

@@ -120,7 +120,7 @@ measure() {
     echo "$line"
 }
 
-echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulation, 2 vCPUs):"
+echo "How: Debian $(uname -r) in qemu-system-x86_64 -accel tcg (software emulation, $(nproc) vCPUs):"
 echo "absolute times are far above real hardware; compare ratios within one round."
 echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT rules, $ROUNDS rounds,"
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"

@@ -803,8 +803,8 @@ static __always_inline bool typed_ipv4_passes(const void *nh)
 			return false;
 		pair = (const void *)AS_TYPED(nh + offsetof(struct ipv4_header, saddr),
 					      struct in6_addr);
-		addr = *(const volatile __u32 *)
-				filter.addr; /* after the cast: no spill around it */
+		/* loaded after the cast, so that it is not spilled around it */
+		addr = *(const volatile __u32 *)filter.addr;
 		both = *pair;
 		if ((__u32)both != addr && (__u32)(both >> 32) != addr)
 			return false;
@@ -827,7 +827,7 @@ struct ipv4_filter_fields {
  * fail the filter. skb: typed (fentry's argument, or cast with typed reads); without typed
  * reads the header's twelve bytes are one probe read. false: filter_decides decides.
  */
-static __always_inline bool rejected_early(const struct sk_buff *skb, __u16 l3proto)
+static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto)
 {
 	struct ipv4_filter_fields f;
 	const void *nh;
@@ -836,7 +836,7 @@ static __always_inline bool rejected_early(const struct sk_buff *skb, __u16 l3pr
 	if (l3proto != ETHERTYPE_IPV4 || !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) ||
 	    calls_pending || track_stored > 0)
 		return false;
-	nh = skb->head + skb->network_header;
+	nh = network_header(skb, true);
 	if (TYPED_READS_ON)
 		return !typed_ipv4_passes(nh);
 	if (bpf_probe_read_kernel(&f, sizeof(f), nh + offsetof(struct ipv4_header, ttl)))

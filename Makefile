@@ -66,7 +66,7 @@ $(OUTPUT)/%.tmp.bpf.o: src/%.bpf.c src/skbtracer.h src/pcap_run.h $(wildcard src
 # The same programs for kernels without bpf_loop (before 5.17): a bounded rule walk; and for
 # kernels with bpf_rdonly_cast (6.2+): plain loads where the others probe-read.
 $(OUTPUT)/skbtracer_noloop.tmp.bpf.o: BPF_VARIANT := -DNO_BPF_LOOP
-$(OUTPUT)/skbtracer_typed.tmp.bpf.o: BPF_VARIANT := -DTYPED_READS -mcpu=v3
+$(OUTPUT)/skbtracer_typed.tmp.bpf.o: BPF_VARIANT := -DTYPED_READS
 $(OUTPUT)/skbtracer_noloop.tmp.bpf.o $(OUTPUT)/skbtracer_typed.tmp.bpf.o: src/skbtracer.bpf.c \
 		src/skbtracer.h src/pcap_run.h $(wildcard src/*.bpf.h) $(VMLINUX_DIR)/vmlinux.h \
 		| $(OUTPUT)

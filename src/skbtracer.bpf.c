@@ -845,6 +845,19 @@ static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto)
 }
 
 /*
+ * rejected_early() at the start of an entry's work: for the calls the program did not test
+ * (ebtables' IPv4 frames), and for the verifier, which then explores the rest for the packets
+ * that pass only: without it ebt_do_table's and nft_do_chain's entries took four times as
+ * many instructions to verify (about 220,000 with -H on 6.12), doubling the tool's start-up.
+ */
+static __always_inline bool entry_rejected_early(struct sk_buff *skb, __u16 l3proto, bool btf)
+{
+	if (!btf && !TYPED_READS_ON)
+		return false;
+	return rejected_early(btf ? skb : AS_TYPED(skb, struct sk_buff), l3proto);
+}
+
+/*
  * The same tests on the IPv4 header at nh: false when they reject it. A packet they pass is
  * parsed from what they read. With typed reads the header's three fields are loaded first,
  * and only a packet they pass is read in full.
@@ -1715,6 +1728,8 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		btf = true;
 	}
 	l3proto = xt_l3proto(func, args.skb, btf);
+	if (entry_rejected_early(args.skb, l3proto, btf))
+		return 0;
 	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
 	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
 	if (!traced && (!rules || !calls_pending))
@@ -1791,7 +1806,8 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	skb = KREAD(btf, pkt, skb);
 	state = nft_state(pkt, btf);
 	l3proto = bpf_ntohs(KREAD(btf, skb, protocol));
-	if (!filter_decides(&d, skb, state, l3proto, btf))
+	if (entry_rejected_early(skb, l3proto, btf) ||
+	    !filter_decides(&d, skb, state, l3proto, btf))
 		return 0;
 	call = push_slot(&stack);
 	if (!call)

@@ -45,7 +45,7 @@ expect_clean "-c 1"
     sh -c 'echo $$ > "$0"; exec "$@"' "$T_DIR/head-tracer.pid" "$TRACER" --no-drops --engines iptables -H "$IP1" 2> "$T_DIR/head.err"
     echo $? > "$T_DIR/head.rc"
 } | head -n 3 > "$T_DIR/head.out" &
-wait_until 30 grep -qF "$READY_LINE" "$T_DIR/head.err" || fail "| head: not ready: $(cat "$T_DIR/head.err")"
+wait_until 90 grep -qF "$READY_LINE" "$T_DIR/head.err" || fail "| head: not ready: $(cat "$T_DIR/head.err")"
 in_ns ns1 ping -c 3 -i 0.3 "$IP2"
 if ! wait_until 10 test -s "$T_DIR/head.rc"; then
     fail "| head: the tool still runs after its output was closed"

@@ -15,7 +15,7 @@ RULE="verdict=DROP\(EPERM\) .*\] rule=in_c\[handle [0-9]+\]: ip saddr $(q "$IP1"
     -N "$NSB" > "$T_DIR/second.out" 2> "$T_DIR/second.err" &
 SECOND=$!
 trap '_rc=$?; kill -9 "$SECOND" 2> /dev/null || true; t_exit $_rc $LINENO' EXIT
-wait_until 30 grep -qF "$READY_LINE" "$T_DIR/second.err" || die "second instance not ready: $(cat "$T_DIR/second.err")"
+wait_until 90 grep -qF "$READY_LINE" "$T_DIR/second.err" || die "second instance not ready: $(cat "$T_DIR/second.err")"
 
 tracer_start --engines nftables --nft-trace --proto icmp -N "$NSB"
 [ "$(nft list tables | grep -c skbtracer_iptables_trace_)" = 2 ] || fail "not two tables: $(nft list tables)"

@@ -12,7 +12,7 @@ trap '_rc=$?; kill "$READER" 2> /dev/null || true; t_exit $_rc $LINENO' EXIT
 /usr/bin/env --default-signal=INT "$TRACER" --engines iptables --proto icmp -H "$IP1" \
     > "$T_DIR/out.fifo" 2> "$T_ERR" &
 T_PID=$!
-wait_until 30 grep -qF "$READY_LINE" "$T_ERR" || die "not ready$(show_tracer)"
+wait_until 90 grep -qF "$READY_LINE" "$T_ERR" || die "not ready$(show_tracer)"
 # About 16 events per ping, 300 bytes each: far more than the FIFO's 64 KiB.
 expect_cmd "300 pings" in_ns ns1 ping -A -q -c 300 -W 2 "$IP2"
 sleep 1

@@ -824,10 +824,10 @@ struct ipv4_filter_fields {
 /*
  * The common case in few instructions, before any other work: nothing is tracked or pending
  * (so only the filter can have the call traced) and the IPv4 header's addresses or protocol
- * fail the filter. skb: typed (fentry's argument, or cast with typed reads); without typed
- * reads the header's twelve bytes are one probe read. false: filter_decides decides.
+ * fail the filter. btf: skb is typed (see KREAD); without typed reads the header's twelve
+ * bytes are one probe read. false: filter_decides decides.
  */
-static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto)
+static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto, bool btf)
 {
 	struct ipv4_filter_fields f;
 	const void *nh;
@@ -836,7 +836,7 @@ static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto)
 	if (l3proto != ETHERTYPE_IPV4 || !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) ||
 	    calls_pending || track_stored > 0)
 		return false;
-	nh = network_header(skb, true);
+	nh = network_header(skb, btf);
 	if (TYPED_READS_ON)
 		return !typed_ipv4_passes(nh);
 	if (bpf_probe_read_kernel(&f, sizeof(f), nh + offsetof(struct ipv4_header, ttl)))
@@ -854,7 +854,7 @@ static __always_inline bool entry_rejected_early(struct sk_buff *skb, __u16 l3pr
 {
 	if (!btf && !TYPED_READS_ON)
 		return false;
-	return rejected_early(btf ? skb : AS_TYPED(skb, struct sk_buff), l3proto);
+	return rejected_early(btf ? skb : AS_TYPED(skb, struct sk_buff), l3proto, true);
 }
 
 /*
@@ -1900,15 +1900,15 @@ static __always_inline int nft_trace_args(__u64 a, __u64 b, __u64 c, __u64 d, __
 
 /*
  * rejected_early() on an iptables call, from the raw arguments: in the program itself, before
- * the entry's setup, so a rejected call costs only its own loads. btf: see KREAD; kprobes need
- * typed reads to cast their arguments.
+ * the entry's setup, so a rejected call costs only its own loads. btf: see KREAD (kprobes
+ * without typed reads probe-read the header's place, then its twelve bytes).
  */
 static __always_inline bool xt_rejected_early(enum hooked_function func, __u64 a, __u64 b, bool btf)
 {
-	if ((!TYPED_READS_ON && !btf) || func != FUNC_IPT_DO_TABLE)
+	if (func != FUNC_IPT_DO_TABLE)
 		return false;
-	return rejected_early(AS_TYPED(new_prototype[func] ? b : a, struct sk_buff),
-			      ETHERTYPE_IPV4);
+	return rejected_early(AS_TYPED(new_prototype[func] ? b : a, struct sk_buff), ETHERTYPE_IPV4,
+			      btf || TYPED_READS_ON);
 }
 
 /* The same for an nft_do_chain call. */
@@ -1920,7 +1920,7 @@ static __always_inline bool nft_rejected_early(struct nft_pktinfo *pkt, bool btf
 		return false;
 	/* kprobes: not a typed nft_pktinfo, which some kernels' BTF has twice (CO-RE refuses) */
 	skb = btf ? pkt->skb : AS_TYPED(BPF_CORE_READ(pkt, skb), struct sk_buff);
-	return rejected_early(skb, bpf_ntohs(skb->protocol));
+	return rejected_early(skb, bpf_ntohs(skb->protocol), true);
 }
 
 /*
@@ -1940,7 +1940,10 @@ static __noinline int kretprobe_pending(struct pt_regs *ctx)
 	return opaque_result(on_exit(ctx, PT_REGS_SP(ctx), 0, true, (__u32)PT_REGS_RC(ctx), NULL));
 }
 
-/* Kprobes reject early only with typed reads: without, a subprogram would only cost a frame. */
+/*
+ * Without typed reads the kprobe entry stays inline: as a subprogram its frame put it over the
+ * 512-byte combined stack on 6.1.
+ */
 #ifdef TYPED_READS
 #define KPROBE_ENTRY_BODY __noinline
 #else

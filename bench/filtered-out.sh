@@ -11,6 +11,8 @@
 # exit only sends a record of the event's size per call (record-*: what any per-call tracer pays).
 # paired-*: the empty pair and the tool (as tool-*) attached at once, so both run on the same
 # calls: their ratio does not drift with the emulator's speed between configurations.
+# *-nft: the same on nft_do_chain (fo-b also has an nftables input chain of BENCH_RULES
+# non-matching rules; the tool with --engines nftables): what iptables-nft systems run.
 # Per-call cost of each program: run_time_ns / run_cnt (kernel.bpf_stats_enabled); ratios are
 # taken within one round.
 # Builds side by side: VM_BENCH_ALTS (host paths of other builds of the tool, copied to
@@ -32,9 +34,9 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_FLOOD_SECONDS:-3}
 FO1=10.78.0.1
 FO2=10.78.0.2
-CONFIGS="untraced empty-fentry tool-fentry paired-fentry netns-fentry record-fentry every-fentry
-untracked-fentry empty-kprobe tool-kprobe paired-kprobe netns-kprobe record-kprobe every-kprobe
-untracked-kprobe"
+CONFIGS="untraced empty-fentry tool-fentry paired-fentry paired-fentry-nft netns-fentry
+record-fentry every-fentry untracked-fentry empty-kprobe tool-kprobe paired-kprobe
+paired-kprobe-nft netns-kprobe record-kprobe every-kprobe untracked-kprobe"
 
 [ ! -e /tests/bench-configs ] || CONFIGS=$(cat /tests/bench-configs)
 BUILT_TRACER=$TRACER
@@ -51,6 +53,19 @@ sysctl -qw kernel.bpf_stats_enabled=1
     done
     echo "COMMIT"
 } | in_ns fo-b iptables-legacy-restore
+{
+    echo "table inet fo {"
+    echo "    chain input {"
+    echo "        type filter hook input priority 0; policy accept;"
+    i=1
+    while [ "$i" -lt "$RULES" ]; do
+        echo "        ip saddr 198.18.$((i / 250)).$((i % 250 + 1)) udp dport 9 drop"
+        i=$((i + 1))
+    done
+    echo "    }"
+    echo "}"
+} > "$T_DIR/fo.nft"
+in_ns fo-b nft -f "$T_DIR/fo.nft"
 
 # per_call NAME: run_time_ns / run_cnt of the loaded program NAME, or "-".
 per_call() {
@@ -65,7 +80,7 @@ flood() {
         sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p'
 }
 
-# start_empty BACKEND [record]: empty-probe attached (pid in $pid).
+# start_empty BACKEND [record] [--function NAME]: empty-probe attached (pid in $pid).
 start_empty() {
     empty-probe "$@" > "$T_DIR/empty.out" 2>&1 &
     pid=$!
@@ -78,6 +93,9 @@ measure() {
     TRACER=$BUILT_TRACER
     case "$1" in *@*) TRACER=/usr/bin/${1#*@} ;; esac
     cfg=${1%@*}
+    func=ipt_do_table
+    engines=iptables
+    case "$cfg" in *-nft) cfg=${cfg%-nft}; func=nft_do_chain; engines=nftables ;; esac
     case "$cfg" in
         untraced) echo "untraced - - $(flood)"; return ;;
         empty-*|record-*)
@@ -89,7 +107,7 @@ measure() {
             else progs="empty_kprobe ${exit_prog}_kretprobe"; fi ;;
         tool-*|paired-*|netns-*|every-*|untracked-*)
             backend=${cfg#*-}
-            [ "${cfg%%-*}" != paired ] || start_empty "$backend" || return 1
+            [ "${cfg%%-*}" != paired ] || start_empty "$backend" --function "$func" || return 1
             case "${cfg%%-*}" in
                 tool|paired) filter="-H 192.0.2.99" ;;
                 netns) filter="-N $INIT_NS" ;;
@@ -97,9 +115,9 @@ measure() {
                 untracked) filter="--no-rules --no-track -H $FO1" ;;
             esac
             # shellcheck disable=SC2086 # two words
-            tracer_start --backend "$backend" --engines iptables $filter >/dev/null 2>&1
-            progs="${backend}_ipt_do_table $( [ "$backend" = fentry ] && echo fexit ||
-                echo kretprobe)_ipt_do_table" ;;
+            tracer_start --backend "$backend" --engines "$engines" $filter >/dev/null 2>&1
+            progs="${backend}_$func $( [ "$backend" = fentry ] && echo fexit ||
+                echo kretprobe)_$func" ;;
     esac
     packets=$(flood)
     set -- "$1" $progs
@@ -125,6 +143,7 @@ echo "absolute times are far above real hardware; compare ratios within one roun
 echo "ping -A for ${SECS}s from fo-a to fo-b across $RULES non-matching INPUT rules, $ROUNDS rounds,"
 echo "configurations interleaved; ns: run_time_ns / run_cnt per program (bpf_stats), per call of"
 echo "ipt_do_table (all tables, both namespaces). Tool: --engines iptables -H 192.0.2.99 (rejects all);"
+echo "*-nft: on nft_do_chain (fo-b's nftables input chain, $RULES rules), the tool with --engines nftables."
 echo "paired-*: the empty pair and the tool as tool-* attached at once (both run on every call):"
 echo "their ratio is taken on the same calls, so the emulator's drift between runs cancels out."
 echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."

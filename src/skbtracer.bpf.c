@@ -753,21 +753,37 @@ static __always_inline void decision_parse_l4(struct decision *d)
 }
 
 /*
- * skb->head + skb->network_header. kprobes: one probe read for both where they are close (they
- * are neighbours in sk_buff), reading from 16 bytes before head so that it is aligned.
+ * An untyped skb's protocol and network header in one probe read, where the kernel's layout
+ * has protocol and network_header within the 24 bytes before head (neighbours in sk_buff:
+ * 16 bytes before it on 6.12, 20 on 6.1, where head is aligned past tail and end), else field
+ * by field. l3proto: NULL when only the header is wanted.
  */
-static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
+static __always_inline const void *probe_network_header(struct sk_buff *skb, __u16 *l3proto)
 {
 	__u32 head_at = bpf_core_field_offset(skb->head);
 	__u32 nh_at = bpf_core_field_offset(skb->network_header);
-	__u64 span[3];
+	__u32 proto_at = bpf_core_field_offset(skb->protocol);
+	__u32 span_at = head_at - 24;
+	__u64 span[4]; /* the 24 bytes before head, then head */
 
+	if (head_at < 24 || nh_at < span_at || nh_at + 2 > head_at ||
+	    (l3proto && (proto_at < span_at || proto_at + 2 > head_at)) ||
+	    bpf_probe_read_kernel(span, sizeof(span), (void *)skb + span_at)) {
+		if (l3proto)
+			*l3proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+		return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	}
+	if (l3proto)
+		*l3proto = bpf_ntohs(*(__u16 *)((void *)span + (proto_at - span_at)));
+	return (const void *)span[3] + *(__u16 *)((void *)span + (nh_at - span_at));
+}
+
+/* skb->head + skb->network_header. kprobes: see probe_network_header. */
+static __always_inline const void *network_header(struct sk_buff *skb, bool btf)
+{
 	if (btf)
 		return skb->head + skb->network_header;
-	if (head_at < 16 || nh_at < head_at - 16 || nh_at + 2 > head_at ||
-	    bpf_probe_read_kernel(span, sizeof(span), (void *)skb + head_at - 16))
-		return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
-	return (const void *)span[2] + *(__u16 *)((void *)span + (nh_at - (head_at - 16)));
+	return probe_network_header(skb, NULL);
 }
 
 /* The filter's address test on an IPv4 packet's two addresses: false when it rejects. */
@@ -821,6 +837,25 @@ struct ipv4_filter_fields {
 	__u32 daddr;
 };
 
+/* Whether the early test applies: nothing tracked or pending, a filter on IPv4 fields. */
+static __always_inline bool early_test_applies(void)
+{
+	/* track_stored > 0 only while tracking is on */
+	return (filter.flags & (FILTER_ADDR | FILTER_PROTO)) && !calls_pending && track_stored <= 0;
+}
+
+/* The filter's IPv4 tests on the header at nh (typed, or one probe read): true if they reject. */
+static __always_inline bool ipv4_header_rejected(const void *nh)
+{
+	struct ipv4_filter_fields f;
+
+	if (TYPED_READS_ON)
+		return !typed_ipv4_passes(nh);
+	if (bpf_probe_read_kernel(&f, sizeof(f), nh + offsetof(struct ipv4_header, ttl)))
+		return false;
+	return !ipv4_fields_pass(f.saddr, f.daddr, f.protocol);
+}
+
 /*
  * The common case in few instructions, before any other work: nothing is tracked or pending
  * (so only the filter can have the call traced) and the IPv4 header's addresses or protocol
@@ -829,19 +864,8 @@ struct ipv4_filter_fields {
  */
 static __always_inline bool rejected_early(struct sk_buff *skb, __u16 l3proto, bool btf)
 {
-	struct ipv4_filter_fields f;
-	const void *nh;
-
-	/* track_stored > 0 only while tracking is on */
-	if (l3proto != ETHERTYPE_IPV4 || !(filter.flags & (FILTER_ADDR | FILTER_PROTO)) ||
-	    calls_pending || track_stored > 0)
-		return false;
-	nh = network_header(skb, btf);
-	if (TYPED_READS_ON)
-		return !typed_ipv4_passes(nh);
-	if (bpf_probe_read_kernel(&f, sizeof(f), nh + offsetof(struct ipv4_header, ttl)))
-		return false;
-	return !ipv4_fields_pass(f.saddr, f.daddr, f.protocol);
+	return l3proto == ETHERTYPE_IPV4 && early_test_applies() &&
+	       ipv4_header_rejected(network_header(skb, btf));
 }
 
 /*
@@ -1916,8 +1940,15 @@ static __always_inline bool nft_rejected_early(struct nft_pktinfo *pkt, bool btf
 {
 	struct sk_buff *skb;
 
-	if (!TYPED_READS_ON && !btf)
-		return false;
+	if (!TYPED_READS_ON && !btf) { /* three probe reads: skb, its header's place, the header */
+		const void *nh;
+		__u16 l3proto;
+
+		if (!early_test_applies())
+			return false;
+		nh = probe_network_header(BPF_CORE_READ(pkt, skb), &l3proto);
+		return l3proto == ETHERTYPE_IPV4 && ipv4_header_rejected(nh);
+	}
 	/* kprobes: not a typed nft_pktinfo, which some kernels' BTF has twice (CO-RE refuses) */
 	skb = btf ? pkt->skb : AS_TYPED(BPF_CORE_READ(pkt, skb), struct sk_buff);
 	return rejected_early(skb, bpf_ntohs(skb->protocol), true);

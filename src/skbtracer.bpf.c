@@ -97,7 +97,7 @@ struct {
 
 /* Where an event is put together in its size on the wire (send_event). */
 struct wire_buffer {
-	__u8 bytes[sizeof(struct event)];
+	__u8 bytes[sizeof(struct event)] __attribute__((aligned(8)));
 };
 
 struct {
@@ -804,28 +804,28 @@ static __always_inline bool ipv4_fields_pass(__u32 saddr, __u32 daddr, __u8 prot
 }
 
 /*
- * The same tests on a typed IPv4 header (TYPED_READS), loading only what a test needs: both
- * addresses in one load (as the first half of an in6_addr's byte array, which the verifier
- * lets a typed pointer read 8 bytes of at once; the test does not care which half is which).
+ * The same tests on a typed IPv4 header (TYPED_READS), loading only what a test needs, through
+ * one cast: bytes 4 to 19 as an in6_addr's byte array, from which the verifier lets a typed
+ * pointer read the protocol (byte 9) and both addresses in one 8-byte load (bytes 12 to 19; the
+ * test does not care which half is which). The filter is read after the cast, so that nothing
+ * is kept in a register across it (the entry then saves fewer).
  */
 static __always_inline bool typed_ipv4_passes(const void *nh)
 {
-	__u32 flags = filter.flags, addr;
-	const __u64 *pair;
+	const __u8 *bytes = (const void *)AS_TYPED(nh + 4, struct in6_addr);
 	__u64 both;
+	__u32 addr;
 
-	if (flags & FILTER_ADDR) {
+	if (filter.flags & FILTER_ADDR) {
 		if (filter.addr_family != PF_FAMILY_IPV4)
 			return false;
-		pair = (const void *)AS_TYPED(nh + offsetof(struct ipv4_header, saddr),
-					      struct in6_addr);
-		/* loaded after the cast, so that it is not spilled around it */
+		both = *(const __u64 *)(bytes + 8);
+		/* one 32-bit load; volatile, or it would be folded to the const filter's zero image */
 		addr = *(const volatile __u32 *)filter.addr;
-		both = *pair;
 		if ((__u32)both != addr && (__u32)(both >> 32) != addr)
 			return false;
 	}
-	return !(flags & FILTER_PROTO) || AS_TYPED(nh, struct iphdr)->protocol == filter.l4proto;
+	return !(filter.flags & FILTER_PROTO) || bytes[9 - 4] == filter.l4proto;
 }
 
 /* Bytes 8 to 19 of an IPv4 header: what the filter's address and protocol tests read. */
@@ -1594,7 +1594,8 @@ static __always_inline void send_event(void *ctx, const struct event *e)
 		hits = sizeof(e->hits);
 	barrier_var(hits);
 	hits &= 1023; /* for the verifier: it is at most sizeof(e->hits), 512 */
-	bpf_probe_read_kernel(w->bytes, EVENT_WIRE_HEAD, e);
+	/* both in maps: plain 8-byte copies, fewer instructions than a helper's loop */
+	__builtin_memcpy(w->bytes, e, EVENT_WIRE_HEAD);
 	if (hits)
 		bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
 	end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
@@ -1752,7 +1753,8 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 		btf = true;
 	}
 	l3proto = xt_l3proto(func, args.skb, btf);
-	if (entry_rejected_early(args.skb, l3proto, btf))
+	/* ipt_do_table's calls were tested by the program already (xt_rejected_early) */
+	if (func != FUNC_IPT_DO_TABLE && entry_rejected_early(args.skb, l3proto, btf))
 		return 0;
 	traced = filter_decides(&d, args.skb, args.state, l3proto, btf);
 	/* Filtered out with no call pending: no measured call whose diff it could spoil. */
@@ -1931,7 +1933,10 @@ static __always_inline bool xt_rejected_early(enum hooked_function func, __u64 a
 {
 	if (func != FUNC_IPT_DO_TABLE)
 		return false;
-	return rejected_early(AS_TYPED(new_prototype[func] ? b : a, struct sk_buff), ETHERTYPE_IPV4,
+	struct sk_buff *skb = (void *)(new_prototype[func] ? b : a);
+
+	/* fentry's arguments are typed already */
+	return rejected_early(btf ? skb : AS_TYPED(skb, struct sk_buff), ETHERTYPE_IPV4,
 			      btf || TYPED_READS_ON);
 }
 

@@ -234,7 +234,7 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		d->packet_id = tracked->id;
 	dev = BPF_CORE_READ(skb, dev);
 	if (dev)
-		bpf_probe_read_kernel_str(d->ifname, sizeof(d->ifname), dev->name);
+		read_ifname(d->ifname, dev, false);
 	after = bpf_map_lookup_elem(&dropped_by_verdict, &key);
 	call = after ? NULL : running_call(key);
 	if (after)

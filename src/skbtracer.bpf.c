@@ -1973,8 +1973,11 @@ static __always_inline bool nft_rejected_early(struct nft_pktinfo *pkt, bool btf
 		nh = probe_network_header(BPF_CORE_READ(pkt, skb), &l3proto);
 		return l3proto == ETHERTYPE_IPV4 && ipv4_header_rejected(nh);
 	}
-	/* kprobes: not a typed nft_pktinfo, which some kernels' BTF has twice (CO-RE refuses) */
-	skb = btf ? pkt->skb : AS_TYPED(BPF_CORE_READ(pkt, skb), struct sk_buff);
+	/*
+	 * kprobes: not a typed nft_pktinfo, which some kernels' BTF has twice (CO-RE refuses), but
+	 * its first member read as sk_buff_head's, which is an sk_buff pointer too: a typed load
+	 */
+	skb = btf ? pkt->skb : AS_TYPED(pkt, struct sk_buff_head)->next;
 	return rejected_early(skb, bpf_ntohs(skb->protocol), true);
 }
 

@@ -639,10 +639,23 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 	if (mac_header == MAC_HEADER_UNSET || dev_type != ARPHRD_ETHER ||
 	    network_header - mac_header < ETH_HEADER_LEN)
 		return;
-	if (bpf_probe_read_kernel(&eth, sizeof(eth), head + mac_header))
-		return;
-	__builtin_memcpy(e->dest_mac, eth.dest, 6);
-	__builtin_memcpy(e->src_mac, eth.source, 6);
+	if (TYPED_READS_ON) { /* both addresses, 12 bytes (as an in6_addr's first 12) */
+		const __u8 *macs = (const void *)AS_TYPED(head + mac_header, struct in6_addr);
+		__u8 *to = e->dest_mac;
+		__u64 first = *(const __u64 *)macs;
+		__u32 last = *(const __u32 *)(macs + 8);
+
+		_Static_assert(__builtin_offsetof(struct event, src_mac) ==
+				       __builtin_offsetof(struct event, dest_mac) + 6,
+			       "src_mac follows dest_mac");
+		__builtin_memcpy(to, &first, 8);
+		__builtin_memcpy(to + 8, &last, 4);
+	} else {
+		if (bpf_probe_read_kernel(&eth, sizeof(eth), head + mac_header))
+			return;
+		__builtin_memcpy(e->dest_mac, eth.dest, 6);
+		__builtin_memcpy(e->src_mac, eth.source, 6);
+	}
 	e->flags |= EVENT_HAS_MAC;
 }
 

@@ -641,7 +641,7 @@ static __always_inline void read_link_layer(struct event *e, struct sk_buff *skb
 		return;
 	if (TYPED_READS_ON) { /* both addresses, 12 bytes (as an in6_addr's first 12) */
 		const __u8 *macs = (const void *)AS_TYPED(head + mac_header, struct in6_addr);
-		__u8 *to = e->dest_mac;
+		__u8 *to = (__u8 *)e + __builtin_offsetof(struct event, dest_mac);
 		__u64 first = *(const __u64 *)macs;
 		__u32 last = *(const __u32 *)(macs + 8);
 

@@ -158,7 +158,7 @@ static __always_inline bool drop_where_matches(struct sk_buff *skb)
 		return false;
 	if ((flags & FILTER_NETNS) && drop_netns(skb) != filter.netns)
 		return false;
-	if ((flags & FILTER_IFACE) && !iface_matches(BPF_CORE_READ(skb, dev)))
+	if ((flags & FILTER_IFACE) && !iface_matches(BPF_CORE_READ(skb, dev), false))
 		return false;
 	return true;
 }

@@ -403,12 +403,32 @@ extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
 #define TYPED_READS_ON false
 #endif
 
-static __always_inline bool iface_matches(struct net_device *dev)
+/*
+ * A device's name, its 16 bytes copied whole (NUL-terminated within them; readers stop at
+ * the NUL): two loads when typed, else one probe read. A string probe read copies byte by
+ * byte, about 180 instructions for "fo-b" (VM_ICOUNT=1). Only the typed object loads: in the
+ * others fentry's entry then went over the combined 512-byte stack (arpt_do_table on 6.1).
+ */
+static __always_inline void read_ifname(char *dst, const struct net_device *dev, bool btf)
+{
+	if (btf && TYPED_READS_ON) {
+		__u64 first = ((const __u64 *)dev->name)[0], last = ((const __u64 *)dev->name)[1];
+
+		__builtin_memcpy(dst, &first, 8);
+		__builtin_memcpy(dst + 8, &last, 8);
+	} else {
+		bpf_probe_read_kernel(dst, IFNAME_LEN, dev->name);
+	}
+}
+
+/* The filter's interface test on a device (NULL: none). btf: dev is typed (see KREAD). */
+static __always_inline bool iface_matches(const struct net_device *dev, bool btf)
 {
 	char name[IFNAME_LEN];
 
-	if (!dev || bpf_probe_read_kernel_str(name, sizeof(name), dev->name) < 0)
+	if (!dev)
 		return false;
+	read_ifname(name, dev, btf); /* all zeros if unreadable: no filter name is empty */
 	for (int i = 0; i < IFNAME_LEN; i++) {
 		if (name[i] != filter.iface[i])
 			return false;
@@ -946,8 +966,8 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 		if (KREAD(btf, net, ns.inum) != filter.netns)
 			return false;
 	}
-	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in)) &&
-	    !iface_matches(KREAD(btf, state, out)))
+	if ((flags & FILTER_IFACE) && !iface_matches(KREAD(btf, state, in), btf) &&
+	    !iface_matches(KREAD(btf, state, out), btf))
 		return false;
 	d->nh = network_header(skb, btf);
 	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
@@ -978,24 +998,6 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 		decision_parse_l3(d, l3proto);
 	d->cause = reply_cause(&d->p, outer);
 	return match || d->cause;
-}
-
-/*
- * A device's name, its 16 bytes copied whole (NUL-terminated within them; readers stop at
- * the NUL): two loads when typed, else one probe read. A string probe read copies byte by
- * byte, about 160 instructions per name (VM_ICOUNT=1). Only the typed object loads: in the
- * others fentry's entry then went over the combined 512-byte stack (arpt_do_table on 6.1).
- */
-static __always_inline void read_ifname(char *dst, const struct net_device *dev, bool btf)
-{
-	if (btf && TYPED_READS_ON) {
-		__u64 first = ((const __u64 *)dev->name)[0], last = ((const __u64 *)dev->name)[1];
-
-		__builtin_memcpy(dst, &first, 8);
-		__builtin_memcpy(dst + 8, &last, 8);
-	} else {
-		bpf_probe_read_kernel(dst, IFNAME_LEN, dev->name);
-	}
 }
 
 /* The event of a traced call: the packet, as the decision left it, and where it is. */

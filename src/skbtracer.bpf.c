@@ -1305,6 +1305,8 @@ __noinline int walk_chunk(__u32 slot)
 	if (!walk_state_of(slot, &s))
 		return 1;
 	for (__u32 i = 0; i < WALK_CHUNK; i++) {
+		/* recompute the call's field addresses each time: hoisted, they took 88 stack bytes */
+		barrier_var(s.call);
 		if (walk_entry(i, &s))
 			return 1;
 	}

@@ -5,6 +5,7 @@
 # expression selects. --no-track: a tracked packet's skb freed where the tool does not see it
 # can be reused by the next connection's SYN, which tracking would then show (README: packet
 # tracking); this scenario is about the expressions alone.
+# smoke
 IP1=10.0.1.1
 IP2=10.0.1.2
 netns_pair ns1 "$IP1" ns2 "$IP2" fd00::1 fd00::2

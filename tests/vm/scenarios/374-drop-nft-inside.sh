@@ -3,6 +3,7 @@
 # ("in nftables ip t input"); the chain's line (verdict=DROP(EPERM)) follows, same skb. Where
 # the hook frees it after an NF_DROP verdict instead (older kernels), the drop line says
 # "after nftables ip t input DROP" and follows the chain's line.
+need_feature module_btf
 IP1=10.37.4.1
 IP2=10.37.4.2
 netns_pair a "$IP1" b "$IP2"

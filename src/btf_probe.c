@@ -260,7 +260,7 @@ static bool kallsyms_lists(const char *kallsyms, const char *name, bool text_onl
 	return found;
 }
 
-static bool kallsyms_has(const char *kallsyms, const char *name)
+bool kallsyms_has(const char *kallsyms, const char *name)
 {
 	return kallsyms_lists(kallsyms, name, true);
 }

@@ -20,6 +20,8 @@ const volatile bool drop_has_reason = false; /* kfree_skb's third argument (5.17
 /* SKB_CONSUMED where the enum has it: a normal free, never a drop (6.3+ send it elsewhere). */
 const volatile __u32 drop_consumed_reason = NO_CONSUMED_REASON;
 const volatile bool stack_traces = false; /* --stack */
+/* kprobes on a kernel whose kretprobe stacks stop at the trampoline (before 5.15): entry's */
+const volatile bool stack_at_entry = false;
 
 /* skb → the DROP verdict a table call of this run gave it, until the skb is freed. */
 struct {
@@ -89,6 +91,12 @@ static __always_inline void tie_from_call(struct drop_tie_info *t, const struct 
 	copy_name(t->chain, e->chain);
 }
 
+/* At a traced table call's entry: its stack, kept for a DROP verdict where exits cannot take it. */
+static __always_inline void note_entry_stack(void *ctx, struct event *e)
+{
+	e->stack_id = stack_at_entry ? stack_id(ctx) : NO_STACK;
+}
+
 /*
  * At a traced table call's exit: its stack (--stack) for a DROP verdict, and the skb noted so
  * the kfree_skb that follows is told it was this verdict's.
@@ -97,10 +105,12 @@ static __always_inline void note_drop_verdict(void *ctx, struct event *e)
 {
 	struct drop_tie_info tie;
 
-	e->stack_id = NO_STACK;
-	if (!drop_verdict(e->verdict))
+	if (!drop_verdict(e->verdict)) {
+		e->stack_id = NO_STACK;
 		return;
-	e->stack_id = stack_id(ctx);
+	}
+	if (!stack_at_entry)
+		e->stack_id = stack_id(ctx);
 	if (!report_drops || (e->verdict & NF_CODE_MASK) != NF_DROP_CODE) /* already freed */
 		return;
 	__builtin_memset(&tie, 0, sizeof(tie));

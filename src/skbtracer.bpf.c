@@ -1770,8 +1770,8 @@ static __always_inline void set_entry_layout(struct pending_call *call, enum hoo
  * Entry of ipt/ip6t/arpt/ebt_do_table. key 0: identify the call by skb and table. btf: the
  * arguments are typed (fentry).
  */
-static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 a, __u64 b, __u64 c,
-				    bool btf)
+static __always_inline int xt_entry(void *ctx, enum hooked_function func, __u64 key, __u64 a,
+				    __u64 b, __u64 c, bool btf)
 {
 	struct xt_args args = xt_args(func, a, b, c);
 	__u16 l3proto;
@@ -1803,6 +1803,7 @@ static __always_inline int xt_entry(enum hooked_function func, __u64 key, __u64 
 	}
 	e = &call->event;
 	if (traced) {
+		note_entry_stack(ctx, e); /* first: ctx is not kept for later */
 		fill_event(e, &d, args.skb, args.state, l3proto, btf);
 	} else {
 		/* Inside a measured call of this table: walked, not shown, to keep its diff. */
@@ -1852,8 +1853,8 @@ static __always_inline const struct nf_hook_state *nft_state(struct nft_pktinfo 
 }
 
 /* Entry of nft_do_chain(pkt, priv): priv is the base chain. key 0: identify by pkt. */
-static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct nft_chain *chain,
-				     bool btf)
+static __always_inline int nft_entry(void *ctx, __u64 key, struct nft_pktinfo *pkt,
+				     struct nft_chain *chain, bool btf)
 {
 	struct nft_base_chain *base;
 	const struct nf_hook_state *state;
@@ -1875,6 +1876,7 @@ static __always_inline int nft_entry(__u64 key, struct nft_pktinfo *pkt, struct 
 	if (!call)
 		return 0;
 	e = &call->event;
+	note_entry_stack(ctx, e);
 	fill_event(e, &d, skb, state, l3proto, btf);
 	e->engine = ENGINE_NFTABLES;
 	table = BPF_CORE_READ(chain, table);
@@ -2034,7 +2036,7 @@ static __noinline int kretprobe_pending(struct pt_regs *ctx)
 #define XT_PROGRAMS(fn, func)                                                                  \
 	static __noinline int fentry_##fn##_traced(__u64 *ctx)                                 \
 	{                                                                                      \
-		return opaque_result(xt_entry(func, 0, ctx[0], ctx[1], ctx[2], true));         \
+		return opaque_result(xt_entry(ctx, func, 0, ctx[0], ctx[1], ctx[2], true));    \
 	}                                                                                      \
 	SEC("fentry/" #fn)                                                                     \
 	int fentry_##fn(__u64 *ctx)                                                            \
@@ -2056,7 +2058,7 @@ static __noinline int kretprobe_pending(struct pt_regs *ctx)
 	}                                                                                      \
 	static KPROBE_ENTRY_BODY int kprobe_##fn##_traced(struct pt_regs *ctx)                 \
 	{                                                                                      \
-		return opaque_result(xt_entry(func, PT_REGS_SP(ctx), PT_REGS_PARM1(ctx),       \
+		return opaque_result(xt_entry(ctx, func, PT_REGS_SP(ctx), PT_REGS_PARM1(ctx),  \
 					      PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), false)); \
 	}                                                                                      \
 	SEC("kprobe/" #fn)                                                                     \
@@ -2083,7 +2085,7 @@ XT_PROGRAMS(ebt_do_table, FUNC_EBT_DO_TABLE)
 static __noinline int fentry_nft_do_chain_traced(__u64 *ctx)
 {
 	return opaque_result(
-		nft_entry(0, (struct nft_pktinfo *)ctx[0], (struct nft_chain *)ctx[1], true));
+		nft_entry(ctx, 0, (struct nft_pktinfo *)ctx[0], (struct nft_chain *)ctx[1], true));
 }
 
 SEC("fentry/nft_do_chain")
@@ -2111,7 +2113,8 @@ int fexit_nft_do_chain(__u64 *ctx)
 
 static KPROBE_ENTRY_BODY int kprobe_nft_do_chain_traced(struct pt_regs *ctx)
 {
-	return opaque_result(nft_entry(PT_REGS_SP(ctx), (struct nft_pktinfo *)PT_REGS_PARM1(ctx),
+	return opaque_result(nft_entry(ctx, PT_REGS_SP(ctx),
+				       (struct nft_pktinfo *)PT_REGS_PARM1(ctx),
 				       (struct nft_chain *)PT_REGS_PARM2(ctx), false));
 }
 

@@ -240,11 +240,23 @@ static bool own_kernel_btf(const char *btf_path)
 }
 
 /*
+ * A kretprobe's stack goes past the return trampoline: the unwinder finds the real return
+ * address (kretprobe_find_ret_addr, 5.15; rethook_find_ret_addr where kretprobes use rethook).
+ * Before, it stops at kretprobe_trampoline.
+ */
+static bool kretprobe_stacks_unwind(void)
+{
+	return kallsyms_has("/proc/kallsyms", "rethook_find_ret_addr") ||
+	       kallsyms_has("/proc/kallsyms", "kretprobe_find_ret_addr");
+}
+
+/*
  * The kfree_skb program, for drops (unless --no-drops), the end of tracking (unless
  * --no-track) or both: tp_btf where the kernel's BTF is at hand, raw_tracepoint with --btf
- * (a kernel without /sys/kernel/btf/vmlinux). --stack sizes the stack map.
+ * (a kernel without /sys/kernel/btf/vmlinux). --stack sizes the stack map; with kprobes where
+ * their exits cannot unwind, a DROP verdict's stack is the call's entry's.
  */
-static void set_drop_programs(struct tracer *t, const struct config *cfg,
+static void set_drop_programs(struct tracer *t, const struct config *cfg, enum backend backend,
 			      struct skbtracer_bpf__rodata *rodata)
 {
 	bool btf = own_kernel_btf(cfg->btf_path);
@@ -254,6 +266,8 @@ static void set_drop_programs(struct tracer *t, const struct config *cfg,
 	rodata->drop_has_reason = t->reasons.has_reason;
 	rodata->drop_consumed_reason = t->reasons.has_consumed ? t->reasons.consumed : ~0u;
 	rodata->stack_traces = cfg->stack;
+	rodata->stack_at_entry =
+		cfg->stack && backend == BACKEND_KPROBE && !kretprobe_stacks_unwind();
 	bpf_map__set_max_entries(t->skel->maps.stacks, cfg->stack ? STACK_ENTRIES : 1);
 	bpf_program__set_autoload(t->skel->progs.tp_kfree_skb, wanted && btf);
 	bpf_program__set_autoload(t->skel->progs.raw_tp_kfree_skb, wanted && !btf);
@@ -323,7 +337,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	if (rodata->track_rules && !t->bounded_walk)
 		locate_recseq(t, rodata);
 	rodata->nft_trace_variant = nft_trace_variant(&t->functions[FUNC_NFT_TRACE_PACKET]);
-	set_drop_programs(t, cfg, rodata);
+	set_drop_programs(t, cfg, backend, rodata);
 	for (int func = 0; func < FUNC_MAX; func++) {
 		bool found = t->functions[func].found;
 
@@ -450,11 +464,16 @@ static int attach_backend(struct tracer *t, enum backend backend, char *why, siz
 {
 	int ret = 0;
 
+	/*
+	 * Exit first: of the kprobes at one address the kernel runs the newest first, so the
+	 * entry's program runs before the kretprobe replaces the return address (a stack taken
+	 * there still unwinds), and no call is recorded before its exit can be seen.
+	 */
 	for (int func = 0; func < FUNC_MAX && !ret; func++) {
-		ret = attach_program(t, program(t, entry_kind(backend), func), backend, why,
+		ret = attach_program(t, program(t, exit_kind(backend), func), backend, why,
 				     why_len);
 		if (!ret)
-			ret = attach_program(t, program(t, exit_kind(backend), func), backend, why,
+			ret = attach_program(t, program(t, entry_kind(backend), func), backend, why,
 					     why_len);
 	}
 	for (size_t i = 0; i < NR_TRACK_TRACEPOINTS && !ret; i++)

@@ -87,6 +87,20 @@ TEST(probe_without_btf_module_types_needed)
 	unlink(path);
 }
 
+TEST(kallsyms_has_functions_only)
+{
+	char path[] = "/tmp/kallsyms-XXXXXX";
+
+	write_kallsyms(path);
+	ASSERT_TRUE(kallsyms_has(path, "xt_replace_table"), "T: a function");
+	ASSERT_TRUE(kallsyms_has(path, "nft_do_chain"), "t: a function");
+	ASSERT_TRUE(!kallsyms_has(path, "arpt_do_table"), "d: data");
+	ASSERT_TRUE(!kallsyms_has(path, "xt_replace"), "a prefix of a name");
+	ASSERT_TRUE(!kallsyms_has(path, "rethook_find_ret_addr"), "absent");
+	unlink(path);
+	ASSERT_TRUE(!kallsyms_has(path, "xt_replace_table"), "no file");
+}
+
 /* Writes btf's raw data (for split BTF: only its own types) to dir/name. */
 static void write_btf(const char *dir, const char *name, const struct btf *btf)
 {

@@ -2,6 +2,7 @@
 # stack under its line, one frame per line: the tool's own frames left out, nf_hook_slow (the
 # hook that ran ipt_do_table and frees the skb) in both. Other verdicts get no stack; -o json
 # carries the same frames as "stack" arrays. For each backend.
+# smoke
 IP1=10.37.2.1
 IP2=10.37.2.2
 netns_pair a "$IP1" b "$IP2"
@@ -28,6 +29,13 @@ for backend in $(backends); do
         fail "$backend: the drop's stack has no nf_hook_slow frame: '$drop'$(show_tracer)"
     echo "$verdict$drop" | grep -Eq "^    (0x|bpf_|kretprobe|__kretprobe|trace_call_bpf)" &&
         fail "$backend: the tool's own frames are shown: '$verdict' '$drop'$(show_tracer)"
+    # a kretprobe's stack stops at its trampoline before 5.15: the verdict's is the entry's
+    if [ "$backend" = kprobe ] && ! grep -qE " (kretprobe|rethook)_find_ret_addr$" /proc/kallsyms; then
+        case "$(echo "$verdict" | head -n 1)" in
+            "    ipt_do_table+"*) ;;
+            *) fail "kprobe: the DROP verdict's stack, taken at entry, starts elsewhere: '$verdict'" ;;
+        esac
+    fi
     first=$(echo "$drop" | head -n 1)
     case "$first" in
         "    kfree_skb"* | "    sk_skb_reason_drop"*) ;;

@@ -32,7 +32,7 @@ for backend in $(backends); do
     expect_rc 0
     expect_count "I_request:$A1->$A2 .*hook=(OUTPUT|INPUT) " 2 "$backend: icmp-echo to $IP2"
     expect_count 'iptables=\[' 2 "$backend: icmp-echo, nothing else"
-    expect_no_out "I_reply| T_|fd00" "$backend: icmp-echo, no reply, TCP or IPv6"
+    expect_no_out "I_reply| T_|fd00::" "$backend: icmp-echo, no reply, TCP or IPv6"
 done
 
 tracer_start --no-track --engines iptables 'tcp[tcpflags] & tcp-syn != 0 and dst portrange 8000-8100'
@@ -57,7 +57,7 @@ tracer_stop
 expect_rc 0
 expect_out "T_SYN:$A1:[0-9]+->$A2:80 .*hook=OUTPUT " "-P 80 and the expression"
 expect_out "T_SYN,ACK:$A2:80->$A1:[0-9]+ .*hook=INPUT " "-P 80 and the expression: answer"
-expect_no_out "8080| I_|fd00" "-P 80 and the expression: nothing else"
+expect_no_out ":8080[ -]| I_|fd00::" "-P 80 and the expression: nothing else"
 
 # An expression close to the 512 instructions the kernel runs: the verifier takes it, and it
 # selects the one port of its 120 that the traffic uses.

@@ -244,8 +244,9 @@ enum prototype xt_prototype_by_release(const char *release)
 	return PROTO_SKB_STATE_TABLE;
 }
 
-/* Does the kallsyms file list a symbol of that name (a function only if text_only)? */
-static bool kallsyms_lists(const char *kallsyms, const char *name, bool text_only)
+/* Does the kallsyms file list a symbol of one of the NULL-terminated names (functions only if
+ * text_only)? One pass over the file. */
+static bool kallsyms_lists(const char *kallsyms, const char *const *names, bool text_only)
 {
 	char line[512], type, symbol[256];
 	FILE *f = fopen(kallsyms, "r");
@@ -253,22 +254,31 @@ static bool kallsyms_lists(const char *kallsyms, const char *name, bool text_onl
 
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%*s %c %255s", &type, symbol) == 2 &&
-			(!text_only || type == 't' || type == 'T') && !strcmp(symbol, name);
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %c %255s", &type, symbol) != 2 ||
+		    (text_only && type != 't' && type != 'T'))
+			continue;
+		for (const char *const *name = names; *name && !found; name++)
+			found = !strcmp(symbol, *name);
+	}
 	fclose(f);
 	return found;
 }
 
-bool kallsyms_has(const char *kallsyms, const char *name)
+bool kallsyms_has_any(const char *kallsyms, const char *const *names)
 {
-	return kallsyms_lists(kallsyms, name, true);
+	return kallsyms_lists(kallsyms, names, true);
+}
+
+static bool kallsyms_has(const char *kallsyms, const char *name)
+{
+	return kallsyms_has_any(kallsyms, (const char *const[]){ name, NULL });
 }
 
 const char *kallsyms_missing(const char *kallsyms, const char *const *names)
 {
 	for (; *names; names++) {
-		if (!kallsyms_lists(kallsyms, *names, false))
+		if (!kallsyms_lists(kallsyms, (const char *const[]){ *names, NULL }, false))
 			return *names;
 	}
 	return NULL;

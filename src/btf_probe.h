@@ -63,8 +63,8 @@ enum prototype xt_prototype_by_release(const char *release);
  */
 void probe_without_btf(struct hook_function *f, const char *kallsyms, const char *release);
 
-/* Does the kallsyms file list a function of that name? */
-bool kallsyms_has(const char *kallsyms, const char *name);
+/* Does the kallsyms file list a function of one of the NULL-terminated names (one pass)? */
+bool kallsyms_has_any(const char *kallsyms, const char *const *names);
 
 /* The first of the NULL-terminated names that the kallsyms file does not list, or NULL. */
 const char *kallsyms_missing(const char *kallsyms, const char *const *names);

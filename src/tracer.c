@@ -246,8 +246,10 @@ static bool own_kernel_btf(const char *btf_path)
  */
 static bool kretprobe_stacks_unwind(void)
 {
-	return kallsyms_has("/proc/kallsyms", "rethook_find_ret_addr") ||
-	       kallsyms_has("/proc/kallsyms", "kretprobe_find_ret_addr");
+	static const char *const fixes[] = { "rethook_find_ret_addr", "kretprobe_find_ret_addr",
+					     NULL };
+
+	return kallsyms_has_any("/proc/kallsyms", fixes);
 }
 
 /*

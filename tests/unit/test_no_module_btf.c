@@ -87,18 +87,25 @@ TEST(probe_without_btf_module_types_needed)
 	unlink(path);
 }
 
-TEST(kallsyms_has_functions_only)
+/* The names as a NULL-terminated list for kallsyms_has_any. */
+#define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+TEST(kallsyms_has_any_functions_only)
 {
 	char path[] = "/tmp/kallsyms-XXXXXX";
 
 	write_kallsyms(path);
-	ASSERT_TRUE(kallsyms_has(path, "xt_replace_table"), "T: a function");
-	ASSERT_TRUE(kallsyms_has(path, "nft_do_chain"), "t: a function");
-	ASSERT_TRUE(!kallsyms_has(path, "arpt_do_table"), "d: data");
-	ASSERT_TRUE(!kallsyms_has(path, "xt_replace"), "a prefix of a name");
-	ASSERT_TRUE(!kallsyms_has(path, "rethook_find_ret_addr"), "absent");
+	ASSERT_TRUE(kallsyms_has_any(path, NAMES("xt_replace_table")), "T: a function");
+	ASSERT_TRUE(kallsyms_has_any(path, NAMES("nft_do_chain")), "t: a function");
+	ASSERT_TRUE(!kallsyms_has_any(path, NAMES("arpt_do_table")), "d: data");
+	ASSERT_TRUE(!kallsyms_has_any(path, NAMES("xt_replace")), "a prefix of a name");
+	ASSERT_TRUE(!kallsyms_has_any(path, NAMES("rethook_find_ret_addr")), "absent");
+	ASSERT_TRUE(kallsyms_has_any(path, NAMES("rethook_find_ret_addr", "nft_do_chain")),
+		    "the second of two");
+	ASSERT_TRUE(!kallsyms_has_any(path, NAMES("rethook_find_ret_addr", "arpt_do_table")),
+		    "neither of two");
 	unlink(path);
-	ASSERT_TRUE(!kallsyms_has(path, "xt_replace_table"), "no file");
+	ASSERT_TRUE(!kallsyms_has_any(path, NAMES("xt_replace_table")), "no file");
 }
 
 /* Writes btf's raw data (for split BTF: only its own types) to dir/name. */

@@ -132,8 +132,11 @@ measure() {
            tracer_stop >/dev/null 2>&1
            kill -INT "$pid"; wait "$pid"
            line="$line floor=$(echo "$floor" | awk '{ print $1 + $2 }')" ;;
-        *) tracer_stop >/dev/null 2>&1
-           line="$line $(sed -n 's/^\([0-9]*\) events, \([0-9]*\) lost$/events=\1 lost=\2/p' "$T_ERR")" ;;
+        *) # every skb freed meets the tracking's consume_skb program (every-*)
+           freed=$(per_call tp_consume_skb)
+           tracer_stop >/dev/null 2>&1
+           line="$line $(sed -n 's/^\([0-9]*\) events, \([0-9]*\) lost$/events=\1 lost=\2/p' "$T_ERR")"
+           [ -z "$freed" ] || [ "$freed" = - ] || line="$line consume_skb=$freed" ;;
     esac
     echo "$line"
 }
@@ -148,6 +151,7 @@ echo "paired-*: the empty pair and the tool as tool-* attached at once (both run
 echo "their ratio is taken on the same calls, so the emulator's drift between runs cancels out."
 echo "netns-*: the tool with -N (the initial namespace: rejects all without reading the packet)."
 echo "every-*: the tool printing every flood packet's calls (--no-rules -H $FO1: no attribution);"
+echo "consume_skb=NS: with tracking, its consume_skb program per call (every skb freed, traced or not)."
 echo "untracked-*: the same with --no-track. record-*: the empty pair whose exit program sends a"
 echo "352-byte ring buffer record per call (read every 100 ms), the floor of any per-call tracer."
 echo "untraced: nothing attached (packets: what ping -A sent, the flood's throughput)."

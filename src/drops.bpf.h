@@ -218,7 +218,7 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	__u64 key = (__u64)skb;
 	__u32 zero = 0;
 	struct drop_work *w = bpf_map_lookup_elem(&drop_work, &zero);
-	const struct tracked_packet *tracked;
+	const struct track_slot *tracked;
 	struct drop_tie_info *after;
 	struct pending_call *call;
 	struct net_device *dev;
@@ -240,8 +240,11 @@ static __always_inline void send_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	d->cpu = bpf_get_smp_processor_id();
 	d->stack_id = stack_id(ctx);
 	tracked = track_packets ? track_lookup(key) : NULL;
-	if (tracked)
-		d->packet_id = tracked->id;
+	if (tracked) {
+		d->packet_id = tracked->packet.id;
+		if (!track_unchanged(tracked, key))
+			d->packet_id = 0;
+	}
 	dev = BPF_CORE_READ(skb, dev);
 	if (dev)
 		read_ifname(d->ifname, dev, false);

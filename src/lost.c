@@ -51,8 +51,8 @@ void lost_report_progress(FILE *out, const struct lost_counts *now, struct lost_
 	       "the kernel's recursion protection skipped the tool's programs (not the "
 	       "reader's fault)");
 	report(out, "Evicted", "tracked packets", now->track_evicted, &reported->track_evicted,
-	       "the tracking map was full (--track-entries); they are shown again only where "
-	       "they match the filter");
+	       "newer packets took their places in the tracking table (--track-entries); they "
+	       "are shown again only where they match the filter");
 	report(out, "Missed", "stacks", now->stacks_missed, &reported->stacks_missed,
 	       "the stack map was full or the stack's bucket held another (--stack)");
 	report(out, "Skipped", "rule attributions", now->over_budget, &reported->over_budget,
@@ -80,7 +80,7 @@ void lost_report_causes(FILE *out, const struct lost_counts *c)
 			(unsigned long long)c->recursion_exits);
 	if (c->track_evicted)
 		fprintf(out,
-			"Tracking: about %llu packets pushed out of the full tracking map "
+			"Tracking: %llu packets pushed out of the tracking table by newer ones "
 			"(--track-entries), followed no further\n",
 			(unsigned long long)c->track_evicted);
 	if (c->stacks_missed)

@@ -16,7 +16,7 @@ struct lost_counts {
 	/* the kernel's recursion protection skipped the tool's program (filtered or not) */
 	__u64 recursion_entries;
 	__u64 recursion_exits;
-	/* not lost events: tracked packets pushed out of the full tracking map (an estimate) */
+	/* not lost events: tracked packets pushed out of the tracking table by newer ones */
 	__u64 track_evicted;
 	/* --stack: events shown without their stack (map full, or another stack's bucket) */
 	__u64 stacks_missed;

@@ -30,7 +30,7 @@ struct config {
 	bool force_perf_buffer;	       /* tests: the path of kernels before 5.8 */
 
 	bool track_packets;	    /* follow a matched skb through NAT and clones (--no-track) */
-	unsigned int track_entries; /* --track-entries: the tracking map's size */
+	unsigned int track_entries; /* --track-entries: the tracking table's slots */
 	bool show_id;		    /* --show-id: the packet id in text */
 	bool show_ct;		    /* --show-ct: conntrack state and mark in text */
 	bool group;		    /* --group: one block per packet when it is done */

@@ -735,7 +735,7 @@ struct ipv4_with_l4 {
 struct decision {
 	const void *nh; /* the network header */
 	const void *l4; /* the transport header, not parsed yet; NULL when none or parsed */
-	const struct tracked_packet *tracked;
+	const struct track_slot *tracked;
 	__u64 cause;
 	struct packet_fields p; /* p.l3proto 0: not parsed yet */
 };
@@ -1011,20 +1011,23 @@ static __always_inline void fill_event(struct event *e, struct decision *d, stru
 		decision_parse_l3(d, l3proto);
 	decision_parse_l4(d);
 	__builtin_memcpy(packet_of(e), &d->p, sizeof(d->p));
+	e->ts_ns = bpf_ktime_get_ns();
 	if (d->tracked) {
-		e->packet_id = d->tracked->id;
-		e->parent_skb = d->tracked->parent_skb;
-		e->cause_id = d->tracked->cause_id;
-		e->flags |= EVENT_TRACKED;
-	} else if (track_packets) {
-		e->packet_id = track_start((__u64)skb, d->cause);
+		e->packet_id = d->tracked->packet.id;
+		e->parent_skb = d->tracked->packet.parent_skb;
+		e->cause_id = d->tracked->packet.cause_id;
+		if (track_unchanged(d->tracked, (__u64)skb))
+			e->flags |= EVENT_TRACKED;
+	}
+	if (track_packets && !(e->flags & EVENT_TRACKED)) {
+		e->parent_skb = 0; /* its slot was taken since the lookup: a new packet then */
+		e->packet_id = track_start((__u64)skb, d->cause, e->ts_ns);
 		e->cause_id = d->cause;
 	}
 	e->netns = btf ? state->net->ns.inum : BPF_CORE_READ(state, net, ns.inum);
 	read_conntrack(skb, btf, &e->ct, &e->ctinfo, &e->mark);
 	e->kind = EVENT_TABLE_CALL;
 	e->version = EVENT_TABLE_CALL_VERSION;
-	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
 	e->pid = tgid;
 	e->cpu = bpf_get_smp_processor_id();

@@ -185,7 +185,7 @@ enum counter {
 	COUNTER_LOST,	      /* event not delivered: ring buffer full */
 	COUNTER_UNPAIRED,     /* entry seen, exit never matched it */
 	COUNTER_TOO_DEEP,     /* call refused: MAX_NESTING calls in progress on the CPU */
-	COUNTER_EVICTED,      /* a tracked packet pushed out of the full tracking map (about) */
+	COUNTER_EVICTED,      /* a tracked packet pushed out of the tracking table by a newer one */
 	COUNTER_STACK_LOST,   /* --stack: bpf_get_stackid failed (map full, -EEXIST collision) */
 	COUNTER_OVER_BUDGET,  /* a table call not attributed: its CPU's --rules-budget was spent */
 	COUNTER_WALKS,	      /* --debug: rule walks (entry and exit ones), and */
@@ -211,8 +211,8 @@ enum event_flags {
 };
 
 /*
- * A packet followed across table calls, NAT and clones: the value of the tracking map, keyed
- * by the skb's address, from its first match of the filter until the skb is freed.
+ * A packet followed across table calls, NAT and clones: held in the tracking table with the
+ * skb's address, from its first match of the filter until the skb is freed.
  */
 struct tracked_packet {
 	__u64 id;	  /* unique per run: same id, same packet */
@@ -220,7 +220,7 @@ struct tracked_packet {
 	__u64 cause_id;	  /* the packet whose table call sent this one (REJECT's reply), or 0 */
 };
 
-/* Default size of the tracking map (--track-entries). */
+/* Default size of the tracking table (--track-entries). */
 #define TRACK_ENTRIES_DEFAULT 65536
 #define RULES_BUDGET_DEFAULT 5 /* percent of each CPU */
 

@@ -355,7 +355,7 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	}
 	rodata->track_packets = cfg->track_packets;
 	rodata->nr_cpus = libbpf_num_possible_cpus();
-	rodata->track_capacity = cfg->track_entries;
+	rodata->track_slots = cfg->track_packets ? cfg->track_entries : 1;
 	bpf_map__set_max_entries(t->skel->maps.tracked_skbs,
 				 cfg->track_packets ? cfg->track_entries : 1);
 	for (size_t i = 0; i < NR_TRACK_TRACEPOINTS; i++)

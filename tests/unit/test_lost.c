@@ -75,13 +75,14 @@ TEST(lost_tracking_evictions)
 
 	reported(lost_report_progress, &now, &before, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
-		     "Evicted 184 tracked packets (184 in total): the tracking map was full "
-		     "(--track-entries); they are shown again only where they match the filter\n",
+		     "Evicted 184 tracked packets (184 in total): newer packets took their places "
+		     "in the tracking table (--track-entries); they are shown again only where "
+		     "they match the filter\n",
 		     "progress");
 	ASSERT_EQ(lost_total(&now), 0, "no event lost");
 	reported(causes, &now, NULL, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
-		     "Tracking: about 184 packets pushed out of the full tracking map "
+		     "Tracking: 184 packets pushed out of the tracking table by newer ones "
 		     "(--track-entries), followed no further\n",
 		     "at exit");
 }

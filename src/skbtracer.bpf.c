@@ -421,6 +421,26 @@ static __always_inline void read_ifname(char *dst, const struct net_device *dev,
 	}
 }
 
+/* A legacy table's name is NUL-terminated within these (xt_table's and ebt_table's name). */
+#define LEGACY_NAME_LEN 32
+
+/*
+ * A legacy table's name, its 32 bytes whole, as read_ifname: four loads when typed (through
+ * two casts, as two in6_addr's bytes), else one probe read.
+ */
+static __always_inline void read_table_name(char *dst, const char *name)
+{
+	if (TYPED_READS_ON) {
+		const __u64 *first = (const void *)AS_TYPED(name, struct in6_addr);
+		const __u64 *second = (const void *)AS_TYPED(name + 16, struct in6_addr);
+		__u64 words[4] = { first[0], first[1], second[0], second[1] };
+
+		__builtin_memcpy(dst, words, sizeof(words));
+	} else {
+		bpf_probe_read_kernel(dst, LEGACY_NAME_LEN, name);
+	}
+}
+
 /* The filter's interface test on a device (NULL: none). btf: dev is typed (see KREAD). */
 static __always_inline bool iface_matches(const struct net_device *dev, bool btf)
 {
@@ -438,34 +458,48 @@ static __always_inline bool iface_matches(const struct net_device *dev, bool btf
 	return true;
 }
 
-static __always_inline bool same_addr(const __u8 *addr, int len)
+/* The filter's address, a 32-bit word at a time (volatile: not folded to the zero image). */
+static __always_inline __u32 filter_addr_word(int i)
 {
-	for (int i = 0; i < 16; i++) {
-		if (i < len && addr[i] != filter.addr[i])
-			return false;
-	}
-	return true;
+	return ((const volatile __u32 *)filter.addr)[i];
+}
+
+/* addr (4-byte aligned): the filter's address? An IPv4 one is its first word. */
+static __always_inline bool same_addr(const __u8 *addr, bool ipv4)
+{
+	const __u32 *words = (const __u32 *)addr;
+
+	if (words[0] != filter_addr_word(0))
+		return false;
+	return ipv4 || (words[1] == filter_addr_word(1) && words[2] == filter_addr_word(2) &&
+			words[3] == filter_addr_word(3));
 }
 
 static __always_inline bool addr_matches(const struct packet_fields *p)
 {
-	int len = filter.addr_family == PF_FAMILY_IPV4 ? 4 : 16;
 	bool ipv4 = p->l3proto == ETHERTYPE_IPV4 || p->l3proto == ETHERTYPE_ARP;
 
 	if (!(p->flags & EVENT_HAS_ADDRS) || ipv4 != (filter.addr_family == PF_FAMILY_IPV4))
 		return false;
-	return same_addr(p->saddr, len) || same_addr(p->daddr, len);
+	return same_addr(p->saddr, ipv4) || same_addr(p->daddr, ipv4);
 }
 
-static __always_inline bool packet_matches(const struct packet_fields *p)
+/* The filter's tests of the network header's fields: addresses and protocol. */
+static __always_inline bool l3_fields_match(const struct packet_fields *p)
+{
+	__u32 flags = filter.flags;
+
+	if ((flags & FILTER_ADDR) && !addr_matches(p))
+		return false;
+	return !(flags & FILTER_PROTO) || p->l4proto == filter.l4proto;
+}
+
+/* The filter's tests of the transport header's fields: ports and ICMP id. */
+static __always_inline bool l4_fields_match(const struct packet_fields *p)
 {
 	__u32 flags = filter.flags;
 	bool ports = p->flags & EVENT_HAS_PORTS;
 
-	if ((flags & FILTER_ADDR) && !addr_matches(p))
-		return false;
-	if ((flags & FILTER_PROTO) && p->l4proto != filter.l4proto)
-		return false;
 	if ((flags & FILTER_PORT) &&
 	    !(ports && (p->sport == filter.port || p->dport == filter.port)))
 		return false;
@@ -477,6 +511,11 @@ static __always_inline bool packet_matches(const struct packet_fields *p)
 	    !((p->flags & EVENT_HAS_ICMP) && p->icmp_id == filter.icmpid))
 		return false;
 	return true;
+}
+
+static __always_inline bool packet_matches(const struct packet_fields *p)
+{
+	return l3_fields_match(p) && l4_fields_match(p);
 }
 
 /* Is there anything to read in this protocol's transport header (ports, ICMP fields)? */
@@ -730,7 +769,9 @@ static __always_inline __u64 reply_cause(const struct packet_fields *p,
 struct ipv4_with_l4 {
 	struct ipv4_header ip;
 	struct l4_header l4;
-};
+} __attribute__((aligned(8))); /* for the typed read's 8-byte stores */
+
+#define IPV4_WITH_L4_LEN (sizeof(struct ipv4_header) + sizeof(struct l4_header))
 
 struct decision {
 	const void *nh; /* the network header */
@@ -740,10 +781,29 @@ struct decision {
 	struct packet_fields p; /* p.l3proto 0: not parsed yet */
 };
 
-/* The IPv4 header at nh and, where it fits, the transport header: 0 unreadable, 1, 2 both. */
+/*
+ * The IPv4 header at nh and, where it fits, the transport header: 0 unreadable, 1, 2 both.
+ * Typed: its 34 bytes as two in6_addr's and a 2-byte load through a third cast (a load that
+ * faults reads zeros, where a probe read would fail: for bytes the network header's own
+ * read, just before, found readable).
+ */
 static __always_inline int read_ipv4(struct ipv4_with_l4 *h, const void *nh)
 {
-	if (!bpf_probe_read_kernel(h, sizeof(*h), nh))
+	if (TYPED_READS_ON) {
+		const __u64 *first = (const void *)AS_TYPED(nh, struct in6_addr);
+		const __u64 *second = (const void *)AS_TYPED(nh + 16, struct in6_addr);
+		const __u16 *last = (const void *)AS_TYPED(nh + 32, struct in6_addr);
+		__u64 *to = (__u64 *)h;
+
+		_Static_assert(IPV4_WITH_L4_LEN == 34, "two words of 16 bytes and one of 2");
+		to[0] = first[0];
+		to[1] = first[1];
+		to[2] = second[0];
+		to[3] = second[1];
+		*(__u16 *)&to[4] = *last;
+		return 2;
+	}
+	if (!bpf_probe_read_kernel(h, IPV4_WITH_L4_LEN, nh))
 		return 2;
 	return !bpf_probe_read_kernel(&h->ip, sizeof(h->ip), nh);
 }
@@ -929,8 +989,8 @@ static __always_inline bool ipv4_header_passes(struct decision *d)
 	parts = read_ipv4(&h, d->nh);
 	if (!parts)
 		return true; /* the full parse decides */
-	if (!ipv4_fields_pass(*(const __u32 *)h.ip.saddr, *(const __u32 *)h.ip.daddr,
-			      h.ip.protocol))
+	if (!TYPED_READS_ON && !ipv4_fields_pass(*(const __u32 *)h.ip.saddr,
+						 *(const __u32 *)h.ip.daddr, h.ip.protocol))
 		return false;
 	decision_take_ipv4(d, &h, parts);
 	return true;
@@ -953,7 +1013,7 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	const struct call_stack *stack;
 	struct net *net;
 	const struct pending_call *outer;
-	bool match = true;
+	bool match = true, ipv4_tested = false;
 
 	d->l4 = NULL;
 	d->tracked = NULL;
@@ -970,15 +1030,19 @@ static __always_inline bool filter_decides(struct decision *d, struct sk_buff *s
 	    !iface_matches(KREAD(btf, state, out), btf))
 		return false;
 	d->nh = network_header(skb, btf);
-	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4)
+	if ((flags & (FILTER_ADDR | FILTER_PROTO)) && l3proto == ETHERTYPE_IPV4) {
 		match = ipv4_header_passes(d);
+		/* parsed only after its address and protocol tests passed */
+		ipv4_tested = match && d->p.l3proto;
+	}
 	if (match && (flags & FILTER_CONTENTS)) {
 		if (!d->p.l3proto)
 			decision_parse_l3(d, l3proto);
-		match = !(flags & FILTER_ADDR) || addr_matches(&d->p);
-		if (match && (flags & FILTER_L4_FIELDS))
+		match = ipv4_tested || l3_fields_match(&d->p);
+		if (match && (flags & FILTER_L4_FIELDS)) {
 			decision_parse_l4(d);
-		match = match && packet_matches(&d->p);
+			match = l4_fields_match(&d->p);
+		}
 	}
 	if (match && pcap_enabled)
 		match = pcap_filter_matches(skb, state, l3proto);
@@ -1614,6 +1678,28 @@ static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const cha
 	return at + len;
 }
 
+/*
+ * put_name for a legacy table's name, read whole at entry (read_table_name): copied as four
+ * words and its length counted here, fewer instructions than a string probe read.
+ */
+static __always_inline __u64 put_legacy_name(struct wire_buffer *w, __u64 at, const char *name)
+{
+	__u64 len = 0;
+
+	if (at > sizeof(w->bytes) - LEGACY_NAME_LEN)
+		return at;
+	for (int i = 0; i < LEGACY_NAME_LEN / 8; i++)
+		((__u64 *)(w->bytes + at))[i] = ((const __u64 *)name)[i];
+#pragma unroll
+	for (int i = 0; i < LEGACY_NAME_LEN - 1; i++) {
+		if (!name[i])
+			break;
+		len++;
+	}
+	w->bytes[at + len] = '\0';
+	return at + len + 1;
+}
+
 /* Sends the finished event sized to what it carries (EVENT_WIRE_HEAD). */
 static __always_inline void send_event(void *ctx, const struct event *e)
 {
@@ -1636,7 +1722,10 @@ static __always_inline void send_event(void *ctx, const struct event *e)
 	__builtin_memcpy(w->bytes, e, EVENT_WIRE_HEAD);
 	if (hits)
 		bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
-	end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
+	if (e->engine == ENGINE_NFTABLES)
+		end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
+	else
+		end = put_legacy_name(w, EVENT_WIRE_HEAD + hits, e->table);
 	end = put_name(w, end, e->chain);
 	if (end > sizeof(w->bytes))
 		return;
@@ -1821,8 +1910,7 @@ static __always_inline int xt_entry(void *ctx, enum hooked_function func, __u64 
 		e->engine = func == FUNC_ARPT_DO_TABLE ? ENGINE_ARPTABLES : ENGINE_IPTABLES;
 		name = ((const struct xt_table *)args.table)->name;
 	}
-	/* xt_table's and ebt_table's 32 bytes whole, as read_ifname */
-	bpf_probe_read_kernel(e->table, sizeof(((struct xt_table *)0)->name), name);
+	read_table_name(e->table, name);
 	if (e->engine == ENGINE_IPTABLES && e->table[0] == 'n' && e->table[1] == 'a' &&
 	    e->table[2] == 't' && !e->table[3])
 		e->flags |= EVENT_NAT_CALL;

@@ -784,8 +784,8 @@ struct decision {
 /*
  * The IPv4 header at nh and, where it fits, the transport header: 0 unreadable, 1, 2 both.
  * Typed: its 34 bytes as two in6_addr's and a 2-byte load through a third cast (a load that
- * faults reads zeros, where a probe read would fail: for bytes the network header's own
- * read, just before, found readable).
+ * faults reads zeros where a probe read would fail; at these hooks the IP header is in the
+ * skb's linear data).
  */
 static __always_inline int read_ipv4(struct ipv4_with_l4 *h, const void *nh)
 {

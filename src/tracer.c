@@ -355,9 +355,9 @@ static int open_skeleton(struct tracer *t, const struct config *cfg, enum backen
 	}
 	rodata->track_packets = cfg->track_packets;
 	rodata->nr_cpus = libbpf_num_possible_cpus();
+	/* the map's size and the hash's range are the same number */
 	rodata->track_slots = cfg->track_packets ? cfg->track_entries : 1;
-	bpf_map__set_max_entries(t->skel->maps.tracked_skbs,
-				 cfg->track_packets ? cfg->track_entries : 1);
+	bpf_map__set_max_entries(t->skel->maps.tracked_skbs, rodata->track_slots);
 	for (size_t i = 0; i < NR_TRACK_TRACEPOINTS; i++)
 		set_autoload(bpf_object__find_program_by_name(t->skel->obj, track_tracepoints[i]),
 			     cfg->track_packets);

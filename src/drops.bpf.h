@@ -87,8 +87,13 @@ static __always_inline void tie_from_call(struct drop_tie_info *t, const struct 
 	t->engine = e->engine;
 	t->family = e->family;
 	t->hook = e->hook;
-	copy_name(t->table, e->table);
-	copy_name(t->chain, e->chain);
+	if (e->engine == ENGINE_NFTABLES) {
+		copy_name(t->table, e->table);
+		copy_name(t->chain, e->chain);
+	} else {
+		copy_name(t->table, e->legacy_table);
+		t->chain[0] = '\0';
+	}
 }
 
 /* At a traced table call's entry: its stack, kept for a DROP verdict where exits cannot take it. */

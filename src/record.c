@@ -227,7 +227,7 @@ bool event_decode(const void *data, size_t size, struct event *out)
 {
 	const char *at = (const char *)data + EVENT_WIRE_HEAD, *end = (const char *)data + size;
 	unsigned int max, entry;
-	size_t hits;
+	size_t hits, name_len;
 
 	if (size < EVENT_WIRE_HEAD)
 		return false;
@@ -242,8 +242,15 @@ bool event_decode(const void *data, size_t size, struct event *out)
 		return false;
 	memcpy(out->hits, at, hits);
 	at += hits;
-	if (!take_name(&at, end, out->table) || !take_name(&at, end, out->chain))
-		return false;
+	if (out->engine == ENGINE_NFTABLES) {
+		if (!take_name(&at, end, out->table) || !take_name(&at, end, out->chain))
+			return false;
+	} else {
+		name_len = strnlen(out->legacy_table, sizeof(out->legacy_table));
+		if (name_len == sizeof(out->legacy_table))
+			return false;
+		memcpy(out->table, out->legacy_table, name_len + 1);
+	}
 	/* the perf buffer pads its records to 8 bytes with zeros */
 	for (; at < end; at++) {
 		if (*at || end - at >= 8)

@@ -421,9 +421,6 @@ static __always_inline void read_ifname(char *dst, const struct net_device *dev,
 	}
 }
 
-/* A legacy table's name is NUL-terminated within these (xt_table's and ebt_table's name). */
-#define LEGACY_NAME_LEN 32
-
 /*
  * A legacy table's name, its 32 bytes whole, as read_ifname: four loads when typed (through
  * two casts, as two in6_addr's bytes), else one probe read.
@@ -1174,10 +1171,8 @@ static __always_inline struct pending_call *push_slot(struct call_stack **stack_
 		return NULL;
 	}
 	call = &stack->calls[depth];
-	/* hits/steps beyond nr_hits are never read: clearing the header is enough. */
+	/* Hits beyond nr_hits are never read; nftables calls write both names at entry. */
 	__builtin_memset(&call->event, 0, EVENT_WIRE_HEAD);
-	call->event.table[0] = '\0';
-	call->event.chain[0] = '\0';
 	call->snapshot_taken = false;
 	call->silent = false;
 	call->interfered = false;
@@ -1666,10 +1661,6 @@ static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const cha
 
 	if (at > sizeof(w->bytes) - NAME_LEN)
 		return at;
-	if (!name[0]) { /* no chain: legacy tables */
-		w->bytes[at] = '\0';
-		return at + 1;
-	}
 	len = bpf_probe_read_kernel_str(w->bytes + at, NAME_LEN, name);
 	if (len < 1 || len > NAME_LEN) {
 		w->bytes[at] = '\0';
@@ -1678,63 +1669,53 @@ static __always_inline __u64 put_name(struct wire_buffer *w, __u64 at, const cha
 	return at + len;
 }
 
-/*
- * put_name for a legacy table's name, read whole at entry (read_table_name): copied as four
- * words and its length counted here, fewer instructions than a string probe read.
- */
-static __always_inline __u64 put_legacy_name(struct wire_buffer *w, __u64 at, const char *name)
+/* Sends `size` bytes of a map value to user space. */
+static __always_inline void output(void *ctx, const void *data, __u64 size)
 {
-	__u64 len = 0;
+	long failed;
 
-	if (at > sizeof(w->bytes) - LEGACY_NAME_LEN)
-		return at;
-	for (int i = 0; i < LEGACY_NAME_LEN / 8; i++)
-		((__u64 *)(w->bytes + at))[i] = ((const __u64 *)name)[i];
-#pragma unroll
-	for (int i = 0; i < LEGACY_NAME_LEN - 1; i++) {
-		if (!name[i])
-			break;
-		len++;
-	}
-	w->bytes[at + len] = '\0';
-	return at + len + 1;
+	if (use_ringbuf)
+		failed = bpf_ringbuf_output(&events, (void *)data, size, ring_wakeup());
+	else
+		failed = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, (void *)data,
+					       size);
+	if (failed)
+		count(COUNTER_LOST);
 }
 
-/* Sends the finished event sized to what it carries (EVENT_WIRE_HEAD). */
+/*
+ * Sends the finished event sized to what it carries (EVENT_WIRE_HEAD): a legacy call straight
+ * from its slot, an nftables call with its names put after its steps in the wire buffer.
+ */
 static __always_inline void send_event(void *ctx, const struct event *e)
 {
 	__u32 zero = 0;
 	__u64 entry, hits, end; /* 64-bit: no copies zero-extended apart from their checks */
-	struct wire_buffer *w = bpf_map_lookup_elem(&wire_buffers, &zero);
-	long failed;
+	struct wire_buffer *w;
 
-	if (!w) {
-		count(COUNTER_LOST);
-		return;
-	}
 	entry = e->engine == ENGINE_NFTABLES ? sizeof(struct nft_step) : sizeof(struct rule_hit);
 	hits = e->nr_hits * entry;
 	if (hits > sizeof(e->hits))
 		hits = sizeof(e->hits);
 	barrier_var(hits);
 	hits &= 1023; /* for the verifier: it is at most sizeof(e->hits), 512 */
+	if (e->engine != ENGINE_NFTABLES) {
+		output(ctx, e, EVENT_WIRE_HEAD + hits);
+		return;
+	}
+	w = bpf_map_lookup_elem(&wire_buffers, &zero);
+	if (!w) {
+		count(COUNTER_LOST);
+		return;
+	}
 	/* both in maps: plain 8-byte copies, fewer instructions than a helper's loop */
 	__builtin_memcpy(w->bytes, e, EVENT_WIRE_HEAD);
 	if (hits)
 		bpf_probe_read_kernel(w->bytes + EVENT_WIRE_HEAD, hits, e->hits);
-	if (e->engine == ENGINE_NFTABLES)
-		end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
-	else
-		end = put_legacy_name(w, EVENT_WIRE_HEAD + hits, e->table);
+	end = put_name(w, EVENT_WIRE_HEAD + hits, e->table);
 	end = put_name(w, end, e->chain);
-	if (end > sizeof(w->bytes))
-		return;
-	if (use_ringbuf)
-		failed = bpf_ringbuf_output(&events, w->bytes, end, ring_wakeup());
-	else
-		failed = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, w->bytes, end);
-	if (failed)
-		count(COUNTER_LOST);
+	if (end <= sizeof(w->bytes))
+		output(ctx, w->bytes, end);
 }
 
 /* Calls from index `from` up to the top lost their exit: counted, dropped. */
@@ -1910,9 +1891,9 @@ static __always_inline int xt_entry(void *ctx, enum hooked_function func, __u64 
 		e->engine = func == FUNC_ARPT_DO_TABLE ? ENGINE_ARPTABLES : ENGINE_IPTABLES;
 		name = ((const struct xt_table *)args.table)->name;
 	}
-	read_table_name(e->table, name);
-	if (e->engine == ENGINE_IPTABLES && e->table[0] == 'n' && e->table[1] == 'a' &&
-	    e->table[2] == 't' && !e->table[3])
+	read_table_name(e->legacy_table, name);
+	if (e->engine == ENGINE_IPTABLES && e->legacy_table[0] == 'n' &&
+	    e->legacy_table[1] == 'a' && e->legacy_table[2] == 't' && !e->legacy_table[3])
 		e->flags |= EVENT_NAT_CALL;
 	if (rules) {
 		set_entry_layout(call, func);

@@ -5,6 +5,8 @@
 
 #define IFNAME_LEN 16
 #define NAME_LEN 256 /* NFT_NAME_MAXLEN: table and chain names are never cut */
+/* A legacy table's name is NUL-terminated within these (xt_table's and ebt_table's name). */
+#define LEGACY_NAME_LEN 32
 
 /* Netfilter protocol families (NFPROTO_*): nf_hook_state->pf, nft_table->family. */
 #define PF_FAMILY_INET 1
@@ -241,8 +243,11 @@ enum event_kind {
 	EVENT_DROP = 2,	      /* struct drop_event */
 };
 
-/* 2: packet_id and conntrack; 3: stack_id; 4: cause_id; 5: sized to what it carries */
-#define EVENT_TABLE_CALL_VERSION 5
+/*
+ * 2: packet_id and conntrack; 3: stack_id; 4: cause_id; 5: sized to what it carries;
+ * 6: a legacy table's name in the head
+ */
+#define EVENT_TABLE_CALL_VERSION 6
 #define EVENT_DROP_VERSION 1
 
 /* --stack: frames kept per stack, and stacks the map holds. */
@@ -287,6 +292,7 @@ struct event {
 	__u8 pad[2];
 	char in_ifname[IFNAME_LEN];  /* nf_hook_state->in, "" when none */
 	char out_ifname[IFNAME_LEN]; /* nf_hook_state->out */
+	char legacy_table[LEGACY_NAME_LEN]; /* not nftables: the table's name (decoded into table) */
 	__u64 table_ptr;	     /* struct xt_table *: the table instance */
 	__u64 table_gen;	     /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
@@ -310,14 +316,15 @@ struct event {
 		struct rule_hit hits[MAX_RULE_HITS];  /* legacy: the matched entries */
 		struct nft_step steps[MAX_NFT_STEPS]; /* nftables: decisions in order */
 	};
-	char table[NAME_LEN];
+	char table[NAME_LEN]; /* nftables; after event_decode, every engine's */
 	char chain[NAME_LEN]; /* nftables base chain */
 };
 
 /*
  * On the wire a table call is sized to what it carries: struct event up to hits, then its
- * nr_hits hits (or nftables steps, at most the array's size), then table and chain as
- * NUL-terminated strings (event_decode rebuilds the struct).
+ * nr_hits hits (or nftables steps, at most the array's size); nftables calls then have table
+ * and chain as NUL-terminated strings (event_decode rebuilds the struct). A legacy call is
+ * sent as it lies in its call's slot, its name in the head.
  */
 #define EVENT_WIRE_HEAD __builtin_offsetof(struct event, hits)
 

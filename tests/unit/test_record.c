@@ -39,7 +39,10 @@ TEST(event_kind_and_version_checked)
 	ASSERT_EQ(event_known(&e, sizeof(e)), 0, "unknown kind");
 }
 
-/* The wire layout written out by hand: head, nr entries of entry bytes, then the strings. */
+/*
+ * The wire layout written out by hand: head, nr entries of entry bytes, then for nftables the
+ * strings (a legacy call's name is in the head).
+ */
 static size_t wire(char *buf, const struct event *e, size_t entry, unsigned int nr,
 		   const char *table, const char *chain)
 {
@@ -48,6 +51,8 @@ static size_t wire(char *buf, const struct event *e, size_t entry, unsigned int 
 	memcpy(buf, e, EVENT_WIRE_HEAD);
 	memcpy(buf + at, e->hits, nr * entry);
 	at += nr * entry;
+	if (e->engine != ENGINE_NFTABLES)
+		return at;
 	memcpy(buf + at, table, strlen(table) + 1);
 	at += strlen(table) + 1;
 	memcpy(buf + at, chain, strlen(chain) + 1);
@@ -64,24 +69,28 @@ TEST(event_decode_sized_records)
 			    .version = EVENT_TABLE_CALL_VERSION,
 			    .engine = ENGINE_IPTABLES,
 			    .nr_hits = 2,
-			    .skb = 0xabc };
+			    .skb = 0xabc,
+			    .legacy_table = "filter" };
 	e.hits[0] = (struct rule_hit){ 152, 1 };
 	e.hits[1] = (struct rule_hit){ 304, 1 };
-	n = wire(buf, &e, sizeof(struct rule_hit), 2, "filter", "");
-	ASSERT_EQ(n, EVENT_WIRE_HEAD + 16 + 7 + 1, "two hits and the names: no more");
+	n = wire(buf, &e, sizeof(struct rule_hit), 2, NULL, NULL);
+	ASSERT_EQ(n, EVENT_WIRE_HEAD + 16, "two hits, the name in the head: no more");
 	ASSERT_TRUE(event_decode(buf, n, &out), "a legacy call");
 	ASSERT_EQ(out.skb, 0xabc, "the head");
 	ASSERT_EQ(out.nr_hits, 2, "its hits");
 	ASSERT_EQ(out.hits[1].offset, 304, "the second hit");
-	ASSERT_STREQ(out.table, "filter", "table");
+	ASSERT_STREQ(out.table, "filter", "table, from the head");
 	ASSERT_STREQ(out.chain, "", "no chain");
 	ASSERT_TRUE(event_decode(buf, n + 7, &out), "perf's zero padding");
 	buf[n + 2] = 1;
 	ASSERT_TRUE(!event_decode(buf, n + 7, &out), "trailing bytes that are not padding");
 	ASSERT_TRUE(!event_decode(buf, n + 8, &out), "8 bytes more: not padding");
-	ASSERT_TRUE(!event_decode(buf, n - 1, &out), "the chain's NUL cut off");
 	ASSERT_TRUE(!event_decode(buf, EVENT_WIRE_HEAD + 8, &out), "a hit short");
 	ASSERT_TRUE(!event_decode(buf, EVENT_WIRE_HEAD - 1, &out), "the head short");
+	memset(e.legacy_table, 'x', sizeof(e.legacy_table));
+	n = wire(buf, &e, sizeof(struct rule_hit), 2, NULL, NULL);
+	ASSERT_TRUE(!event_decode(buf, n, &out), "a legacy table name without its NUL");
+	snprintf(e.legacy_table, sizeof(e.legacy_table), "filter");
 
 	e.engine = ENGINE_NFTABLES;
 	e.nr_hits = 3;
@@ -91,17 +100,19 @@ TEST(event_decode_sized_records)
 	ASSERT_EQ(out.steps[2].rule_handle, 7, "the third step");
 	ASSERT_STREQ(out.table, "t\x1b", "table, bytes as they are");
 	ASSERT_STREQ(out.chain, "input", "chain");
+	ASSERT_TRUE(!event_decode(buf, n - 1, &out), "the chain's NUL cut off");
 
 	e.engine = ENGINE_IPTABLES;
 	e.nr_hits = MAX_RULE_HITS + 5; /* more than it holds: the array's worth is sent */
-	n = wire(buf, &e, sizeof(struct rule_hit), MAX_RULE_HITS, "nat", "");
+	n = wire(buf, &e, sizeof(struct rule_hit), MAX_RULE_HITS, NULL, NULL);
 	ASSERT_TRUE(event_decode(buf, n, &out), "too many hits: the array's worth");
 	ASSERT_EQ(out.nr_hits, MAX_RULE_HITS + 5, "nr_hits as sent (readers bound it)");
 	e.version = EVENT_TABLE_CALL_VERSION - 1;
-	n = wire(buf, &e, sizeof(struct rule_hit), 0, "filter", "");
+	n = wire(buf, &e, sizeof(struct rule_hit), 0, NULL, NULL);
 	ASSERT_TRUE(!event_decode(buf, n, &out), "an older version");
 	memset(buf, 'x', sizeof(buf));
 	e.version = EVENT_TABLE_CALL_VERSION;
+	e.engine = ENGINE_NFTABLES;
 	e.nr_hits = 0;
 	memcpy(buf, &e, EVENT_WIRE_HEAD);
 	ASSERT_TRUE(!event_decode(buf, sizeof(buf), &out), "a table name without its NUL");

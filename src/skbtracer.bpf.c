@@ -1721,6 +1721,8 @@ static __always_inline void send_event(void *ctx, const struct event *e)
 /* Calls from index `from` up to the top lost their exit: counted, dropped. */
 static __always_inline void drop_calls_above(struct call_stack *stack, __u32 from)
 {
+	if (stack->depth <= from) /* the usual case: nothing above */
+		return;
 	for (__u32 i = 0; i < MAX_NESTING; i++) {
 		if (i < from || i >= stack->depth)
 			continue;
@@ -1731,8 +1733,7 @@ static __always_inline void drop_calls_above(struct call_stack *stack, __u32 fro
 		    stack->calls[i].snapshot_level < stack->snapshots_used)
 			stack->snapshots_used = stack->calls[i].snapshot_level;
 	}
-	if (stack->depth > from)
-		set_depth(stack, from);
+	set_depth(stack, from);
 }
 
 #include "drops.bpf.h"

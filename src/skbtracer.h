@@ -292,9 +292,10 @@ struct event {
 	__u8 pad[2];
 	char in_ifname[IFNAME_LEN];  /* nf_hook_state->in, "" when none */
 	char out_ifname[IFNAME_LEN]; /* nf_hook_state->out */
-	char legacy_table[LEGACY_NAME_LEN]; /* not nftables: the table's name (decoded into table) */
-	__u64 table_ptr;	     /* struct xt_table *: the table instance */
-	__u64 table_gen;	     /* its ruleset generation: replacements seen since the start */
+	/* not nftables: the table's name (event_decode copies it into table) */
+	char legacy_table[LEGACY_NAME_LEN];
+	__u64 table_ptr; /* struct xt_table *: the table instance */
+	__u64 table_gen; /* its ruleset generation: replacements seen since the start */
 	__u64 nft_table_handle;
 	__u64 packet_id;	   /* tracking: the packet's id; 0 with --no-track */
 	__u64 parent_skb;	   /* tracking: the skb it was cloned or copied from, 0 if none */

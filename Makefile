@@ -157,6 +157,17 @@ $(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLIN
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The tracking table alone, run with BPF_PROG_TEST_RUN.
+$(OUTPUT)/track_test.tmp.bpf.o: tests/host/track_test.bpf.c src/track.bpf.h src/skbtracer.h \
+				$(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/track-tests: tests/host/track_tests.c tests/host/host_test.h $(OUTPUT)/track_test.skel.h \
+		       | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
 PCAP_TEST_SRCS := tests/host/pcap_tests.c tests/host/pcap_oracle.c
 $(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap_packets.h \
 		      $(OUTPUT)/pcap_test.skel.h $(USER_OBJS) | $(OUTPUT)
@@ -164,9 +175,10 @@ $(OUTPUT)/pcap-tests: $(PCAP_TEST_SRCS) tests/host/pcap_oracle.h tests/unit/pcap
 	$(Q)$(CC) $(CFLAGS) $(PCAP_TEST_SRCS) $(USER_OBJS) $(LDLIBS) -o $@
 
 test-host: $(OUTPUT)/load-tests $(OUTPUT)/fetch-tests $(OUTPUT)/nft-tests $(OUTPUT)/pcap-tests \
-	   $(OUTPUT)/drop-tests
+	   $(OUTPUT)/drop-tests $(OUTPUT)/track-tests
 	$(Q)$(OUTPUT)/load-tests
 	$(Q)$(OUTPUT)/drop-tests
+	$(Q)$(OUTPUT)/track-tests
 	$(Q)$(OUTPUT)/fetch-tests
 	$(Q)$(OUTPUT)/nft-tests
 	$(Q)$(OUTPUT)/pcap-tests

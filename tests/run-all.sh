@@ -51,7 +51,7 @@ if ! scripts/install-deps.sh test; then
 fi
 mkdir -p "$log_dir"
 if ! make --no-print-directory all build/unit-tests build/load-tests build/fetch-tests \
-	build/nft-tests build/pcap-tests build/drop-tests \
+	build/nft-tests build/pcap-tests build/drop-tests build/track-tests \
 	>"$log_dir/build.log" 2>&1; then
 	cat "$log_dir/build.log"
 	echo "0 passed, 1 failed"
@@ -65,6 +65,7 @@ suite host-drops build/drop-tests
 suite host-fetch build/fetch-tests
 suite host-nft build/nft-tests
 suite host-pcap build/pcap-tests
+suite host-track build/track-tests
 suite host-cli tests/host/cli.sh ./skbtracer-iptables
 suite host-cli-matrix tests/host/cli_matrix.sh ./skbtracer-iptables
 suite completion tests/host/completion.sh ./skbtracer-iptables

@@ -1129,6 +1129,8 @@ static __noinline void read_after(struct event *e, struct sk_buff *typed_skb)
 
 	if ((e->verdict & 0xff) == NF_STOLEN)
 		return;
+	if (!typed_skb && TYPED_READS_ON) /* a kretprobe's: cast, plain loads then too */
+		typed_skb = AS_TYPED(e->skb, struct sk_buff);
 	if (typed_skb)
 		read_conntrack(typed_skb, true, &e->ct_after, &e->ctinfo_after, &e->mark_after);
 	else

@@ -158,8 +158,8 @@ $(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLIN
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The tracking table alone, run with BPF_PROG_TEST_RUN.
-$(OUTPUT)/track_test.tmp.bpf.o: tests/host/track_test.bpf.c src/track.bpf.h src/skbtracer.h \
-				$(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/track_test.tmp.bpf.o: tests/host/track_test.bpf.c $(wildcard src/*.bpf.h) \
+				src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

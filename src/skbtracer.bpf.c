@@ -115,12 +115,7 @@ struct {
 	__type(value, __u64);
 } cpu_area SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, COUNTER_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+#include "counters.bpf.h"
 
 /* Where a counter walk stands: in its call's slot, for the walk's global functions. */
 struct table_walk {
@@ -364,20 +359,6 @@ struct l4_header {
 	__u8 tcp_unused[5];
 	__u8 tcp_flags;
 };
-
-static __always_inline void count_by(enum counter which, __u64 amount)
-{
-	__u32 key = which;
-	__u64 *value = bpf_map_lookup_elem(&counters, &key);
-
-	if (value)
-		*value += amount;
-}
-
-static __always_inline void count(enum counter which)
-{
-	count_by(which, 1);
-}
 
 #include "track.bpf.h"
 

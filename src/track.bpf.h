@@ -2,7 +2,7 @@
 /*
  * Packet tracking: an skb that matched the filter at a table entry is followed through every
  * later table call (after NAT rewrote it, and in its clones) until it is freed. Included by
- * skbtracer.bpf.c after count().
+ * skbtracer.bpf.c after counters.bpf.h.
  *
  * The tracking table is an array used as a two-way set-associative cache: an skb address
  * hashes to a pair of slots, a new packet takes a free one or pushes out the older. Looking up,

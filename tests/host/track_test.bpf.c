@@ -3,23 +3,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "skbtracer.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, COUNTER_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-static __always_inline void count(enum counter which)
-{
-	__u32 key = which;
-	__u64 *value = bpf_map_lookup_elem(&counters, &key);
-
-	if (value)
-		*value += 1;
-}
-
+#include "counters.bpf.h"
 #include "track.bpf.h"
 
 enum track_op { TRACK_START = 1, TRACK_LOOKUP, TRACK_FORGET, TRACK_COPY };
@@ -27,7 +11,7 @@ enum track_op { TRACK_START = 1, TRACK_LOOKUP, TRACK_FORGET, TRACK_COPY };
 /* The operation and its arguments, set by track_tests.c before each run. */
 __u32 op = 0;
 __u64 skb = 0, copy = 0, cause = 0, now = 0;
-/* OP_START: the new id; OP_LOOKUP: the slot's packet, all zero when skb is not tracked. */
+/* TRACK_START: the new id; TRACK_LOOKUP: the slot's packet, all zero when skb is not tracked. */
 struct tracked_packet found = {};
 
 SEC("tc")

@@ -226,8 +226,9 @@ static bool take_name(const char **at, const char *end, char name[NAME_LEN])
 bool event_decode(const void *data, size_t size, struct event *out)
 {
 	const char *at = (const char *)data + EVENT_WIRE_HEAD, *end = (const char *)data + size;
+	const char *legacy = out->legacy_table;
 	unsigned int max, entry;
-	size_t hits, name_len;
+	size_t hits;
 
 	if (size < EVENT_WIRE_HEAD)
 		return false;
@@ -245,11 +246,8 @@ bool event_decode(const void *data, size_t size, struct event *out)
 	if (out->engine == ENGINE_NFTABLES) {
 		if (!take_name(&at, end, out->table) || !take_name(&at, end, out->chain))
 			return false;
-	} else {
-		name_len = strnlen(out->legacy_table, sizeof(out->legacy_table));
-		if (name_len == sizeof(out->legacy_table))
-			return false;
-		memcpy(out->table, out->legacy_table, name_len + 1);
+	} else if (!take_name(&legacy, legacy + sizeof(out->legacy_table), out->table)) {
+		return false;
 	}
 	/* the perf buffer pads its records to 8 bytes with zeros */
 	for (; at < end; at++) {

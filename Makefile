@@ -158,13 +158,13 @@ $(OUTPUT)/pcap_test.tmp.bpf.o: tests/host/pcap_test.bpf.c src/pcap_run.h $(VMLIN
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The tracking table alone, run with BPF_PROG_TEST_RUN.
-$(OUTPUT)/track_test.tmp.bpf.o: tests/host/track_test.bpf.c $(wildcard src/*.bpf.h) \
-				src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/track_test.tmp.bpf.o: tests/host/track_test.bpf.c tests/host/track_test.h \
+				$(wildcard src/*.bpf.h) src/skbtracer.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/track-tests: tests/host/track_tests.c tests/host/host_test.h $(OUTPUT)/track_test.skel.h \
-		       | $(OUTPUT)
+$(OUTPUT)/track-tests: tests/host/track_tests.c tests/host/host_test.h tests/host/track_test.h \
+		       $(OUTPUT)/track_test.skel.h | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 

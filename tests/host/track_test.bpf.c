@@ -5,8 +5,7 @@
 #include "skbtracer.h"
 #include "counters.bpf.h"
 #include "track.bpf.h"
-
-enum track_op { TRACK_START = 1, TRACK_LOOKUP, TRACK_FORGET, TRACK_COPY };
+#include "track_test.h"
 
 /* The operation and its arguments, set by track_tests.c before each run. */
 __u32 op = 0;

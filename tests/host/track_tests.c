@@ -15,9 +15,8 @@
 #include <bpf/libbpf.h>
 #include "host_test.h"
 #include "skbtracer.h"
+#include "track_test.h"
 #include "track_test.skel.h"
-
-enum track_op { TRACK_START = 1, TRACK_LOOKUP, TRACK_FORGET, TRACK_COPY };
 
 /* The n-th made-up skb address: never dereferenced, only hashed and compared. */
 static __u64 skb_n(int n)

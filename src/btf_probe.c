@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -199,6 +200,28 @@ void kernel_btf_release(struct kernel_btf *kb)
 	kb->vmlinux = NULL;
 }
 
+/*
+ * Why libbpf could not read BTF from a file that exists: it says ENOENT for an ELF file
+ * without .BTF and its own codes (or EINVAL) for other contents.
+ */
+static const char *btf_read_error(int error)
+{
+	if (error == EACCES || error == ENOMEM || error == EISDIR)
+		return strerror(error);
+	return "not a BTF file or an ELF file with a .BTF section";
+}
+
+/* A --btf directory's entry that is not a regular file (a FIFO would block its reader). */
+static bool not_regular(const char *path, char *err, size_t err_len)
+{
+	struct stat st;
+
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		return false;
+	snprintf(err, err_len, "'%s' in the --btf directory is not a regular file", path);
+	return true;
+}
+
 /* vmlinux BTF, parsed once: it is megabytes. */
 static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 {
@@ -217,9 +240,7 @@ static struct btf *vmlinux_btf(struct kernel_btf *kb, char *err, size_t err_len)
 		return kb->vmlinux;
 	if (kb->path)
 		snprintf(err, err_len, "cannot read BTF from '%s': %s", path,
-			 errno == ENOENT || errno == EACCES || errno == ENOMEM
-				 ? strerror(errno)
-				 : "not a BTF file or an ELF file with a .BTF section");
+			 btf_read_error(errno));
 	else
 		snprintf(err, err_len,
 			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs "
@@ -352,7 +373,8 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 		return -EBADMSG;
 	ret = classify(vmlinux, f, err, err_len);
 	if (ret == -ENOENT && !f->module) { /* a vmlinux function */
-		snprintf(f->why_missing, sizeof(f->why_missing), "not in this kernel's BTF");
+		snprintf(f->why_missing, sizeof(f->why_missing),
+			 kb->path ? "not in the BTF given with --btf" : "not in this kernel's BTF");
 		return 0;
 	}
 	if (ret == -ENOENT) {
@@ -374,7 +396,10 @@ int probe_hook_function(struct kernel_btf *kb, struct hook_function *f, char *er
 		f->found = true;
 	} else if (ret == -ENOENT) {
 		snprintf(path, sizeof(path), "/sys/module/%s", f->module);
-		if (access(path, F_OK))
+		if (kb->path) /* the --btf file's kernel, not this one */
+			snprintf(f->why_missing, sizeof(f->why_missing),
+				 "not in the BTF given with --btf");
+		else if (access(path, F_OK))
 			snprintf(f->why_missing, sizeof(f->why_missing), "%s module not loaded",
 				 f->module);
 		else
@@ -465,9 +490,12 @@ struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len)
 	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	if (not_regular(path, err, err_len))
+		return NULL;
 	base = btf__parse(path, NULL);
 	if (!base) {
-		snprintf(err, err_len, "cannot read BTF from '%s': %s", path, strerror(errno));
+		snprintf(err, err_len, "cannot read BTF from '%s': %s", path,
+			 btf_read_error(errno));
 		return NULL;
 	}
 	merged = btf__new_empty();
@@ -480,14 +508,21 @@ struct btf *btf_merge_dir(const char *dir, char *err, size_t err_len)
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (not_regular(path, err, err_len))
+			goto fail;
 		module = btf__parse_split(path, base);
-		ret = module ? append_split_btf(merged, module, btf__type_cnt(base)) : -errno;
+		if (!module) {
+			snprintf(err, err_len, "cannot read module BTF '%s': %s", path,
+				 btf_read_error(errno));
+			goto fail;
+		}
+		ret = append_split_btf(merged, module, btf__type_cnt(base));
 		btf__free(module);
 		if (ret) {
 			char why[128];
 
-			libbpf_strerror(ret, why, sizeof(why)); /* its own codes too (not BTF) */
-			snprintf(err, err_len, "cannot read module BTF '%s': %s", path, why);
+			libbpf_strerror(ret, why, sizeof(why));
+			snprintf(err, err_len, "cannot merge module BTF '%s': %s", path, why);
 			goto fail;
 		}
 	}

@@ -515,28 +515,38 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
-	if (cfg.pcap.note[0])
-		notice(&cfg, cfg.pcap.note);
 	json_messages = cfg.output == OUTPUT_JSON;
 	if (!have_tracing_privileges(err, sizeof(err))) {
 		fatal(&cfg, "Error: ", err);
 		return 1;
 	}
+	tracer_set_libbpf_log(cfg.debug);
+	/* a bad --btf is a bad command line: its one line, before the notices */
+	status = tracer_check_btf(&tracer, &cfg, err, sizeof(err));
+	if (status) {
+		fatal(&cfg, status == -EBADMSG ? "skbtracer-iptables: " : "Error: ", err);
+		return status == -EBADMSG ? EXIT_USAGE : 1;
+	}
+	if (cfg.pcap.note[0])
+		notice(&cfg, cfg.pcap.note);
 	if (cfg.track_rules) {
 		attribution_limits(err, sizeof(err));
 		if (err[0])
 			notice(&cfg, err);
 	}
-	tracer_set_libbpf_log(cfg.debug);
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER); /* flushed when the printer catches up */
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows up as EPIPE from printf() */
 	install_signal_handlers(on_startup_signal);
 	run_in_netns_set_stop_check(stop_requested);
 
 	status = tracer_start(&tracer, &cfg, queue_event, &rs, err, sizeof(err));
+	if (status == -EBADMSG && cfg.btf_path) { /* the --btf file: a bad command line */
+		fatal(&cfg, "skbtracer-iptables: ", err);
+		return EXIT_USAGE;
+	}
 	if (status) {
 		fatal(&cfg, "Error: ", err);
-		return status == -EBADMSG && cfg.btf_path ? EXIT_USAGE : 1; /* the --btf file */
+		return 1;
 	}
 	rs.tracer = &tracer;
 	if (cfg.drops || cfg.stack) {

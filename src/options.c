@@ -97,7 +97,7 @@ static const char usage_text[] =
 	"  -P, --port N           TCP/UDP port, source or destination\n"
 	"      --sport N          TCP/UDP source port\n"
 	"      --dport N          TCP/UDP destination port (ports: not with --proto icmp/icmp6)\n"
-	"      --icmpid N         ICMP/ICMPv6 echo identifier (not with --proto tcp/udp)\n"
+	"      --icmpid N         ICMP/ICMPv6 echo identifier (not with ports, --proto tcp/udp)\n"
 	"  -p, --pid N            process id (tgid) the packet is handled in\n"
 	"  -N, --netns NS         network namespace: inode (ls -L -i /proc/PID/ns/net),\n"
 	"                         path (/proc/PID/ns/net, /run/netns/NAME) or `ip netns` name\n"
@@ -342,12 +342,19 @@ static bool is_directory(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+static bool is_regular_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 static bool directory_has(const char *dir, const char *file)
 {
 	char path[PATH_MAX];
 
 	return snprintf(path, sizeof(path), "%s/%s", dir, file) < (int)sizeof(path) &&
-	       !access(path, R_OK);
+	       !access(path, R_OK) && is_regular_file(path);
 }
 
 /* Parses option `opt` with its value (NULL for flags) into cfg. */
@@ -458,8 +465,13 @@ static enum parse_result apply_option(int opt, const char *name, const char *val
 				    strerror(errno));
 		if (is_directory(value) && !directory_has(value, "vmlinux"))
 			return fail(err, err_len,
-				    "%s directory '%s' has no readable vmlinux (see --help)", name,
-				    arg);
+				    "%s directory '%s' has no readable vmlinux file (see --help)",
+				    name, arg);
+		/* a FIFO or a device would block or feed the reader forever */
+		if (!is_directory(value) && !is_regular_file(value))
+			return fail(err, err_len,
+				    "%s '%s' is not a regular file or a directory (see --help)",
+				    name, arg);
 		cfg->btf_path = value;
 		break;
 	case OPT_ENGINES:
@@ -578,7 +590,7 @@ static const struct option_spec *long_option(const char *word, size_t len, char 
 	}
 	if (nr_matches == 1 && len > 0)
 		return match;
-	shown_n(word, len, typed, sizeof(typed));
+	shown_n(word, len ? len : strlen(word), typed, sizeof(typed)); /* --=x: all of it */
 	if (nr_matches > 1 && len > 0)
 		fail(err, err_len, "ambiguous option '--%s': could be %s (see --help)", typed,
 		     candidates);
@@ -618,6 +630,17 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 	if (ports && (f->flags & FILTER_ICMPID))
 		return fail(err, err_len, "--icmpid matches ICMP echo: it contradicts --proto %s",
 			    f->l4proto == IPPROTO_TCP ? "tcp" : "udp");
+	if ((f->flags & (FILTER_PORT | FILTER_SPORT | FILTER_DPORT)) && (f->flags & FILTER_ICMPID))
+		return fail(
+			err, err_len,
+			"--icmpid matches ICMP echo and --port, --sport, --dport TCP/UDP ports: a "
+			"packet has one or the other");
+	if (icmp && (f->flags & FILTER_ADDR) &&
+	    (f->l4proto == IPPROTO_ICMP) != (f->addr_family == PF_FAMILY_IPV4))
+		return fail(err, err_len, "--proto %s is IPv%s only: it contradicts an IPv%s -H",
+			    f->l4proto == IPPROTO_ICMP ? "icmp" : "icmp6",
+			    f->l4proto == IPPROTO_ICMP ? "4" : "6",
+			    f->l4proto == IPPROTO_ICMP ? "6" : "4");
 	if (cfg->nft_trace && !(cfg->engines & (1u << ENGINE_NFTABLES)))
 		return fail(err, err_len,
 			    "--nft-trace names nftables rules: it needs nftables in --engines");
@@ -650,6 +673,38 @@ static enum parse_result check_contradictions(const struct config *cfg, char *er
 			err, err_len,
 			"--stack prints stacks under events and --summary prints no events: use "
 			"one of them");
+	if ((cfg->verbose || cfg->show_id || cfg->show_ct) && cfg->summary_sec)
+		return fail(err, err_len,
+			    "%s adds to each event's line and --summary prints none: use one of "
+			    "them",
+			    cfg->verbose   ? "-v"
+			    : cfg->show_id ? "--show-id"
+					   : "--show-ct");
+	if (cfg->verbose && !cfg->track_rules)
+		return fail(err, err_len,
+			    "-v lists the rules matched on the way and --no-rules names none: use "
+			    "one of them");
+	if (cfg->track_entries && !cfg->track_packets)
+		return fail(
+			err, err_len,
+			"--track-entries sizes tracking's table and --no-track tracks none: use "
+			"one of them");
+	return PARSE_OK;
+}
+
+/*
+ * An expression only for Ethernet frames ('vlan 10', 'ether host ...') with only iptables in
+ * --engines: it would show nothing. (nftables hooks at bridge, netdev and ARP too.)
+ */
+static enum parse_result check_expression_reach(const struct config *cfg, char *err, size_t err_len)
+{
+	unsigned int link_engines =
+		1u << ENGINE_EBTABLES | 1u << ENGINE_ARPTABLES | 1u << ENGINE_NFTABLES;
+
+	if (cfg->pcap.enabled && !cfg->pcap.at_ip_hooks && !(cfg->engines & link_engines))
+		return fail(err, err_len,
+			    "the filter expression matches at bridge, netdev and ARP hooks only "
+			    "and --engines has none of them (ebtables, arptables, nftables)");
 	return PARSE_OK;
 }
 
@@ -728,6 +783,13 @@ static enum parse_result parse_arguments(int argc, char **argv, struct config *c
 		/* -tv, -c5, -c 5 */
 		for (const char *c = arg + 1; *c && result == PARSE_OK; c++) {
 			o = short_option(*c);
+			if (!o && *c == '-') { /* -t- */
+				shown(arg, typed, sizeof(typed));
+				return fail(err, err_len,
+					    "unknown option '%s': '-' cannot follow short options "
+					    "(see --help)",
+					    typed);
+			}
 			if (!o) {
 				shown_n(c, 1, typed, sizeof(typed));
 				return fail(err, err_len, "unknown option '-%s' (see --help)",
@@ -774,15 +836,18 @@ enum parse_result parse_options(int argc, char **argv, struct config *cfg, FILE 
 	cfg->engines = (1u << ENGINE_MAX) - 1;
 	cfg->track_rules = true;
 	cfg->track_packets = true;
-	cfg->track_entries = TRACK_ENTRIES_DEFAULT;
 	cfg->drops = true;
 	result = parse_arguments(argc, argv, cfg, &expr, out, err, err_len);
 	if (result == PARSE_OK)
 		result = check_contradictions(cfg, err, err_len);
 	if (result == PARSE_OK && expr)
 		result = compile_expression(expr, cfg, err, err_len);
+	if (result == PARSE_OK)
+		result = check_expression_reach(cfg, err, err_len);
 	if (!cfg->rules_budget_pct)
 		cfg->rules_budget_pct = RULES_BUDGET_DEFAULT;
+	if (!cfg->track_entries)
+		cfg->track_entries = TRACK_ENTRIES_DEFAULT;
 	free(expr);
 	return result;
 }

@@ -139,6 +139,7 @@ bool pcap_filter_compile(const char *expr, struct pcap_filter *filter, char *err
 			 "The filter expression matches at IP hooks only (on Ethernet frames: %s)",
 			 l2_err);
 	}
+	filter->at_ip_hooks = l3;
 	filter->enabled = true;
 	return true;
 }

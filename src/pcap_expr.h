@@ -20,6 +20,7 @@ struct pcap_program {
  */
 struct pcap_filter {
 	bool enabled;
+	bool at_ip_hooks; /* l3 can match (else it rejects all: an expression for Ethernet only) */
 	struct pcap_program l3, l2;
 	char note[512];
 };

@@ -683,9 +683,12 @@ static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, si
 	const void *data;
 	__u32 size;
 
-	t->btf_path = cfg->btf_path;
-	if (!cfg->btf_path || stat(cfg->btf_path, &st) || !S_ISDIR(st.st_mode))
+	if (t->btf_path) /* resolved already (tracer_check_btf) */
 		return 0;
+	if (!cfg->btf_path || stat(cfg->btf_path, &st) || !S_ISDIR(st.st_mode)) {
+		t->btf_path = cfg->btf_path;
+		return 0;
+	}
 	merged = btf_merge_dir(cfg->btf_path, err, err_len);
 	if (!merged)
 		return -EBADMSG; /* a bad --btf: exit status 2 */
@@ -704,6 +707,20 @@ static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, si
 		 t->merged_btf_fd);
 	t->btf_path = t->merged_btf_path;
 	return 0;
+}
+
+int tracer_check_btf(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
+{
+	struct kernel_btf kb = {};
+	int ret = resolve_btf(t, cfg, err, err_len);
+
+	if (ret || !t->btf_path)
+		return ret;
+	kb.path = t->btf_path;
+	if (!kernel_btf_vmlinux(&kb, err, err_len))
+		ret = -EBADMSG;
+	kernel_btf_release(&kb);
+	return ret;
 }
 
 int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend backend, char *err,
@@ -766,13 +783,13 @@ static int start(struct tracer *t, const struct config *cfg, ring_buffer_sample_
 		order[0] = cfg->backend;
 	for (int i = 0; i < tries; i++) {
 		ret = load_backend(t, cfg, order[i], why[i], sizeof(why[i]));
-		debug_time("programs loaded (verified)", &began);
+		debug_time(ret ? "loading failed" : "programs loaded (verified)", &began);
 		if (ret)
 			continue;
 		if (libbpf_log)
 			fprintf(stderr, "debug: object: %s\n", object_name(t));
 		ret = attach_backend(t, order[i], why[i], sizeof(why[i]));
-		debug_time("programs attached", &began);
+		debug_time(ret ? "attaching failed" : "programs attached", &began);
 		if (ret) {
 			detach_all(t);
 			continue;

@@ -37,6 +37,8 @@ struct tracer {
 	bool force_probe_reads;
 };
 
+/* Reads --btf (a directory's files merged): -EBADMSG with the reason when it is not usable. */
+int tracer_check_btf(struct tracer *t, const struct config *cfg, char *err, size_t err_len);
 /* Probes, loads and attaches; reports each function attached or skipped on stderr. */
 int tracer_start(struct tracer *t, const struct config *cfg, ring_buffer_sample_fn on_event,
 		 void *ctx, char *err, size_t err_len);

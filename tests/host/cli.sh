@@ -62,6 +62,39 @@ run "leading tab in a number" 2 "invalid -c/--catch-count '\\\\t-1'" -c $'\t-1'
 run "interface with a blank" 2 "invalid -i/--iface '1 2'" -i '1 2'
 run "contradiction" 2 "contradict --proto icmp" --proto icmp --port 80
 run "directory without vmlinux as --btf" 2 "--btf directory '/' has no readable vmlinux" --btf /
+run "-t-" 2 "^skbtracer-iptables: unknown option '-t-': '-' cannot follow short options" -t-
+run "--=x" 2 "^skbtracer-iptables: unknown option '--=x' " --=x
+run "ports with --icmpid" 2 "--icmpid matches ICMP echo and --port, --sport, --dport" --port 80 --icmpid 5
+run "icmp6 with an IPv4 address" 2 "--proto icmp6 is IPv6 only" --proto icmp6 -H 10.0.0.1
+run "an Ethernet expression, iptables only" 2 "matches at bridge, netdev and ARP hooks only and --engines" \
+	--engines iptables vlan 10
+run "-v with --no-rules" 2 "-v lists the rules matched on the way and --no-rules names none" -v --no-rules
+run "--show-id with --summary" 2 "--show-id adds to each event's line and --summary prints none" \
+	--show-id --summary
+run "--track-entries with --no-track" 2 "--track-entries sizes tracking's table and --no-track" \
+	--no-track --track-entries 100
+
+# --btf: a FIFO would block the reader forever; contents that are not BTF say so, as exit 2.
+btf_dir=$(mktemp -d)
+mkfifo "$btf_dir/fifo"
+mkdir "$btf_dir/text" "$btf_dir/fifo-module"
+echo text >"$btf_dir/text/vmlinux"
+run "--btf FIFO" 2 "^skbtracer-iptables: --btf '.*/fifo' is not a regular file or a directory" \
+	--btf "$btf_dir/fifo"
+run "--btf an ELF file without .BTF" 2 \
+	"cannot read BTF from '/bin/true': not a BTF file or an ELF file with a .BTF section" \
+	--btf /bin/true
+if [ -r /sys/kernel/btf/vmlinux ] && [ "$(id -u)" = 0 ]; then
+	run "--btf DIR/vmlinux not BTF" 2 "^skbtracer-iptables: cannot read BTF from '.*/text/vmlinux': not a BTF file" \
+		--btf "$btf_dir/text" 'vlan 10'
+	cp /sys/kernel/btf/vmlinux "$btf_dir/fifo-module/vmlinux"
+	mkfifo "$btf_dir/fifo-module/nf_tables"
+	run "--btf DIR with a FIFO" 2 "'.*/nf_tables' in the --btf directory is not a regular file" \
+		--btf "$btf_dir/fifo-module"
+else
+	skip "--btf DIR contents" "needs root and /sys/kernel/btf/vmlinux (checked after the privilege test)"
+fi
+rm -rf "$btf_dir"
 
 # -o json: errors are {"type":"error","message":...} objects on stderr, with the same exit status.
 run "usage error as JSON" 2 \
@@ -120,7 +153,7 @@ if [ "$(id -u)" -eq 0 ]; then
 		mkdir "$btf_dir/dir" && cp /sys/kernel/btf/vmlinux "$btf_dir/dir/" &&
 			echo "not BTF" >"$btf_dir/dir/nf_tables"
 		run "--btf DIR: a module file that is not BTF" 2 \
-			"cannot read module BTF '.*/dir/nf_tables': BPF object format invalid" \
+			"cannot read module BTF '.*/dir/nf_tables': not a BTF file" \
 			--btf "$btf_dir/dir"
 	else
 		skip "--btf DIR: a bad module file" "no /sys/kernel/btf/vmlinux on this machine"

@@ -103,7 +103,7 @@ for user in "${users[@]}"; do
 		done
 		# Repeats are accepted (the last one counts): --version proves the parse went on.
 		case $long in
-		ipaddr) ok=10.0.0.1 ;; proto) ok=tcp ;; backend) ok=kprobe ;; btf) ok=/dev/null ;;
+		ipaddr) ok=10.0.0.1 ;; proto) ok=tcp ;; backend) ok=kprobe ;; btf) ok=/etc/passwd ;;
 		engines) ok=iptables ;; iface) ok=eth0 ;; output) ok=json ;; *) ok=5 ;;
 		esac
 		expect "$user" 0 "$version" "--$long" "$ok" "--$long" "$ok" --version

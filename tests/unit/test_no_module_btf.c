@@ -176,7 +176,9 @@ TEST(btf_merge_dir_vmlinux_and_modules)
 	btf__free(b);
 	btf__free(base);
 	ASSERT_TRUE(btf_merge_dir("/nonexistent-dir", err, sizeof(err)) == NULL, "missing dir");
-	ASSERT_CONTAINS(err, "cannot read BTF from '/nonexistent-dir/vmlinux'", "error");
+	ASSERT_CONTAINS(err,
+			"'/nonexistent-dir/vmlinux' in the --btf directory is not a regular file",
+			"error");
 	for (const char *const *n =
 		     (const char *const[]){ "vmlinux", "nf_tables", "ip_tables", NULL };
 	     *n; n++) {

@@ -61,22 +61,23 @@ TEST(options_filters)
 	char err[256];
 
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-H", "10.1.2.3", "-P", "80", "--sport", "1234",
-			"--dport", "443", "--icmpid", "0", "-p", "42", "-N", "4026531840", "-i",
-			"veth0", NULL),
+			"--dport", "443", "-p", "42", "-N", "4026531840", "-i", "veth0", NULL),
 		  PARSE_OK, "all filters");
 	ASSERT_EQ(cfg.filter.flags,
-		  FILTER_ADDR | FILTER_PORT | FILTER_SPORT | FILTER_DPORT | FILTER_ICMPID |
-			  FILTER_PID | FILTER_NETNS | FILTER_IFACE,
+		  FILTER_ADDR | FILTER_PORT | FILTER_SPORT | FILTER_DPORT | FILTER_PID |
+			  FILTER_NETNS | FILTER_IFACE,
 		  "flags");
 	ASSERT_EQ(cfg.filter.addr_family, PF_FAMILY_IPV4, "family");
 	ASSERT_TRUE(!memcmp(cfg.filter.addr, "\x0a\x01\x02\x03", 4), "address bytes");
 	ASSERT_EQ(cfg.filter.port, 80, "port");
 	ASSERT_EQ(cfg.filter.sport, 1234, "sport");
 	ASSERT_EQ(cfg.filter.dport, 443, "dport");
-	ASSERT_EQ(cfg.filter.icmpid, 0, "icmpid");
 	ASSERT_EQ(cfg.filter.pid, 42, "pid");
 	ASSERT_EQ(cfg.filter.netns, 4026531840u, "netns");
 	ASSERT_STREQ(cfg.filter.iface, "veth0", "iface");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--icmpid", "0", NULL), PARSE_OK, "--icmpid 0");
+	ASSERT_TRUE(cfg.filter.flags & FILTER_ICMPID, "icmpid flag");
+	ASSERT_EQ(cfg.filter.icmpid, 0, "icmpid");
 
 	ASSERT_EQ(
 		parse(&cfg, err, sizeof(err), "--ipaddr", "2001:db8::1", "--proto", "icmp6", NULL),
@@ -103,13 +104,13 @@ TEST(options_output_and_kernel)
 	char err[256];
 
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-c", "5", "-t", "--backend", "kprobe", "-v",
-			"--btf", "/dev/null", NULL),
+			"--btf", "/etc/passwd", NULL),
 		  PARSE_OK, "valid");
 	ASSERT_EQ(cfg.catch_count, 5, "catch count");
 	ASSERT_EQ(cfg.time_mode, TIME_RELATIVE, "timestamp");
 	ASSERT_EQ(cfg.backend, BACKEND_KPROBE, "backend");
 	ASSERT_TRUE(cfg.verbose, "verbose");
-	ASSERT_STREQ(cfg.btf_path, "/dev/null", "btf");
+	ASSERT_STREQ(cfg.btf_path, "/etc/passwd", "btf");
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "-t", "-T", "--catch-count", "0", "--backend",
 			"fentry", NULL),
 		  PARSE_OK, "time");
@@ -181,6 +182,8 @@ TEST(options_bad_values)
 
 TEST(options_bad_syntax)
 {
+	expect_error("--btf '/dev/null' is not a regular file or a directory", "--btf", "/dev/null",
+		     NULL);
 	expect_error("unknown option '--bogus'", "--bogus", NULL);
 	expect_error("unknown option '-x'", "-x", NULL);
 	expect_error("option '--port' needs a value", "--port", NULL);
@@ -216,7 +219,8 @@ TEST(options_hostile_syntax)
 	expect_error("unknown option '--\\x1b[31m'", "--\x1b[31m", NULL);
 	expect_error("unknown option '-\\x07'", "-\a", NULL);
 	expect_error("unknown option '-x'", "-tx", NULL);
-	expect_error("unknown option '--' (see --help)", "--=1", NULL);
+	expect_error("unknown option '--=1' (see --help)", "--=1", NULL);
+	expect_error("unknown option '-t-': '-' cannot follow short options", "-t-", NULL);
 	expect_error("option '-c/--catch-count' needs a value", "-tc", NULL);
 	expect_error("bad filter expression '-': can't parse", "-", NULL);
 	expect_error("bad filter expression 'a\\nb': can't parse", "--", "a\nb", NULL);
@@ -288,6 +292,27 @@ TEST(options_contradictions)
 		     "--nft-trace", NULL);
 	expect_error("--netns-names adds a column to each event's line and --summary prints none",
 		     "--summary", "--netns-names", NULL);
+	expect_error("--icmpid matches ICMP echo and --port, --sport, --dport TCP/UDP ports",
+		     "--dport", "80", "--icmpid", "5", NULL);
+	expect_error("--proto icmp6 is IPv6 only: it contradicts an IPv4 -H", "--proto", "icmp6",
+		     "-H", "10.0.0.1", NULL);
+	expect_error("--proto icmp is IPv4 only: it contradicts an IPv6 -H", "-H", "2001:db8::1",
+		     "--proto", "icmp", NULL);
+	expect_error("-v adds to each event's line and --summary prints none", "-v", "--summary",
+		     NULL);
+	expect_error("--show-ct adds to each event's line and --summary prints none", "--summary",
+		     "--show-ct", NULL);
+	expect_error("-v lists the rules matched on the way and --no-rules names none", "-v",
+		     "--no-rules", NULL);
+	expect_error("the filter expression matches at bridge, netdev and ARP hooks only and "
+		     "--engines has none of them",
+		     "--engines", "iptables", "vlan", "10", NULL);
+	expect_error("matches at bridge, netdev and ARP hooks only", "--engines", "iptables",
+		     "ether", "host", "1:2:3:4:5:6", NULL);
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--engines", "nftables", "vlan", "10", NULL),
+		  PARSE_OK, "nftables hooks at bridge and netdev too");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp6", "-H", "2001:db8::1", NULL),
+		  PARSE_OK, "icmp6 with an IPv6 address");
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--proto", "icmp", "--proto", "any", "--port", "80",
 			NULL),
 		  PARSE_OK, "the last --proto counts");
@@ -363,11 +388,15 @@ TEST(options_tracking)
 	ASSERT_TRUE(cfg.track_packets, "tracking on by default");
 	ASSERT_EQ(cfg.track_entries, TRACK_ENTRIES_DEFAULT, "default map size");
 	ASSERT_TRUE(!cfg.show_id && !cfg.show_ct, "the seed's columns by default");
-	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--no-track", "--track-entries", "16", "--show-ct",
-			NULL),
-		  PARSE_OK, "--no-track, --track-entries, --show-ct");
-	ASSERT_TRUE(!cfg.track_packets && cfg.show_ct, "off, ct shown");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--track-entries", "16", "--show-ct", NULL),
+		  PARSE_OK, "--track-entries, --show-ct");
+	ASSERT_TRUE(cfg.track_packets && cfg.show_ct, "on, ct shown");
 	ASSERT_EQ(cfg.track_entries, 16, "the smallest map");
+	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--no-track", "--show-ct", NULL), PARSE_OK,
+		  "--no-track, --show-ct");
+	ASSERT_TRUE(!cfg.track_packets && cfg.show_ct, "off, ct shown");
+	expect_error("--track-entries sizes tracking's table and --no-track tracks none",
+		     "--no-track", "--track-entries", "16", NULL);
 	ASSERT_EQ(parse(&cfg, err, sizeof(err), "--show-id", NULL), PARSE_OK, "--show-id");
 	ASSERT_TRUE(cfg.show_id, "ids shown");
 	expect_error("invalid --track-entries '15': expected 16 to 16777216 packets",

@@ -196,7 +196,8 @@ FUZZ_SECONDS ?= 60
 $(ASAN_DIR) $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-$(ASAN_DIR)/tracer.o $(FUZZ_DIR)/tracer.o: $(OUTPUT)/skbtracer.skel.h
+$(ASAN_DIR)/tracer.o $(FUZZ_DIR)/tracer.o: $(OUTPUT)/skbtracer.skel.h \
+	$(OUTPUT)/skbtracer_noloop.skel.h $(OUTPUT)/skbtracer_typed.skel.h
 
 $(ASAN_DIR)/main.o $(ASAN_OBJS): $(ASAN_DIR)/%.o: src/%.c $(wildcard src/*.h) | $(ASAN_DIR)
 	$(call msg,CC-ASAN,$@)

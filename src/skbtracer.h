@@ -222,15 +222,6 @@ struct tracked_packet {
 	__u64 cause_id;	  /* the packet whose table call sent this one (REJECT's reply), or 0 */
 };
 
-/* Nesting levels address_of (track.bpf.h) tells apart: process, softirq, hardirq, NMI. */
-#define ADDRESS_LEVELS 4
-
-/* Per-CPU words that turn a typed pointer into a number (address_of), one per nesting level. */
-struct address_words {
-	__u64 depth;
-	__u64 word[ADDRESS_LEVELS];
-};
-
 /* Default size of the tracking table (--track-entries). */
 #define TRACK_ENTRIES_DEFAULT 65536
 #define RULES_BUDGET_DEFAULT 5 /* percent of each CPU */

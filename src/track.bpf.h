@@ -49,34 +49,39 @@ struct {
  */
 __s64 track_stored = 0;
 
+/* A per-CPU word that turns a typed pointer into a number (address_of). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct address_words);
+	__type(value, __u64);
 } address_scratch SEC(".maps");
 
 /*
  * The address as a number: the verifier allows no arithmetic on a typed pointer (fentry's and
- * tp_btf's skb), but what is read back from a map value is a plain number. A program of the
- * tool that interrupts this one on its CPU (a softirq's) runs to its end first and, one level
- * up, uses another word, so it cannot leave its pointer in this one's.
+ * tp_btf's skb), but what is read back from a map value is a plain number.
  */
 static __always_inline __u64 address_of(__u64 pointer)
 {
 	__u32 zero = 0;
-	struct address_words *w = bpf_map_lookup_elem(&address_scratch, &zero);
-	volatile __u64 *word;
-	__u64 level, number;
+	__u64 *word = bpf_map_lookup_elem(&address_scratch, &zero);
+	__u64 number;
 
-	if (!w)
+	if (!word)
 		return 0;
-	level = *(volatile __u64 *)&w->depth & (ADDRESS_LEVELS - 1);
-	*(volatile __u64 *)&w->depth = level + 1;
-	word = &w->word[level];
 	*word = pointer;
-	number = *word;
-	*(volatile __u64 *)&w->depth = level;
+	number = *(volatile __u64 *)word;
+	/*
+	 * A program of the tool that interrupted this one between the two (a softirq's, on this
+	 * CPU) left its own pointer there: store and read again. In asm, as the compiler, knowing
+	 * them equal after the test, would hash the pointer itself, which the verifier refuses.
+	 */
+	asm volatile("if %[number] == %[pointer] goto +2;"
+		     "*(u64 *)(%[word] + 0) = %[pointer];"
+		     "%[number] = *(u64 *)(%[word] + 0);"
+		     : [number] "+r"(number)
+		     : [pointer] "r"(pointer), [word] "r"(word)
+		     : "memory");
 	return number;
 }
 

@@ -143,56 +143,6 @@ static void one_pair(void)
 	check(!lookup(skb_n(10)).id, "a copy of an untracked skb is not tracked", "");
 }
 
-/* Sets every CPU's address words (address_of) to a nesting depth and a word 0 to keep. */
-static bool set_address_words(__u64 depth, __u64 word0)
-{
-	int cpus = libbpf_num_possible_cpus();
-	struct address_words words[cpus > 0 ? cpus : 1];
-	__u32 key = 0;
-
-	memset(words, 0, sizeof(words));
-	for (int i = 0; i < cpus; i++) {
-		words[i].depth = depth;
-		words[i].word[0] = word0;
-	}
-	return cpus > 0 &&
-	       !bpf_map_update_elem(bpf_map__fd(skel->maps.address_scratch), &key, words, BPF_ANY);
-}
-
-/*
- * A program run while another of the tool's is inside address_of on the same CPU (depth 1):
- * it finds the packet under its own address, uses the next word, leaves the interrupted one's
- * word as it was and the depth as it found it.
- */
-static void nested_address(void)
-{
-	const __u64 interrupted = 0xffff888000dead00ull;
-	int cpus = libbpf_num_possible_cpus();
-	struct address_words words[cpus > 0 ? cpus : 1];
-	__u64 id = start(skb_n(20), 800);
-	__u32 key = 0;
-	int used = 0, kept = 0;
-	bool found;
-
-	if (!set_address_words(1, interrupted)) {
-		check(false, "a nested program's address", "cannot set the address words");
-		return;
-	}
-	found = id && lookup(skb_n(20)).id == id;
-	if (cpus < 1 || bpf_map_lookup_elem(bpf_map__fd(skel->maps.address_scratch), &key, words))
-		cpus = 0;
-	for (int i = 0; i < cpus; i++) {
-		kept += words[i].depth == 1 && words[i].word[0] == interrupted;
-		used += words[i].word[1] == skb_n(20);
-	}
-	snprintf(detail, sizeof(detail),
-		 "found %d, %d of %d CPUs kept word 0 and depth 1, %d used word 1", found, kept,
-		 cpus, used);
-	check(found && cpus > 0 && kept == cpus && used == 1,
-	      "a nested program finds its packet and leaves the interrupted one's word", detail);
-	set_address_words(0, 0);
-}
-
 /* Many packets in 64 slots: each is found, or counted as pushed out, never both or neither. */
 static void many_pairs(void)
 {
@@ -224,7 +174,7 @@ int main(void)
 	struct {
 		__u32 slots;
 		void (*test)(void);
-	} runs[] = { { 2, one_pair }, { 64, many_pairs }, { 64, nested_address } };
+	} runs[] = { { 2, one_pair }, { 64, many_pairs } };
 
 	if (geteuid() != 0) {
 		printf("SKIP host tracking tests: they need root\n");

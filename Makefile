@@ -37,7 +37,7 @@ USER_SRCS := src/options.c src/format.c src/btf_probe.c src/tracer.c src/privile
 	src/nft_ruleset.c src/nft_fetch.c src/nft_trace_switch.c src/event_queue.c src/lost.c \
 	src/pcap_expr.c src/netns.c src/record.c src/render_text.c src/json_writer.c \
 	src/render_json.c src/summary.c src/netns_names.c src/group.c src/ksyms.c \
-	src/drop_reason.c src/xt_recseq.c
+	src/drop_reason.c src/xt_recseq.c src/printable.c
 USER_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(USER_SRCS))
 
 ifeq ($(V),1)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "format.h"
+#include "printable.h"
 
 #define NF_VERDICT_MASK 0xff
 #define NF_VERDICT_QBITS 16
@@ -306,28 +307,30 @@ void format_engine_info(const struct event *e, char *buf, size_t len)
 {
 	const char *pkt_type = pkt_type_name(e->pkt_type);
 	const char *hook = family_hook_name(e->family, e->hook);
-	char verdict[48], cost[32];
+	char verdict[48], cost[32], table[PRINTABLE_NAME_LEN], chain[PRINTABLE_NAME_LEN];
 
 	format_verdict(e->verdict, verdict, sizeof(verdict));
 	format_cost(e->cost_ns, cost, sizeof(cost));
+	printable(e->table, NAME_LEN, table, sizeof(table));
 	switch (e->engine) {
 	case ENGINE_NFTABLES:
 		snprintf(buf, len,
-			 "pkt_type=%s nftables=[family=%s table=%.*s chain=%.*s hook=%s prio=%d "
+			 "pkt_type=%s nftables=[family=%s table=%s chain=%s hook=%s prio=%d "
 			 "verdict=%s cost=%s]",
-			 pkt_type, family_name(e->family), NAME_LEN, e->table, NAME_LEN, e->chain,
-			 hook, e->priority, verdict, cost);
+			 pkt_type, family_name(e->family), table,
+			 printable(e->chain, NAME_LEN, chain, sizeof(chain)), hook, e->priority,
+			 verdict, cost);
 		break;
 	case ENGINE_ARPTABLES:
 	case ENGINE_EBTABLES:
-		snprintf(buf, len, "pkt_type=%s %s=[table=%.*s hook=%s verdict=%s cost=%s]",
-			 pkt_type, e->engine == ENGINE_ARPTABLES ? "arptables" : "ebtables",
-			 NAME_LEN, e->table, hook, verdict, cost);
+		snprintf(buf, len, "pkt_type=%s %s=[table=%s hook=%s verdict=%s cost=%s]", pkt_type,
+			 e->engine == ENGINE_ARPTABLES ? "arptables" : "ebtables", table, hook,
+			 verdict, cost);
 		break;
 	default:
 		snprintf(buf, len,
-			 "pkt_type=%s iptables=[pf=%s, table=%.*s hook=%s verdict=%s cost=%s]",
-			 pkt_type, pf_name(e->family), NAME_LEN, e->table, hook, verdict, cost);
+			 "pkt_type=%s iptables=[pf=%s, table=%s hook=%s verdict=%s cost=%s]",
+			 pkt_type, pf_name(e->family), table, hook, verdict, cost);
 	}
 }
 
@@ -371,12 +374,14 @@ void format_interface(const struct event *e, char *buf, size_t len)
 {
 	bool forward = e->in_ifname[0] && e->out_ifname[0] && !egress_hook(e->family, e->hook);
 	const char *one = egress_hook(e->family, e->hook) ? e->out_ifname : e->in_ifname;
+	char in[PRINTABLE_IFNAME_LEN], out[PRINTABLE_IFNAME_LEN];
 
 	if (forward)
-		snprintf(buf, len, "%.*s>%.*s", IFNAME_LEN, e->in_ifname, IFNAME_LEN,
-			 e->out_ifname);
+		snprintf(buf, len, "%s>%s", printable(e->in_ifname, IFNAME_LEN, in, sizeof(in)),
+			 printable(e->out_ifname, IFNAME_LEN, out, sizeof(out)));
 	else
-		snprintf(buf, len, "%.*s", IFNAME_LEN, one[0] ? one : "nil");
+		snprintf(buf, len, "%s",
+			 one[0] ? printable(one, IFNAME_LEN, in, sizeof(in)) : "nil");
 }
 
 const char *format_header_netns_names(void)
@@ -404,7 +409,7 @@ void format_columns(const struct event *e, const struct time_format *tf, const c
 		    const char *info, char *buf, size_t len)
 {
 	char time[32], skb[32], inode[16], netns[384], mac[24], pkt[320];
-	char ifname[2 * IFNAME_LEN + 2];
+	char ifname[2 * PRINTABLE_IFNAME_LEN];
 
 	format_time(e, tf, time, sizeof(time));
 	snprintf(skb, sizeof(skb), "[0x%016llx]", (unsigned long long)e->skb);

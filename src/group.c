@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "group.h"
+#include "printable.h"
 
 struct packet_group {
 	__u64 id;
@@ -11,7 +12,7 @@ struct packet_group {
 	__u8 family, hook;
 	bool dropped;
 	char drop[256]; /* " -> dropped reason=... at ...": the kernel freed it (group_drop) */
-	char out_ifname[IFNAME_LEN + 1]; /* of its last call */
+	char out_ifname[PRINTABLE_IFNAME_LEN]; /* of its last call, printable */
 	char header[512];
 	char *journey;
 	size_t len, cap;
@@ -26,16 +27,18 @@ static bool is_accept(const struct trace_record *r)
 void group_step(const struct trace_record *r, char *buf, size_t len)
 {
 	const struct event *e = r->ev;
-	char name[2 * NAME_LEN + 2];
+	char name[2 * PRINTABLE_NAME_LEN], table[PRINTABLE_NAME_LEN], chain[PRINTABLE_NAME_LEN];
 	size_t used;
 	/* ACCEPT is worth saying where the filter decided it: filter tables, nftables chains */
 	bool say_verdict = !is_accept(r) || e->engine == ENGINE_NFTABLES ||
 			   !strncmp(e->table, "filter", sizeof(e->table));
 
+	printable(e->table, NAME_LEN, table, sizeof(table));
 	if (e->engine == ENGINE_NFTABLES)
-		snprintf(name, sizeof(name), "%.*s/%.*s", NAME_LEN, e->table, NAME_LEN, e->chain);
+		snprintf(name, sizeof(name), "%s/%s", table,
+			 printable(e->chain, NAME_LEN, chain, sizeof(chain)));
 	else
-		snprintf(name, sizeof(name), "%.*s", NAME_LEN, e->table);
+		snprintf(name, sizeof(name), "%s", table);
 	used = snprintf(buf, len, "%s%s%s", name, say_verdict ? " " : "",
 			say_verdict ? r->verdict : "");
 	if (r->nat.kind && used < len)
@@ -114,7 +117,7 @@ static const char *ending(const struct packet_group *p, char *buf, size_t len)
 
 static int print_group(FILE *out, const struct packet_group *p)
 {
-	char end[IFNAME_LEN + 16];
+	char end[PRINTABLE_IFNAME_LEN + 16];
 
 	return fprintf(out, "%s\n  %s%s\n", p->header, p->journey ? p->journey : "",
 		       ending(p, end, sizeof(end)));
@@ -159,7 +162,7 @@ int group_add(struct grouper *g, FILE *out, const struct trace_record *r)
 	p->hook = e->hook;
 	p->last_ns = e->ts_ns;
 	p->dropped = !strcmp(r->verdict_code, "DROP");
-	snprintf(p->out_ifname, sizeof(p->out_ifname), "%.*s", IFNAME_LEN, e->out_ifname);
+	printable(e->out_ifname, IFNAME_LEN, p->out_ifname, sizeof(p->out_ifname));
 	return append(p, text);
 }
 

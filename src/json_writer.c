@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "json_writer.h"
+#include "printable.h"
 
 void jw_init(struct json_writer *w, FILE *out)
 {
@@ -58,39 +59,6 @@ void jw_array_begin(struct json_writer *w)
 void jw_array_end(struct json_writer *w)
 {
 	close_container(w, ']');
-}
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if it is not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0; /* continuation byte, overlong lead (0xc0, 0xc1) or beyond U+10FFFF */
-	if (s[0] == 0xe0)
-		lo = 0xa0; /* overlong */
-	else if (s[0] == 0xed)
-		hi = 0x9f; /* surrogates */
-	else if (s[0] == 0xf0)
-		lo = 0x90; /* overlong */
-	else if (s[0] == 0xf4)
-		hi = 0x8f; /* above U+10FFFF */
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++) {
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	}
-	return len;
 }
 
 /* How many bytes from s (n available) are valid UTF-8 written as they are. */

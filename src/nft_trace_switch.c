@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The --nft-trace switch: a table of our own with `meta nftrace set 1` in an unhooked chain. */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -253,8 +254,8 @@ static void collect_leftover(const struct nlmsghdr *h, void *ctx)
 	    strlen(name) >= sizeof(found->names[0]))
 		return;
 	if (name[plen]) {
-		if (name[plen] != '_')
-			return;
+		if (name[plen] != '_' || !isdigit((unsigned char)name[plen + 1]))
+			return; /* strtol would take blanks and a sign */
 		pid = strtol(name + plen + 1, &end, 10);
 		if (*end || pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			return;

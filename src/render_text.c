@@ -2,26 +2,30 @@
 /* The seed's columns and the rule that decided, from the decoded record. */
 #include <stdlib.h>
 #include <string.h>
+#include "printable.h"
 #include "render_text.h"
 
 /* "INPUT#3: -A INPUT ... -j DROP", "sub[handle 4]: ... drop", "INPUT:policy DROP", "s:return" */
 void render_text_step(bool nft, const struct rule_step *s, bool with_text, char *buf, size_t len)
 {
-	const char *chain = s->chain ? s->chain : "?";
-	bool text = with_text && s->text;
+	char chain_shown[PRINTABLE_NAME_LEN], text_shown[4096];
+	const char *chain =
+		s->chain ? printable(s->chain, NAME_LEN, chain_shown, sizeof(chain_shown)) : "?";
+	bool with = with_text && s->text;
+	const char *text =
+		with ? printable(s->text, (size_t)-1, text_shown, sizeof(text_shown)) : "";
 
 	if (s->kind == RULE_STEP_POLICY)
-		snprintf(buf, len, "%s:policy%s%s", chain, text ? " " : "", text ? s->text : "");
+		snprintf(buf, len, "%s:policy%s%s", chain, with ? " " : "", text);
 	else if (s->kind == RULE_STEP_RETURN)
 		snprintf(buf, len, "%s:return", chain);
 	else if (nft && !s->chain)
 		snprintf(buf, len, "?[handle %llu]", (unsigned long long)s->handle);
 	else if (nft)
 		snprintf(buf, len, "%s[handle %llu]%s%s", chain, (unsigned long long)s->handle,
-			 text ? ": " : "", text ? s->text : "");
+			 with ? ": " : "", text);
 	else
-		snprintf(buf, len, "%s#%d%s%s", chain, s->number, text ? ": " : "",
-			 text ? s->text : "");
+		snprintf(buf, len, "%s#%d%s%s", chain, s->number, with ? ": " : "", text);
 }
 
 void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, char *matched,
@@ -39,8 +43,9 @@ void render_text_rule(const struct attribution *a, char *rule, size_t rule_len, 
 		render_text_step(a->nft, &a->matched[i], true, step, sizeof(step));
 		mused += snprintf(matched + mused, matched_len - mused, "    matched %s\n", step);
 	}
-	if (a->status == ATTRIBUTION_UNKNOWN) {
-		snprintf(rule, rule_len, " rule=?(%s)", a->reason);
+	if (a->status == ATTRIBUTION_UNKNOWN) { /* a reason may name a table or chain */
+		snprintf(rule, rule_len, " rule=?(%s)",
+			 printable(a->reason, sizeof(a->reason), step, sizeof(step)));
 		return;
 	}
 	used = snprintf(rule, rule_len, " rule=");
@@ -114,18 +119,20 @@ int render_text(FILE *out, const struct trace_record *r, const struct time_forma
 static void render_text_call(const struct drop_record *r, char *buf, size_t len)
 {
 	const struct drop_tie_info *t = &r->ev->tie;
+	char table[PRINTABLE_NAME_LEN], chain[PRINTABLE_NAME_LEN];
 
+	printable(t->table, DROP_NAME_LEN, table, sizeof(table));
 	if (t->engine == ENGINE_NFTABLES)
-		snprintf(buf, len, "nftables %s %.*s %.*s", r->tie_family, DROP_NAME_LEN, t->table,
-			 DROP_NAME_LEN, t->chain);
+		snprintf(buf, len, "nftables %s %s %s", r->tie_family, table,
+			 printable(t->chain, DROP_NAME_LEN, chain, sizeof(chain)));
 	else
-		snprintf(buf, len, "%.*s %s", DROP_NAME_LEN, t->table, r->tie_hook);
+		snprintf(buf, len, "%s %s", table, r->tie_hook);
 }
 
 void render_text_drop_info(const struct drop_record *r, char *buf, size_t len)
 {
 	const struct drop_event *d = r->ev;
-	char reason[96] = "", call[128];
+	char reason[96] = "", call[2 * PRINTABLE_NAME_LEN + 32];
 	size_t used;
 
 	if (r->reason)
@@ -145,7 +152,7 @@ void render_text_drop_info(const struct drop_record *r, char *buf, size_t len)
 int render_text_drop(FILE *out, const struct drop_record *r, const struct time_format *tf,
 		     const struct text_options *o)
 {
-	static char line[1664], info[512]; /* one printer thread */
+	static char line[2048], info[1024]; /* one printer thread */
 	char name[NETNS_NAME_LEN + 16];
 	size_t used;
 

@@ -2,6 +2,7 @@
 /* --summary: counts per table call and per deciding rule, rendered as text or JSON. */
 #include <stdlib.h>
 #include <string.h>
+#include "printable.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "summary.h"
@@ -172,21 +173,10 @@ static double rate(__u64 count, double elapsed_sec)
 	return count / (elapsed_sec > 0.001 ? elapsed_sec : 0.001);
 }
 
-/* Names come from whoever controls a namespace: no control character reaches the terminal. */
-static const char *printable(const char *text, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; text[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
 			 const struct lost_counts *lost, bool terminal)
 {
-	char a[NAME_LEN + 1], b[NAME_LEN + 1], step[4400], shown_step[4400];
+	char a[PRINTABLE_NAME_LEN], b[PRINTABLE_NAME_LEN], step[4400];
 
 	if (terminal)
 		fputs("\033[H\033[2J", out);
@@ -200,8 +190,9 @@ void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
 
 		fprintf(out, "%10llu %9.1f  %-9s %-6s %-16s %-16s %-11s %s\n",
 			(unsigned long long)t->count, rate(t->count, elapsed_sec), t->engine,
-			t->family, printable(t->table, a, sizeof(a)),
-			t->chain[0] ? printable(t->chain, b, sizeof(b)) : "-", t->hook, t->verdict);
+			t->family, printable(t->table, NAME_LEN, a, sizeof(a)),
+			t->chain[0] ? printable(t->chain, NAME_LEN, b, sizeof(b)) : "-", t->hook,
+			t->verdict);
 	}
 	if (s->nr_rules) {
 		fprintf(out, "%10s %9s  %-9s %-16s %-8s %s\n", "COUNT", "RATE/s", "ENGINE", "TABLE",
@@ -212,8 +203,8 @@ void summary_render_text(FILE *out, const struct summary *s, double elapsed_sec,
 			render_text_step(r->nft, &r->rule, true, step, sizeof(step));
 			fprintf(out, "%10llu %9.1f  %-9s %-16s %-8s %s\n",
 				(unsigned long long)r->count, rate(r->count, elapsed_sec),
-				r->engine, printable(r->table, a, sizeof(a)), r->verdict,
-				printable(step, shown_step, sizeof(shown_step)));
+				r->engine, printable(r->table, NAME_LEN, a, sizeof(a)), r->verdict,
+				step); /* render_text_step makes it printable */
 		}
 	}
 	if (!terminal)

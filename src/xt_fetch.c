@@ -346,6 +346,28 @@ static int append(char ***lines, int *nr, const char *text, size_t len)
 	return grown[*nr] ? (*nr)++, 0 : -1;
 }
 
+/* A line of iptables-save that is no line of its own: the rest of a rule whose comment holds a newline. */
+static bool rest_of_rule(const char *line, size_t len)
+{
+	return line[0] != ':' && line[0] != '#' && line[0] != '*' && strncmp(line, "-A ", 3) &&
+	       !(len == 6 && !strncmp(line, "COMMIT", 6));
+}
+
+/* Adds "\n" and text[0..len) to the last line: a rule whose comment holds a newline. */
+static int extend_last(char **lines, int nr, const char *text, size_t len)
+{
+	size_t had = strlen(lines[nr - 1]);
+	char *grown = realloc(lines[nr - 1], had + 1 + len + 1);
+
+	if (!grown)
+		return -1;
+	grown[had] = '\n';
+	memcpy(grown + had + 1, text, len);
+	grown[had + 1 + len] = '\0';
+	lines[nr - 1] = grown;
+	return 0;
+}
+
 /* arptables -L: "Chain INPUT (policy ACCEPT)" then one rule per line. */
 static int parse_arptables_listing(const char *text, struct saved_rules *rules)
 {
@@ -382,6 +404,8 @@ int parse_saved_rules(enum xt_family family, const char *text, struct saved_rule
 	memset(rules, 0, sizeof(*rules));
 	if (family == XT_ARP)
 		return parse_arptables_listing(text, rules);
+	bool in_rule = false; /* the line before was a rule's (or the rest of one) */
+
 	for (const char *p = text; *p;) {
 		size_t len = strcspn(p, "\n");
 		int ret = 0;
@@ -391,8 +415,11 @@ int parse_saved_rules(enum xt_family family, const char *text, struct saved_rule
 		else if (p[0] == ':')
 			ret = append(&rules->policies, &rules->nr_policies, p,
 				     strcspn(p, "[\n") - (p[strcspn(p, "[\n")] == '['));
+		else if (in_rule && rest_of_rule(p, len))
+			ret = extend_last(rules->lines, rules->nr_lines, p, len);
 		if (ret)
 			return -1;
+		in_rule = !strncmp(p, "-A ", 3) || (in_rule && rest_of_rule(p, len));
 		p += len;
 		p += *p == '\n';
 	}

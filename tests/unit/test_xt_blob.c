@@ -550,6 +550,31 @@ TEST(saved_rules_from_iptables_save)
 	saved_rules_free(&rules);
 }
 
+/* iptables-save writes a comment's newline as it is: the rest of the rule is on the next line. */
+TEST(saved_rules_comment_with_newlines)
+{
+	const char *text = "*filter\n"
+			   ":INPUT ACCEPT [0:0]\n"
+			   "-A INPUT -s 10.0.0.13/32 -m comment --comment \"first\n"
+			   "\n"
+			   "COMMIT\" -j DROP\n"
+			   "-A INPUT -j ACCEPT\n"
+			   "COMMIT\n"
+			   "*nat\n"
+			   ":OUTPUT ACCEPT [0:0]\n"
+			   "COMMIT\n";
+	struct saved_rules rules;
+
+	ASSERT_EQ(parse_saved_rules(XT_IPV4, text, &rules), 0, "parse");
+	ASSERT_EQ(rules.nr_lines, 2, "two rules");
+	ASSERT_STREQ(saved_rule(&rules, "INPUT", 1),
+		     "-A INPUT -s 10.0.0.13/32 -m comment --comment \"first\n\nCOMMIT\" -j DROP",
+		     "the whole rule, its newlines kept");
+	ASSERT_STREQ(saved_rule(&rules, "INPUT", 2), "-A INPUT -j ACCEPT", "the next rule");
+	ASSERT_STREQ(saved_policy(&rules, "OUTPUT"), "ACCEPT", "the next table's policy");
+	saved_rules_free(&rules);
+}
+
 TEST(saved_rules_from_arptables_listing)
 {
 	const char *text = "Chain INPUT (policy ACCEPT)\n"

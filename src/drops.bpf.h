@@ -74,9 +74,11 @@ static __always_inline bool drop_verdict(__u32 verdict)
 	return code == NF_DROP_CODE || (code == NF_STOLEN_CODE && verdict >> 16);
 }
 
-static __always_inline void copy_name(char *dst, const char *src)
+/* Copies a name of the call's event: true when it was longer (its byte DROP_NAME_LEN - 1 is no NUL). */
+static __always_inline bool copy_name(char *dst, const char *src)
 {
-	bpf_probe_read_kernel_str(dst, DROP_NAME_LEN, src);
+	return bpf_probe_read_kernel_str(dst, DROP_NAME_LEN, src) == DROP_NAME_LEN &&
+	       src[DROP_NAME_LEN - 1];
 }
 
 static __always_inline void tie_from_call(struct drop_tie_info *t, const struct event *e, __u8 tie)
@@ -88,10 +90,11 @@ static __always_inline void tie_from_call(struct drop_tie_info *t, const struct 
 	t->family = e->family;
 	t->hook = e->hook;
 	if (e->engine == ENGINE_NFTABLES) {
-		copy_name(t->table, e->table);
-		copy_name(t->chain, e->chain);
+		t->cut = (copy_name(t->table, e->table) ? DROP_CUT_TABLE : 0) |
+			 (copy_name(t->chain, e->chain) ? DROP_CUT_CHAIN : 0);
 	} else {
-		copy_name(t->table, e->legacy_table);
+		copy_name(t->table, e->legacy_table); /* at most 31 bytes */
+		t->cut = 0;
 		t->chain[0] = '\0';
 	}
 }

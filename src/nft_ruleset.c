@@ -244,7 +244,7 @@ static int parse_record(struct parser *p, const char *start, const char *end, __
 	if (handle_seen(p->rs, handle))
 		return refuse(p, "a handle appears twice in the table's listing");
 	if (!even_quotes(object))
-		return refuse(p, "a name or string in the table holds a quote");
+		return refuse(p, "a name or string in the table holds a quote or a newline");
 	if (tabs(object) == 1) {
 		p->prev = PREV_OTHER;
 		if (starts_with(object, "\tchain ") && ends_with(object, " {"))

@@ -298,6 +298,7 @@ static void tie_field(struct json_writer *w, const struct drop_record *r)
 		jw_name(w, "chain");
 		jw_string_n(w, t->chain, DROP_NAME_LEN);
 	}
+	jw_bool_field(w, "names_cut", t->cut != 0);
 	jw_string_field(w, "hook", r->tie_hook);
 	jw_uint_field(w, "call_mono_ns", t->call_ts_ns); /* the call's line has it as mono_ns */
 	if (t->tie == DROP_TIE_AFTER) {

@@ -122,9 +122,11 @@ static void render_text_call(const struct drop_record *r, char *buf, size_t len)
 	char table[PRINTABLE_NAME_LEN], chain[PRINTABLE_NAME_LEN];
 
 	printable(t->table, DROP_NAME_LEN, table, sizeof(table));
-	if (t->engine == ENGINE_NFTABLES)
-		snprintf(buf, len, "nftables %s %s %s", r->tie_family, table,
-			 printable(t->chain, DROP_NAME_LEN, chain, sizeof(chain)));
+	printable(t->chain, DROP_NAME_LEN, chain, sizeof(chain));
+	if (t->engine == ENGINE_NFTABLES) /* a name cut short ends in "..." */
+		snprintf(buf, len, "nftables %s %s%s %s%s", r->tie_family, table,
+			 t->cut & DROP_CUT_TABLE ? "..." : "", chain,
+			 t->cut & DROP_CUT_CHAIN ? "..." : "");
 	else
 		snprintf(buf, len, "%s %s", table, r->tie_hook);
 }

@@ -248,7 +248,7 @@ enum event_kind {
  * 6: a legacy table's name in the head
  */
 #define EVENT_TABLE_CALL_VERSION 6
-#define EVENT_DROP_VERSION 1
+#define EVENT_DROP_VERSION 2
 
 /* --stack: frames kept per stack, and stacks the map holds. */
 #define STACK_DEPTH 32
@@ -348,9 +348,13 @@ struct drop_tie_info {
 	__u8 engine;
 	__u8 family;
 	__u8 hook;
+	__u8 cut; /* DROP_CUT_TABLE, DROP_CUT_CHAIN: the name was longer and is cut */
 	char table[DROP_NAME_LEN];
 	char chain[DROP_NAME_LEN]; /* nftables base chain */
 };
+
+#define DROP_CUT_TABLE 1
+#define DROP_CUT_CHAIN 2
 
 /*
  * The packet part of struct event, from flags to pad: parsed by the same code, copied whole.

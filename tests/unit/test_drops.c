@@ -300,6 +300,14 @@ TEST(drop_text)
 		     "pkt_type=HOST dropped reason=NOT_SPECIFIED at sk_skb_reason_drop+0x90 in "
 		     "nftables inet filter input",
 		     "the nftables call that freed it");
+	d.tie.cut = DROP_CUT_TABLE;
+	snprintf(d.tie.table, sizeof(d.tie.table), "prefix_prefix_prefix_prefix_pre");
+	drop_record_build(&r, &d, 0, &dr, ks);
+	render_text_drop_info(&r, info, sizeof(info));
+	ASSERT_STREQ(info,
+		     "pkt_type=HOST dropped reason=NOT_SPECIFIED at sk_skb_reason_drop+0x90 in "
+		     "nftables inet prefix_prefix_prefix_prefix_pre... input",
+		     "a table name cut to 31 bytes says so");
 
 	/* 5.10: no reason */
 	d.has_reason = 0;
@@ -368,7 +376,8 @@ TEST(drop_json)
 	ASSERT_TRUE(strstr(json,
 			   "\"netfilter\":{\"tie\":\"after\",\"engine\":\"nftables\","
 			   "\"family\":\"inet\",\"table\":\"t\\\"1\",\"chain\":\"input\","
-			   "\"hook\":\"INPUT\",\"call_mono_ns\":1700000000000000001,\"verdict\":{"
+			   "\"names_cut\":false,\"hook\":\"INPUT\",\"call_mono_ns\":"
+			   "1700000000000000001,\"verdict\":{"
 			   "\"name\":\"DROP\",\"raw\":0}},"
 			   "\"stack\":[\"sk_skb_reason_drop+0x90\",\"ip_rcv+0x5d\"]}\n") != NULL,
 		    json);

@@ -5,6 +5,7 @@
  */
 #include "fuzz.h"
 #include "format.h"
+#include "json_writer.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "summary.h"
@@ -38,6 +39,49 @@ static void render_and_count(const struct event *e, const struct time_format *tf
 	summary_free(&s);
 }
 
+/* A control byte (but the line ends in -v's matched lines) that would reach a terminal. */
+static void assert_printable(const char *text, bool lines)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p < 0x20 && !(lines && *p == '\n')) || *p == 0x7f)
+			abort();
+	}
+}
+
+/* A rule named with any bytes as its chain and text (another namespace's ruleset), text and JSON. */
+static void render_rule(const uint8_t *data, size_t size, bool nft)
+{
+	static FILE *null_out;
+	static struct attribution a;
+	char *text = fuzz_string(data, size), rule[8192], matched[16384];
+	struct json_writer w;
+
+	if (!null_out)
+		null_out = fopen("/dev/null", "w");
+	if (!text)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.status = size & 1 ? ATTRIBUTION_OK : ATTRIBUTION_UNKNOWN;
+	a.nft = nft;
+	snprintf(a.reason, sizeof(a.reason), "%s", text);
+	snprintf(a.base_chain, sizeof(a.base_chain), "%s", text);
+	a.decider =
+		(struct rule_step){ .kind = size % 3, .chain = text, .number = 3, .text = text };
+	a.path[0] = (struct rule_step){ .kind = RULE_STEP_RULE, .chain = text, .number = 1 };
+	a.nr_path = 1;
+	a.matched[0] = a.decider;
+	a.nr_matched = 1;
+	render_text_rule(&a, rule, sizeof(rule), matched, sizeof(matched));
+	assert_printable(rule, false);
+	assert_printable(matched, true);
+	jw_init(&w, null_out);
+	jw_object_begin(&w);
+	render_json_rule(&w, &a);
+	jw_object_end(&w);
+	jw_end_line(&w);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t wire_size = size > sizeof(struct header) ? size - sizeof(struct header) : 0;
@@ -57,5 +101,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render_and_count(&e, &tf);
 	if (event_decode(wire, wire_size, &decoded))
 		render_and_count(&decoded, &tf);
+	render_rule(wire, wire_size, h.relative & 2);
 	return 0;
 }

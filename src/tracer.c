@@ -629,9 +629,10 @@ static bool has_rdonly_cast(const struct tracer *t, struct kernel_btf *kb)
 
 static int probe_functions(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	struct kernel_btf kb = { .path = t->btf_path };
+	struct kernel_btf *kb = &t->btf; /* parsed already when tracer_check_btf read --btf */
 	int found = 0, ret = 0;
 
+	kb->path = t->btf_path;
 	for (int func = 0; func < FUNC_MAX; func++) {
 		struct hook_function *f = &t->functions[func];
 
@@ -643,16 +644,16 @@ static int probe_functions(struct tracer *t, const struct config *cfg, char *err
 			snprintf(f->why_missing, sizeof(f->why_missing), "not wanted");
 			continue;
 		}
-		ret = probe_hook_function(&kb, f, err, err_len);
+		ret = probe_hook_function(kb, f, err, err_len);
 		if (ret)
 			break;
 		found += f->found && f->engine >= 0;
 	}
 	if (!ret && cfg->drops)
-		ret = probe_drop_reasons(t, &kb, err, err_len);
+		ret = probe_drop_reasons(t, kb, err, err_len);
 	if (!ret)
-		t->typed_reads = !t->force_probe_reads && has_rdonly_cast(t, &kb);
-	kernel_btf_release(&kb);
+		t->typed_reads = !t->force_probe_reads && has_rdonly_cast(t, kb);
+	kernel_btf_release(kb);
 	if (ret)
 		return ret;
 	if (!found) {
@@ -711,16 +712,12 @@ static int resolve_btf(struct tracer *t, const struct config *cfg, char *err, si
 
 int tracer_check_btf(struct tracer *t, const struct config *cfg, char *err, size_t err_len)
 {
-	struct kernel_btf kb = {};
 	int ret = resolve_btf(t, cfg, err, err_len);
 
 	if (ret || !t->btf_path)
 		return ret;
-	kb.path = t->btf_path;
-	if (!kernel_btf_vmlinux(&kb, err, err_len))
-		ret = -EBADMSG;
-	kernel_btf_release(&kb);
-	return ret;
+	t->btf.path = t->btf_path;
+	return kernel_btf_vmlinux(&t->btf, err, err_len) ? 0 : -EBADMSG;
 }
 
 int tracer_load_only(struct tracer *t, const struct config *cfg, enum backend backend, char *err,

@@ -24,7 +24,8 @@ struct tracer {
 	char recseq_why[300]; /* why x_tables' xt_recseq was not found (the walk with bpf_loop) */
 	const char *btf_path; /* --btf FILE, or the merged BTF of --btf DIR */
 	char merged_btf_path[32];
-	int merged_btf_fd; /* open while btf_path is merged_btf_path */
+	int merged_btf_fd;     /* open while btf_path is merged_btf_path */
+	struct kernel_btf btf; /* parsed by tracer_check_btf, used and released by the probing */
 	struct hook_function functions[FUNC_MAX];
 	struct drop_reasons reasons; /* what kfree_skb says here, from BTF */
 	struct bpf_link *drop_link;  /* skb:kfree_skb, unless --no-drops */

@@ -264,6 +264,16 @@ else
 		fail "--debug times the start's steps, -v does not" \
 			"$(grep '^debug: ' <<<"$debug_err")"
 	fi
+	# a load the kernel refuses is timed as that, not as "programs loaded"
+	fentry_err=$("$BIN" --debug --backend fentry 2>&1 >/dev/null)
+	if ! grep -q "fentry: the kernel refused to load it" <<<"$fentry_err"; then
+		skip "--debug after a refused load" "this kernel loads the fentry programs"
+	elif grep -qE '^debug: loading failed in [0-9]+\.[0-9]{3} s$' <<<"$fentry_err" &&
+		! grep -q '^debug: programs loaded' <<<"$fentry_err"; then
+		pass "--debug after a refused load"
+	else
+		fail "--debug after a refused load" "$(grep '^debug: ' <<<"$fentry_err")"
+	fi
 	# the build of the programs: typed reads where the kernel's BTF has bpf_rdonly_cast (6.2+)
 	want='probe reads'
 	if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |

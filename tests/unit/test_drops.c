@@ -382,6 +382,11 @@ TEST(drop_json)
 			   "\"stack\":[\"sk_skb_reason_drop+0x90\",\"ip_rcv+0x5d\"]}\n") != NULL,
 		    json);
 	free(json);
+	d.tie.cut = DROP_CUT_CHAIN;
+	drop_record_build(&r, &d, 1000000000, &dr, ks);
+	json = json_of(&r);
+	ASSERT_TRUE(strstr(json, "\"chain\":\"input\",\"names_cut\":true,") != NULL, json);
+	free(json);
 	drop_reasons_free(&dr);
 	btf__free(btf);
 	ksyms_free(ks);
